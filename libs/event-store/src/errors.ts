@@ -44,7 +44,7 @@ export class InvalidPositionError extends EventStoreError {
 
 /** The backend could not be reached or initialised. */
 export class EventStoreUnavailableError extends EventStoreError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super('event-store-unavailable', message);
   }
 }

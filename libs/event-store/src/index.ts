@@ -1,2 +1,12 @@
 export * from './types.js';
 export * from './errors.js';
+export * from './integrity.js';
+export * from './position.js';
+export * from './validation.js';
+export * from './subscription.js';
+export * from './open.js';
+export type { SqlDatabase } from './sql/database.js';
+export { PgDatabase, type PgDatabaseOptions } from './sql/pg-database.js';
+export { PgliteDatabase } from './sql/pglite-database.js';
+export { runMigrations, type Migration } from './sql/migrations.js';
+export { SqlEventStore } from './sql/sql-event-store.js';

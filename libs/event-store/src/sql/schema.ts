@@ -1,0 +1,112 @@
+import type { Migration } from './migrations.js';
+
+/** First key of the per-stream advisory locks (two-int form, its own key space). */
+export const STREAM_LOCK_CLASS = 0x434c0001;
+
+/** Table recording which event-store migrations ran. */
+export const EVENT_STORE_MIGRATIONS_TABLE = 'cl_migrations';
+
+const CHECKPOINTS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS cl_checkpoints (
+  name text PRIMARY KEY,
+  position numeric NOT NULL DEFAULT 0,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+/** Migrations table of the read-model database when events live elsewhere (EventStoreDB). */
+export const READ_SIDE_MIGRATIONS_TABLE = 'cl_read_side_migrations';
+
+/** Subscription checkpoints, for a read-model database that does not hold the events. */
+export const checkpointMigrations: readonly Migration[] = [{ version: 1, name: 'checkpoints', statements: [CHECKPOINTS_TABLE_DDL] }];
+
+/**
+ * The event store's schema. Written for PostgreSQL 15 and later so that the server and PGlite
+ * (PostgreSQL 18) run the same SQL.
+ */
+export const eventStoreMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, streams, checkpoints, append function',
+    statements: [
+      // COLLATE "C": stream-prefix filters (LIKE 'subscriber-%') can then use the btree index.
+      `CREATE TABLE cl_streams (
+         stream_id text COLLATE "C" PRIMARY KEY,
+         version bigint NOT NULL,
+         last_hash text NOT NULL,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         updated_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE TABLE cl_events (
+         global_position bigint GENERATED ALWAYS AS IDENTITY CHECK (global_position < 1000000000000),
+         transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+         stream_id text COLLATE "C" NOT NULL,
+         version bigint NOT NULL,
+         event_id uuid NOT NULL,
+         type text NOT NULL,
+         data jsonb NOT NULL,
+         metadata jsonb NOT NULL,
+         occurred_at timestamptz NOT NULL,
+         recorded_at timestamptz NOT NULL DEFAULT now(),
+         CONSTRAINT cl_events_pkey PRIMARY KEY (stream_id, version)
+       )`,
+      `CREATE UNIQUE INDEX cl_events_stream_event_id ON cl_events (stream_id, event_id)`,
+      // Exactly what the gap-free reader scans, in its order.
+      `CREATE UNIQUE INDEX cl_events_global_order ON cl_events (transaction_id, global_position)`,
+      CHECKPOINTS_TABLE_DDL,
+      // One round trip per append: compare-and-swap on the stream row (version and last hash),
+      // insert the batch, return version and the last event's position. On a failed CAS it tells
+      // an idempotent repeat (same ids at the same versions) from a real conflict.
+      `CREATE OR REPLACE FUNCTION cl_append(p_stream text, p_base bigint, p_prev_hash text, p_events jsonb)
+       RETURNS TABLE (outcome text, out_version bigint, out_position text, out_hash text)
+       LANGUAGE plpgsql AS $fn$
+       DECLARE
+         v_n int := jsonb_array_length(p_events);
+         v_last_hash text := p_events -> (v_n - 1) -> 'metadata' ->> 'hash';
+         v_rows int;
+         v_cur_version bigint;
+         v_cur_hash text;
+         v_matches int;
+         v_gp bigint;
+         v_xid xid8;
+       BEGIN
+         -- Serialise writers of one stream BEFORE anything assigns this transaction its xid
+         -- (advisory locks need none; a row lock would assign it first and then wait). So the
+         -- writer of version v+1 always has a larger xid than the writer of version v, and the
+         -- global (transaction_id, global_position) order agrees with every stream's order.
+         PERFORM pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(p_stream));
+         IF p_base = -1 THEN
+           INSERT INTO cl_streams AS s (stream_id, version, last_hash) VALUES (p_stream, v_n - 1, v_last_hash)
+           ON CONFLICT (stream_id) DO NOTHING;
+         ELSE
+           UPDATE cl_streams AS s SET version = p_base + v_n, last_hash = v_last_hash, updated_at = now()
+            WHERE s.stream_id = p_stream AND s.version = p_base AND s.last_hash = p_prev_hash;
+         END IF;
+         GET DIAGNOSTICS v_rows = ROW_COUNT;
+         IF v_rows = 0 THEN
+           SELECT s.version, s.last_hash INTO v_cur_version, v_cur_hash FROM cl_streams AS s WHERE s.stream_id = p_stream;
+           SELECT count(*) INTO v_matches
+             FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(ev, ord)
+             JOIN cl_events AS e ON e.stream_id = p_stream AND e.version = p_base + x.ord AND e.event_id = (x.ev ->> 'id')::uuid;
+           IF v_matches = v_n THEN
+             SELECT e.transaction_id, e.global_position INTO v_xid, v_gp
+               FROM cl_events AS e WHERE e.stream_id = p_stream AND e.version = p_base + v_n;
+             RETURN QUERY SELECT 'duplicate'::text, p_base + v_n, (v_xid::text::numeric * 1000000000000 + v_gp)::text, v_cur_hash;
+           ELSE
+             RETURN QUERY SELECT 'conflict'::text, coalesce(v_cur_version, -1), NULL::text, v_cur_hash;
+           END IF;
+           RETURN;
+         END IF;
+         WITH inserted AS (
+           INSERT INTO cl_events (stream_id, version, event_id, type, data, metadata, occurred_at)
+           SELECT p_stream, p_base + x.ord, (x.ev ->> 'id')::uuid, x.ev ->> 'type', x.ev -> 'data', x.ev -> 'metadata',
+                  (x.ev ->> 'occurredAt')::timestamptz
+             FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(ev, ord)
+            ORDER BY x.ord
+           RETURNING global_position
+         )
+         SELECT max(global_position) INTO v_gp FROM inserted;
+         RETURN QUERY SELECT 'ok'::text, p_base + v_n, (pg_current_xact_id()::text::numeric * 1000000000000 + v_gp)::text, v_last_hash;
+       END
+       $fn$`,
+    ],
+  },
+];

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { ConcurrencyError, InvalidAppendError } from '../errors.js';
+import { computeHash, ZERO_HASH } from '../integrity.js';
+import { decodePosition, encodePosition, START_POSITION } from '../position.js';
+import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  StoredEvent,
+  SqlExecutor,
+  Subscription,
+  SubscribeOptions,
+} from '../types.js';
+import { assertStreamName, validateAppend } from '../validation.js';
+import type { SqlDatabase } from './database.js';
+import { runMigrations } from './migrations.js';
+import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
+
+const NOTIFY_CHANNEL = 'cl_events';
+/** Cross-process wake-ups are coalesced: each NOTIFY is a commit of its own. */
+const NOTIFY_MIN_INTERVAL_MS = 25;
+/** Appends with `any`/`stream_exists` that lose a race retry this many times. */
+const MAX_APPEND_ATTEMPTS = 10;
+const OPTIMISTIC_ATTEMPTS = 2;
+const HEAD_CACHE_SIZE = 10_000;
+const DEFAULT_PAGE = 500;
+const MAX_PAGE = 10_000;
+
+interface EventRow {
+  xid: string;
+  global_position: number;
+  stream_id: string;
+  version: number;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  occurred_at: Date;
+}
+
+const EVENT_COLUMNS = `transaction_id::text AS xid, global_position, stream_id, version, event_id::text AS event_id, type, data, metadata, occurred_at`;
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    id: row.event_id,
+    position: encodePosition(row.xid, row.global_position),
+    streamId: row.stream_id,
+    version: Number(row.version),
+    type: row.type,
+    data: row.data,
+    occurredAt: row.occurred_at.toISOString(),
+    metadata: row.metadata,
+  };
+}
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  occurredAt: string;
+  metadata: Record<string, unknown>;
+}
+
+interface AppendRow {
+  outcome: string;
+  out_version: number;
+  out_position: string | null;
+  out_hash: string | null;
+}
+
+interface Head {
+  version: number;
+  hash: string;
+}
+
+/**
+ * The event store on PostgreSQL or PGlite (one SQL implementation over {@link SqlDatabase}).
+ *
+ * Gap-free global order: every event row records the xid8 of the transaction that wrote it.
+ * Readers only take rows whose transaction_id is below `pg_snapshot_xmin(pg_current_snapshot())`
+ * — every transaction below that horizon has ended — and read in (transaction_id,
+ * global_position) order. A transaction that commits late therefore holds readers back instead
+ * of being skipped; the position exposed to clients encodes that pair (see position.ts).
+ */
+export class SqlEventStore implements EventStore, SubscriptionSource {
+  readonly backend: 'postgres' | 'pglite';
+  private readonly wakeups = new EventEmitter();
+  private readonly heads = new Map<string, Head>();
+  private unlisten?: () => Promise<void>;
+  private notifyTimer?: NodeJS.Timeout;
+  private lastNotify = 0;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(readonly db: SqlDatabase) {
+    this.backend = db.dialect;
+    this.wakeups.setMaxListeners(0);
+  }
+
+  async init(): Promise<void> {
+    await runMigrations(this.db, EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations);
+    // Appends in other processes wake our subscriptions through NOTIFY; in-process appends
+    // wake them directly. PGlite lives in one process, so it needs no LISTEN.
+    if (this.db.dialect === 'postgres' && !this.unlisten) {
+      this.unlisten = await this.db.listen(NOTIFY_CHANNEL, () => this.wakeups.emit('wake'));
+    }
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    validateAppend(streamId, events);
+    const expected: ExpectedVersion = options.expectedVersion ?? 'any';
+    if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+      throw new InvalidAppendError('invalid-expected-version', `expected version must be a non-negative integer, no_stream, stream_exists or any`);
+    }
+    const recordedAt = new Date().toISOString();
+    const prepared = events.map((event) => ({
+      id: (event.id ?? randomUUID()).toLowerCase(),
+      type: event.type,
+      data: event.data,
+      // Normalised before hashing so the chain verifies against what reads return.
+      occurredAt: new Date(event.occurredAt).toISOString(),
+      metadata: event.metadata ?? {},
+    }));
+
+    let head = await this.resolveHead(streamId, expected);
+    for (let attempt = 1; ; attempt++) {
+      // Optimistic first (one round trip). A stream that keeps moving under `any` or
+      // `stream_exists` is then appended to under its row lock, so every writer makes progress.
+      const row =
+        attempt <= OPTIMISTIC_ATTEMPTS
+          ? await this.tryAppend(this.db, streamId, prepared, head, recordedAt)
+          : await this.db.transaction(async (tx) => {
+              // The stream's advisory lock, not FOR UPDATE: see cl_append on xid order.
+              await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, streamId]);
+              const { rows } = await tx.query<{ version: number; last_hash: string }>(
+                'SELECT version, last_hash FROM cl_streams WHERE stream_id = $1',
+                [streamId],
+              );
+              const locked: Head = rows[0] ? { version: Number(rows[0].version), hash: rows[0].last_hash } : { version: -1, hash: ZERO_HASH };
+              if (expected === 'stream_exists' && locked.version < 0) return { outcome: 'conflict', out_version: -1, out_position: null, out_hash: null };
+              return this.tryAppend(tx, streamId, prepared, locked, recordedAt);
+            });
+      if ('existing' in row) return row.existing;
+      const version = Number(row.out_version);
+      if (row.outcome === 'ok' || row.outcome === 'duplicate') {
+        if (row.outcome === 'ok') {
+          this.remember(streamId, { version, hash: row.out_hash! });
+          this.signalAppended();
+        }
+        return { streamId, version, position: row.out_position! };
+      }
+      // Conflict: the stream is at `version` with hash out_hash.
+      const actual: Head = { version, hash: row.out_hash ?? ZERO_HASH };
+      this.remember(streamId, actual);
+      const retryable =
+        expected === 'any' ||
+        (expected === 'stream_exists' && actual.version >= 0) ||
+        // Our cached hash was stale but the version is what the caller expected.
+        (typeof expected === 'number' && actual.version === expected && actual.hash !== head.hash);
+      if (!retryable || attempt >= MAX_APPEND_ATTEMPTS) throw new ConcurrencyError(streamId, expected, actual.version);
+      head = actual;
+    }
+  }
+
+  private async tryAppend(
+    executor: SqlExecutor,
+    streamId: string,
+    prepared: PreparedEvent[],
+    head: Head,
+    recordedAt: string,
+  ): Promise<AppendRow | { existing: AppendResult }> {
+    const payload = this.chain(prepared, head, recordedAt);
+    try {
+      const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append($1, $2, $3, $4::jsonb)', [
+        streamId,
+        head.version,
+        head.hash,
+        JSON.stringify(payload),
+      ]);
+      return rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('cl_events_stream_event_id')) {
+        return { existing: await this.existingAppend(streamId, prepared.map((e) => e.id)) };
+      }
+      throw error;
+    }
+  }
+
+  /** The (version, hash) the append builds on, checked against the caller's expectation. */
+  private async resolveHead(streamId: string, expected: ExpectedVersion): Promise<Head> {
+    if (expected === 'no_stream') return { version: -1, hash: ZERO_HASH };
+    const cached = this.heads.get(streamId);
+    if (cached && (typeof expected !== 'number' || cached.version === expected)) return cached;
+    const { rows } = await this.db.query<{ version: number; last_hash: string }>(
+      'SELECT version, last_hash FROM cl_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const actual: Head = rows[0] ? { version: Number(rows[0].version), hash: rows[0].last_hash } : { version: -1, hash: ZERO_HASH };
+    this.remember(streamId, actual);
+    if (expected === 'stream_exists' && actual.version < 0) throw new ConcurrencyError(streamId, expected, -1);
+    // A numeric expectation that does not match still goes to the database: the same ids may
+    // already be there (an idempotent repeat), which only the append function can tell.
+    if (typeof expected === 'number' && actual.version !== expected) return { version: expected, hash: ZERO_HASH };
+    return actual;
+  }
+
+  private chain(
+    prepared: PreparedEvent[],
+    head: Head,
+    recordedAt: string,
+  ) {
+    let prevHash = head.hash;
+    return prepared.map((event, i) => {
+      const version = head.version + 1 + i;
+      const hash = computeHash(prevHash, { type: event.type, data: event.data, occurredAt: event.occurredAt, version });
+      const metadata = {
+        ...event.metadata,
+        recordedAt,
+        schemaVersion: typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : 1,
+        prevHash,
+        hash,
+      };
+      prevHash = hash;
+      return { ...event, metadata };
+    });
+  }
+
+  /** An append whose ids are already stored (at other versions than expected): return them if whole. */
+  private async existingAppend(streamId: string, ids: string[]): Promise<AppendResult> {
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY version`,
+      [streamId, ids],
+    );
+    const consecutive =
+      rows.length === ids.length && rows.every((r, i) => r.event_id === ids[i] && Number(r.version) === Number(rows[0].version) + i);
+    if (!consecutive) {
+      throw new InvalidAppendError('duplicate-event-id', `stream ${streamId} already holds some of these event ids in another batch`);
+    }
+    const last = rows[rows.length - 1];
+    return { streamId, version: Number(last.version), position: encodePosition(last.xid, last.global_position) };
+  }
+
+  private remember(streamId: string, head: Head): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  private signalAppended(): void {
+    this.wakeups.emit('wake');
+    if (this.db.dialect !== 'postgres' || this.notifyTimer) return;
+    const wait = Math.max(0, this.lastNotify + NOTIFY_MIN_INTERVAL_MS - Date.now());
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.lastNotify = Date.now();
+      this.db.notify(NOTIFY_CHANNEL).catch(() => undefined);
+    }, wait);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    assertStreamName(streamId);
+    const backwards = options.direction === 'backwards';
+    const limit = options.limit ?? null;
+    const from = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE stream_id = $1 AND version ${backwards ? '<=' : '>='} $2
+       ORDER BY version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from, limit],
+    );
+    const events = rows.map(toStored);
+    const last = backwards ? events[0] : events[events.length - 1];
+    if (last && !backwards && limit === null) this.remember(streamId, { version: last.version, hash: String(last.metadata.hash) });
+    return events;
+  }
+
+  async *iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
+    const pageSize = options.pageSize ?? DEFAULT_PAGE;
+    const backwards = options.direction === 'backwards';
+    let next = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    let remaining = options.limit ?? Infinity;
+    while (remaining > 0) {
+      const page = await this.readStream(streamId, {
+        fromVersion: next,
+        direction: options.direction,
+        limit: Math.min(pageSize, remaining),
+      });
+      for (const event of page) yield event;
+      if (page.length < Math.min(pageSize, remaining)) return;
+      remaining -= page.length;
+      next = backwards ? page[page.length - 1].version - 1 : page[page.length - 1].version + 1;
+      if (next < 0) return;
+    }
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    assertStreamName(streamId);
+    const { rows } = await this.db.query<{ version: number }>('SELECT version FROM cl_streams WHERE stream_id = $1', [streamId]);
+    return rows[0] ? Number(rows[0].version) : -1;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? START_POSITION;
+    const cursor = decodePosition(after);
+    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    const filtered = (options.types && options.types.length > 0) || !!options.streamPrefix;
+    const params: unknown[] = [cursor.transactionId, cursor.globalPosition, limit];
+    let bound = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+    let head: string | undefined;
+    if (filtered) {
+      // With filters a short page must still move the cursor past what was scanned. The head is
+      // fixed first, and the page bounded by it, so nothing that becomes visible in between
+      // is jumped over.
+      head = await this.headPosition();
+      const h = decodePosition(head);
+      params.push(h.transactionId, h.globalPosition);
+      bound = `(transaction_id, global_position) <= ($4::xid8, $5::bigint)`;
+    }
+    const conditions = [`(transaction_id, global_position) > ($1::xid8, $2::bigint)`, bound];
+    if (options.types && options.types.length > 0) {
+      params.push([...options.types]);
+      conditions.push(`type = ANY($${params.length}::text[])`);
+    }
+    if (options.streamPrefix) {
+      params.push(`${escapeLike(options.streamPrefix)}%`);
+      conditions.push(`stream_id LIKE $${params.length}`);
+    }
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE ${conditions.join(' AND ')}
+       ORDER BY transaction_id, global_position LIMIT $3`,
+      params,
+    );
+    const events = rows.map(toStored);
+    let last = events.length > 0 ? events[events.length - 1].position : after;
+    if (filtered && events.length < limit && head && BigInt(head) > BigInt(last)) last = head;
+    return { events, last };
+  }
+
+  async headPosition(): Promise<string> {
+    const { rows } = await this.db.query<{ xid: string; global_position: number }>(
+      `SELECT transaction_id::text AS xid, global_position FROM cl_events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows[0] ? encodePosition(rows[0].xid, rows[0].global_position) : START_POSITION;
+  }
+
+  async heldBack(after: string): Promise<boolean> {
+    const cursor = decodePosition(after);
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM cl_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()) LIMIT 1`,
+      [cursor.transactionId, cursor.globalPosition],
+    );
+    return rows.length > 0;
+  }
+
+  onWake(listener: () => void): () => void {
+    this.wakeups.on('wake', listener);
+    return () => this.wakeups.off('wake', listener);
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    const subscription = new PollingSubscription(this, this.db, options);
+    this.subscriptions.add(subscription);
+    const stop = subscription.stop.bind(subscription);
+    subscription.stop = async () => {
+      this.subscriptions.delete(subscription);
+      await stop();
+    };
+    return subscription;
+  }
+
+  async listStreams(options: { prefix?: string; after?: string; limit?: number } = {}): Promise<string[]> {
+    const { rows } = await this.db.query<{ stream_id: string }>(
+      `SELECT stream_id FROM cl_streams WHERE stream_id LIKE $1 AND stream_id > $2 ORDER BY stream_id LIMIT $3`,
+      [`${escapeLike(options.prefix ?? '')}%`, options.after ?? '', Math.min(options.limit ?? 1000, MAX_PAGE)],
+    );
+    return rows.map((r) => r.stream_id);
+  }
+
+  /** Stops subscriptions and the listener; the database itself belongs to whoever opened it. */
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,183 @@
+import type { SqlDatabase } from './sql/database.js';
+import { comparePositions, START_POSITION } from './position.js';
+import type { ReadAllOptions, ReadAllResult, SqlExecutor, Subscription, SubscribeOptions } from './types.js';
+
+/** What a polling subscription needs from a backend. */
+export interface SubscriptionSource {
+  readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  /** Registers a wake-up callback (new events may be visible); returns an unregister function. */
+  onWake(listener: () => void): () => void;
+  /**
+   * True when committed events exist that readers cannot see yet because an older transaction
+   * is still open (the gap-free horizon). Nobody will notify when that transaction ends, so the
+   * subscription polls briefly until the horizon passes.
+   */
+  heldBack(after: string): Promise<boolean>;
+}
+
+const CHECKPOINT_TABLE = 'cl_checkpoints';
+/** Safety net for lost notifications only; live delivery comes from wake-ups. */
+const IDLE_RECHECK_MS = 5_000;
+const HELD_BACK_RECHECK_MS = 50;
+const MAX_ERROR_BACKOFF_MS = 5_000;
+
+/** Reads a named subscription's checkpoint ("0" when it has none). */
+export async function readCheckpoint(db: SqlExecutor, name: string): Promise<string> {
+  const { rows } = await db.query<{ position: string }>(`SELECT position::text AS position FROM ${CHECKPOINT_TABLE} WHERE name = $1`, [name]);
+  return rows[0]?.position ?? START_POSITION;
+}
+
+/**
+ * Moves a checkpoint from `from` to `to` inside the caller's transaction. A compare-and-swap: if
+ * another worker moved it meanwhile, it throws and the caller's transaction (with the read-model
+ * writes) rolls back, so no batch is ever applied twice.
+ */
+export async function advanceCheckpoint(tx: SqlExecutor, name: string, from: string, to: string): Promise<void> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO ${CHECKPOINT_TABLE} AS c (name, position, updated_at) VALUES ($1, $3::numeric, now())
+     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+     WHERE c.position = $2::numeric`,
+    [name, from, to],
+  );
+  if (rowCount !== 1) throw new CheckpointMovedError(name, from);
+}
+
+/** Deletes a checkpoint (rebuilds start from zero). */
+export async function resetCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
+  await tx.query(`DELETE FROM ${CHECKPOINT_TABLE} WHERE name = $1`, [name]);
+}
+
+export class CheckpointMovedError extends Error {
+  constructor(name: string, from: string) {
+    super(`checkpoint ${name} is no longer at ${from}: another worker advanced it`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/**
+ * Catch-up-then-live subscription over a {@link SubscriptionSource}: pages through the log in
+ * position order, hands each batch to the handler (awaited: backpressure), advances the
+ * checkpoint in the handler's transaction, then sleeps until woken.
+ */
+export class PollingSubscription implements Subscription {
+  readonly name?: string;
+  private current: string;
+  private running = true;
+  private wakeTimer?: NodeJS.Timeout;
+  private wakeResolve?: () => void;
+  private woken = false;
+  private readonly done: Promise<void>;
+  private readonly waiters = new Set<{ position: string; resolve: (ok: boolean) => void }>();
+  private readonly unregister: () => void;
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    private readonly db: SqlDatabase | undefined,
+    private readonly options: SubscribeOptions,
+  ) {
+    this.name = options.name;
+    this.current = options.after ?? START_POSITION;
+    if (options.name && !db) throw new Error('a named subscription needs a database for its checkpoint');
+    this.unregister = source.onWake(() => this.wake());
+    this.done = this.run();
+  }
+
+  position(): string {
+    return this.current;
+  }
+
+  async waitFor(position: string, timeoutMs = 5_000): Promise<boolean> {
+    if (comparePositions(this.current, position) >= 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        position,
+        resolve: (ok: boolean) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.waiters.add(waiter);
+      this.wake();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unregister();
+    this.wake();
+    await this.done;
+    for (const waiter of [...this.waiters]) waiter.resolve(false);
+  }
+
+  private wake(): void {
+    this.woken = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeResolve?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.wakeResolve = resolve;
+      this.wakeTimer = setTimeout(resolve, ms);
+    }).finally(() => {
+      this.wakeResolve = undefined;
+    });
+  }
+
+  private setPosition(position: string): void {
+    this.current = position;
+    for (const waiter of [...this.waiters]) if (comparePositions(position, waiter.position) >= 0) waiter.resolve(true);
+  }
+
+  private async run(): Promise<void> {
+    const { name, handler, batchSize = 500, types, streamPrefix } = this.options;
+    let failures = 0;
+    let loaded = !name;
+    while (this.running) {
+      try {
+        if (!loaded) {
+          this.setPosition(await readCheckpoint(this.db!, name!));
+          loaded = true;
+        }
+        this.woken = false;
+        const page = await this.source.readAll({ after: this.current, limit: batchSize, types, streamPrefix });
+        const moved = comparePositions(page.last, this.current) > 0;
+        if (page.events.length > 0 || moved) {
+          const from = this.current;
+          if (name) {
+            await this.db!.transaction(async (tx) => {
+              if (page.events.length > 0) await handler(page.events, tx);
+              await advanceCheckpoint(tx, name, from, page.last);
+            });
+          } else if (page.events.length > 0) {
+            await handler(page.events, this.db ?? noTransaction);
+          }
+          this.setPosition(page.last);
+          failures = 0;
+          if (page.events.length >= batchSize) continue;
+        }
+        if (!this.running) break;
+        if (this.woken) continue;
+        await this.sleep((await this.source.heldBack(this.current)) ? HELD_BACK_RECHECK_MS : IDLE_RECHECK_MS);
+      } catch (error) {
+        if (!this.running) break;
+        failures++;
+        // Another worker moved the checkpoint, or the handler failed: reload and retry the batch.
+        loaded = !name;
+        this.options.onError?.(error);
+        await this.sleep(Math.min(MAX_ERROR_BACKOFF_MS, 100 * 2 ** Math.min(failures, 6)));
+        this.woken = false;
+      }
+    }
+  }
+}
+
+const noTransaction: SqlExecutor = {
+  async query() {
+    throw new Error('this subscription has no database: its handler cannot run SQL');
+  },
+};

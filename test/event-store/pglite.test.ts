@@ -1,0 +1,4 @@
+import { openEventStore } from '@libs/event-store';
+import { describeEventStoreContract } from './contract.js';
+
+describeEventStoreContract('PGlite (in memory)', () => openEventStore({ backend: 'pglite' }));
