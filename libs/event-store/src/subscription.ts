@@ -158,7 +158,8 @@ export class PollingSubscription implements Subscription {
           }
           this.setPosition(page.last);
           failures = 0;
-          if (page.events.length >= batchSize) continue;
+          // The cursor moved: there may be more right behind it.
+          continue;
         }
         if (!this.running) break;
         if (this.woken) continue;

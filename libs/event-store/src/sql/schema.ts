@@ -28,12 +28,10 @@ export const eventStoreMigrations: readonly Migration[] = [
     name: 'events, streams, checkpoints, append function',
     statements: [
       // COLLATE "C": stream-prefix filters (LIKE 'subscriber-%') can then use the btree index.
+      // One row per stream, written once at its creation: stream listing, not concurrency.
       `CREATE TABLE cl_streams (
          stream_id text COLLATE "C" PRIMARY KEY,
-         version bigint NOT NULL,
-         last_hash text NOT NULL,
-         created_at timestamptz NOT NULL DEFAULT now(),
-         updated_at timestamptz NOT NULL DEFAULT now()
+         created_at timestamptz NOT NULL DEFAULT now()
        )`,
       `CREATE TABLE cl_events (
          global_position bigint GENERATED ALWAYS AS IDENTITY CHECK (global_position < 1000000000000),
@@ -52,16 +50,15 @@ export const eventStoreMigrations: readonly Migration[] = [
       // Exactly what the gap-free reader scans, in its order.
       `CREATE UNIQUE INDEX cl_events_global_order ON cl_events (transaction_id, global_position)`,
       CHECKPOINTS_TABLE_DDL,
-      // One round trip per append: compare-and-swap on the stream row (version and last hash),
-      // insert the batch, return version and the last event's position. On a failed CAS it tells
-      // an idempotent repeat (same ids at the same versions) from a real conflict.
+      // One round trip per append: under the stream's lock, compare the stream's last event
+      // (version and hash) with what the caller built on, insert the batch, return version and
+      // the last event's position. On a mismatch it tells an idempotent repeat (same ids at the
+      // same versions) from a real conflict, which it reports with the stream's actual head.
       `CREATE OR REPLACE FUNCTION cl_append(p_stream text, p_base bigint, p_prev_hash text, p_events jsonb)
        RETURNS TABLE (outcome text, out_version bigint, out_position text, out_hash text)
        LANGUAGE plpgsql AS $fn$
        DECLARE
          v_n int := jsonb_array_length(p_events);
-         v_last_hash text := p_events -> (v_n - 1) -> 'metadata' ->> 'hash';
-         v_rows int;
          v_cur_version bigint;
          v_cur_hash text;
          v_matches int;
@@ -73,16 +70,11 @@ export const eventStoreMigrations: readonly Migration[] = [
          -- writer of version v+1 always has a larger xid than the writer of version v, and the
          -- global (transaction_id, global_position) order agrees with every stream's order.
          PERFORM pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, hashtext(p_stream));
-         IF p_base = -1 THEN
-           INSERT INTO cl_streams AS s (stream_id, version, last_hash) VALUES (p_stream, v_n - 1, v_last_hash)
-           ON CONFLICT (stream_id) DO NOTHING;
-         ELSE
-           UPDATE cl_streams AS s SET version = p_base + v_n, last_hash = v_last_hash, updated_at = now()
-            WHERE s.stream_id = p_stream AND s.version = p_base AND s.last_hash = p_prev_hash;
-         END IF;
-         GET DIAGNOSTICS v_rows = ROW_COUNT;
-         IF v_rows = 0 THEN
-           SELECT s.version, s.last_hash INTO v_cur_version, v_cur_hash FROM cl_streams AS s WHERE s.stream_id = p_stream;
+         SELECT e.version, e.metadata ->> 'hash' INTO v_cur_version, v_cur_hash
+           FROM cl_events AS e WHERE e.stream_id = p_stream ORDER BY e.version DESC LIMIT 1;
+         v_cur_version := coalesce(v_cur_version, -1);
+         v_cur_hash := coalesce(v_cur_hash, repeat('0', 64));
+         IF v_cur_version <> p_base OR v_cur_hash <> p_prev_hash THEN
            SELECT count(*) INTO v_matches
              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(ev, ord)
              JOIN cl_events AS e ON e.stream_id = p_stream AND e.version = p_base + x.ord AND e.event_id = (x.ev ->> 'id')::uuid;
@@ -91,9 +83,12 @@ export const eventStoreMigrations: readonly Migration[] = [
                FROM cl_events AS e WHERE e.stream_id = p_stream AND e.version = p_base + v_n;
              RETURN QUERY SELECT 'duplicate'::text, p_base + v_n, (v_xid::text::numeric * 1000000000000 + v_gp)::text, v_cur_hash;
            ELSE
-             RETURN QUERY SELECT 'conflict'::text, coalesce(v_cur_version, -1), NULL::text, v_cur_hash;
+             RETURN QUERY SELECT 'conflict'::text, v_cur_version, NULL::text, v_cur_hash;
            END IF;
            RETURN;
+         END IF;
+         IF p_base = -1 THEN
+           INSERT INTO cl_streams (stream_id) VALUES (p_stream);
          END IF;
          WITH inserted AS (
            INSERT INTO cl_events (stream_id, version, event_id, type, data, metadata, occurred_at)
@@ -104,7 +99,8 @@ export const eventStoreMigrations: readonly Migration[] = [
            RETURNING global_position
          )
          SELECT max(global_position) INTO v_gp FROM inserted;
-         RETURN QUERY SELECT 'ok'::text, p_base + v_n, (pg_current_xact_id()::text::numeric * 1000000000000 + v_gp)::text, v_last_hash;
+         RETURN QUERY SELECT 'ok'::text, p_base + v_n, (pg_current_xact_id()::text::numeric * 1000000000000 + v_gp)::text,
+                             p_events -> (v_n - 1) -> 'metadata' ->> 'hash';
        END
        $fn$`,
     ],

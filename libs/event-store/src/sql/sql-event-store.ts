@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
 import { computeHash, ZERO_HASH } from '../integrity.js';
-import { decodePosition, encodePosition, START_POSITION } from '../position.js';
+import { comparePositions, decodePosition, encodePosition, START_POSITION } from '../position.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
   AppendOptions,
@@ -139,11 +139,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
           : await this.db.transaction(async (tx) => {
               // The stream's advisory lock, not FOR UPDATE: see cl_append on xid order.
               await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, streamId]);
-              const { rows } = await tx.query<{ version: number; last_hash: string }>(
-                'SELECT version, last_hash FROM cl_streams WHERE stream_id = $1',
-                [streamId],
-              );
-              const locked: Head = rows[0] ? { version: Number(rows[0].version), hash: rows[0].last_hash } : { version: -1, hash: ZERO_HASH };
+              const locked = await this.readHead(tx, streamId);
               if (expected === 'stream_exists' && locked.version < 0) return { outcome: 'conflict', out_version: -1, out_position: null, out_hash: null };
               return this.tryAppend(tx, streamId, prepared, locked, recordedAt);
             });
@@ -198,17 +194,21 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     if (expected === 'no_stream') return { version: -1, hash: ZERO_HASH };
     const cached = this.heads.get(streamId);
     if (cached && (typeof expected !== 'number' || cached.version === expected)) return cached;
-    const { rows } = await this.db.query<{ version: number; last_hash: string }>(
-      'SELECT version, last_hash FROM cl_streams WHERE stream_id = $1',
-      [streamId],
-    );
-    const actual: Head = rows[0] ? { version: Number(rows[0].version), hash: rows[0].last_hash } : { version: -1, hash: ZERO_HASH };
+    const actual = await this.readHead(this.db, streamId);
     this.remember(streamId, actual);
     if (expected === 'stream_exists' && actual.version < 0) throw new ConcurrencyError(streamId, expected, -1);
     // A numeric expectation that does not match still goes to the database: the same ids may
     // already be there (an idempotent repeat), which only the append function can tell.
     if (typeof expected === 'number' && actual.version !== expected) return { version: expected, hash: ZERO_HASH };
     return actual;
+  }
+
+  private async readHead(executor: SqlExecutor, streamId: string): Promise<Head> {
+    const { rows } = await executor.query<{ version: number; hash: string }>(
+      `SELECT version, metadata ->> 'hash' AS hash FROM cl_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
+      [streamId],
+    );
+    return rows[0] ? { version: Number(rows[0].version), hash: rows[0].hash } : { version: -1, hash: ZERO_HASH };
   }
 
   private chain(
@@ -301,7 +301,10 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   async streamVersion(streamId: string): Promise<number> {
     assertStreamName(streamId);
-    const { rows } = await this.db.query<{ version: number }>('SELECT version FROM cl_streams WHERE stream_id = $1', [streamId]);
+    const { rows } = await this.db.query<{ version: number }>(
+      'SELECT version FROM cl_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1',
+      [streamId],
+    );
     return rows[0] ? Number(rows[0].version) : -1;
   }
 
@@ -309,36 +312,40 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     const after = options.after ?? START_POSITION;
     const cursor = decodePosition(after);
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
-    const filtered = (options.types && options.types.length > 0) || !!options.streamPrefix;
     const params: unknown[] = [cursor.transactionId, cursor.globalPosition, limit];
-    let bound = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
-    let head: string | undefined;
-    if (filtered) {
-      // With filters a short page must still move the cursor past what was scanned. The head is
-      // fixed first, and the page bounded by it, so nothing that becomes visible in between
-      // is jumped over.
-      head = await this.headPosition();
-      const h = decodePosition(head);
-      params.push(h.transactionId, h.globalPosition);
-      bound = `(transaction_id, global_position) <= ($4::xid8, $5::bigint)`;
-    }
-    const conditions = [`(transaction_id, global_position) > ($1::xid8, $2::bigint)`, bound];
+    const filters: string[] = [];
     if (options.types && options.types.length > 0) {
       params.push([...options.types]);
-      conditions.push(`type = ANY($${params.length}::text[])`);
+      filters.push(`type = ANY($${params.length}::text[])`);
     }
     if (options.streamPrefix) {
-      params.push(`${escapeLike(options.streamPrefix)}%`);
-      conditions.push(`stream_id LIKE $${params.length}`);
+      params.push(options.streamPrefix);
+      filters.push(`left(stream_id, char_length($${params.length}::text)) = $${params.length}::text`);
     }
-    const { rows } = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE ${conditions.join(' AND ')}
-       ORDER BY transaction_id, global_position LIMIT $3`,
+    // The window is scanned without the filters, so the only sensible plan is the
+    // (transaction_id, global_position) index with a LIMIT. With a filter inside, and stale
+    // statistics, the planner switched to a bitmap scan that sorted the whole log on every page.
+    // One statement, one snapshot: the window's tail (what was scanned) and the filtered rows
+    // agree, so `last` can move past non-matching events without jumping over late commits.
+    const { rows } = await this.db.query<EventRow & { tail: boolean }>(
+      `WITH page AS MATERIALIZED (
+         SELECT ${EVENT_COLUMNS} FROM cl_events
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY transaction_id, global_position LIMIT $3
+       )
+       SELECT *, false AS tail FROM page ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
+       UNION ALL
+       (SELECT *, true AS tail FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)`,
       params,
     );
-    const events = rows.map(toStored);
-    let last = events.length > 0 ? events[events.length - 1].position : after;
-    if (filtered && events.length < limit && head && BigInt(head) > BigInt(last)) last = head;
+    const events: StoredEvent[] = [];
+    let last = after;
+    for (const row of rows) {
+      if (row.tail) last = encodePosition(row.xid, row.global_position);
+      else events.push(toStored(row));
+    }
+    events.sort((a, b) => comparePositions(a.position, b.position));
     return { events, last };
   }
 

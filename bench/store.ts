@@ -1,0 +1,198 @@
+/**
+ * bench:store — the event store against a bare table on the same PostgreSQL, in one run.
+ * Prints a table, then as its last line one JSON object (see BENCHMARKS.md).
+ * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:store [-- --seconds 5]
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { openEventStore, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 5);
+const CATCH_UP_EVENTS = arg('events', 200_000);
+const CONCURRENCY = [1, 8, 32];
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+
+function dbUrl(name: string): string {
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function sampleData(i: number) {
+  return { subscriberId: `s-${i}`, invoiceId: randomUUID(), amount: 30000 + (i % 100), currency: 'EUR', note: 'benchmark payload of a typical size' };
+}
+
+/** Runs `op` from `workers` loops for `seconds`; returns ops/s and latency percentiles. */
+async function load(workers: number, seconds: number, op: (worker: number, n: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  let count = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const t = performance.now();
+        await op(w, n);
+        latencies.push(performance.now() - t);
+        count++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSec: count / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function main(): Promise<void> {
+  const name = `cl_bench_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = dbUrl(name);
+  const results: Record<string, unknown> = {};
+  try {
+    log(`bench:store on ${new URL(baseUrl).host}, ${SECONDS}s per measurement, node ${process.version}`);
+    log();
+    log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms');
+    log('------- | ------------- | -------- | ----- | ------------- | -------------');
+    const appendVsInsert: Record<string, number> = {};
+    const appendPerSec: Record<string, number> = {};
+    const p99Ms: Record<string, number> = {};
+    for (const writers of CONCURRENCY) {
+      const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers });
+      const pool = (opened.db as SqlDatabase & { pool: pg.Pool }).pool;
+      // The baseline: same row shape, same pool, a bare table with its primary key.
+      await pool.query(`DROP TABLE IF EXISTS bare_events`);
+      await pool.query(`CREATE TABLE bare_events (
+        global_position bigint GENERATED ALWAYS AS IDENTITY, stream_id text NOT NULL, version bigint NOT NULL,
+        event_id uuid NOT NULL, type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+        occurred_at timestamptz NOT NULL, PRIMARY KEY (stream_id, version))`);
+      const occurredAt = new Date().toISOString();
+      const bare = await load(writers, SECONDS, async (w, n) => {
+        await pool.query(
+          `INSERT INTO bare_events (stream_id, version, event_id, type, data, metadata, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [`bare-${writers}-${w}-${n % 50}`, Math.floor(n / 50), randomUUID(), 'PaymentReceived', sampleData(n), { actor: 'bench', schemaVersion: 1 }, occurredAt],
+        );
+      });
+      const store: EventStore = opened.store;
+      const ours = await load(writers, SECONDS, async (w, n) => {
+        const event: NewEvent = { type: 'PaymentReceived', data: sampleData(n), occurredAt, metadata: { actor: 'bench' } };
+        await store.append(`subscriber-${writers}-${w}-${n % 50}`, [event], { expectedVersion: Math.floor(n / 50) - 1 < 0 ? 'no_stream' : Math.floor(n / 50) - 1 });
+      });
+      const ratio = ours.perSec / bare.perSec;
+      appendVsInsert[String(writers)] = round(ratio, 3);
+      appendPerSec[String(writers)] = Math.round(ours.perSec);
+      p99Ms[String(writers)] = round(ours.p99, 2);
+      log(`${String(writers).padStart(7)} | ${fmt(bare.perSec).padStart(13)} | ${fmt(ours.perSec).padStart(8)} | ${ratio.toFixed(2).padStart(5)} | ${ours.p50.toFixed(2).padStart(13)} | ${ours.p99.toFixed(2).padStart(13)}`);
+      await opened.close();
+    }
+
+    const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: 8 });
+    const { store, db } = opened;
+
+    // readStream of 1000 events (median of 7).
+    const stream = `subscriber-read-${randomUUID()}`;
+    for (let i = 0; i < 10; i++) {
+      await store.append(stream, Array.from({ length: 100 }, (_, k) => ({ type: 'PaymentReceived', data: sampleData(i * 100 + k), occurredAt: new Date().toISOString() })));
+    }
+    const readTimes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const events = await store.readStream(stream);
+      readTimes.push(performance.now() - t);
+      if (events.length !== 1000) throw new Error(`read ${events.length} events`);
+    }
+    readTimes.sort((a, b) => a - b);
+    const readStream1000Ms = round(readTimes[3], 2);
+    log();
+    log(`readStream of 1,000 events: ${readStream1000Ms} ms (median of 7)`);
+
+    // Fill the log for the catch-up measurement: batches of 100 from 8 writers.
+    const headBefore = await store.headPosition();
+    const batches = Math.ceil(CATCH_UP_EVENTS / 100);
+    const fillStart = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let b = next++; b < batches; b = next++) {
+          await store.append(
+            `subscriber-fill-${b % 5000}`,
+            Array.from({ length: 100 }, (_, k) => ({ type: k % 10 === 0 ? 'InvoiceIssued' : 'PaymentReceived', data: sampleData(b * 100 + k), occurredAt: new Date().toISOString() })),
+          );
+        }
+      }),
+    );
+    const fillPerSec = (batches * 100) / ((performance.now() - fillStart) / 1000);
+    log(`append in batches of 100, 8 writers: ${fmt(fillPerSec)} events/s`);
+
+    // Catch-up: a named subscription folding into a trivial read model, one transaction per batch.
+    await db.query(`CREATE TABLE bench_counts (type text PRIMARY KEY, n bigint NOT NULL)`);
+    const total = batches * 100;
+    let handled = 0;
+    const catchStart = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const sub = store.subscribe({
+        name: 'bench-catch-up',
+        after: headBefore,
+        batchSize: 1000,
+        streamPrefix: 'subscriber-fill-',
+        onError: reject,
+        handler: async (events, tx) => {
+          const counts = new Map<string, number>();
+          for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+          await tx.query(
+            `INSERT INTO bench_counts (type, n) SELECT * FROM unnest($1::text[], $2::bigint[])
+             ON CONFLICT (type) DO UPDATE SET n = bench_counts.n + EXCLUDED.n`,
+            [[...counts.keys()], [...counts.values()]],
+          );
+          handled += events.length;
+          if (handled >= total) void sub.stop().then(resolve, reject);
+        },
+      });
+    });
+    const catchUpPerSec = total / ((performance.now() - catchStart) / 1000);
+    const { rows } = await db.query<{ n: string }>(`SELECT sum(n)::text AS n FROM bench_counts`);
+    if (Number(rows[0].n) !== total) throw new Error(`read model counted ${rows[0].n}, expected ${total}`);
+    log(`catch-up of ${fmt(total)} events into a read model + checkpoint per batch: ${fmt(catchUpPerSec)} events/s`);
+    await opened.close();
+
+    Object.assign(results, { appendVsInsert, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+  log();
+  log(JSON.stringify(results));
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function round(n: number, digits: number): number {
+  return Number(n.toFixed(digits));
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
