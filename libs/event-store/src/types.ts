@@ -102,7 +102,11 @@ export interface ReadAllResult {
 
 /** Minimal SQL surface handed to subscription handlers for exactly-once read-model updates. */
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /**
+   * Runs one statement. `options.name` makes it a named prepared statement on PostgreSQL (parsed
+   * and planned once per connection): only for hot statements whose text never changes.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 export interface SubscribeOptions extends EventFilter {

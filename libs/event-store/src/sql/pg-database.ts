@@ -45,8 +45,8 @@ export class PgDatabase implements SqlDatabase {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
-    const result = await this.pool.query(sql, params as unknown[]);
+  async query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number }> {
+    const result = await this.pool.query({ text: sql, values: params as unknown[], name: options?.name });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -55,8 +55,8 @@ export class PgDatabase implements SqlDatabase {
     try {
       await client.query('BEGIN');
       const tx: SqlExecutor = {
-        async query<R>(sql: string, params?: unknown[]) {
-          const result = await client.query(sql, params as unknown[]);
+        async query<R>(sql: string, params?: unknown[], options?: { name?: string }) {
+          const result = await client.query({ text: sql, values: params as unknown[], name: options?.name });
           return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
         },
       };

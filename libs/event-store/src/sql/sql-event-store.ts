@@ -144,6 +144,12 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
               return this.tryAppend(tx, streamId, prepared, locked, recordedAt);
             });
       if ('existing' in row) return row.existing;
+      if ('raced' in row) {
+        // Another writer took the same version while we inserted: ask again with what we
+        // built on; the function now answers conflict (or duplicate, if it wrote our ids).
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw new ConcurrencyError(streamId, expected, await this.streamVersion(streamId));
+        continue;
+      }
       const version = Number(row.out_version);
       if (row.outcome === 'ok' || row.outcome === 'duplicate') {
         if (row.outcome === 'ok') {
@@ -171,19 +177,35 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     prepared: PreparedEvent[],
     head: Head,
     recordedAt: string,
-  ): Promise<AppendRow | { existing: AppendResult }> {
+  ): Promise<AppendRow | { existing: AppendResult } | { raced: true }> {
     const payload = this.chain(prepared, head, recordedAt);
     try {
+      if (payload.length === 1) {
+        const [event] = payload;
+        const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append_one($1, $2, $3, $4, $5, $6, $7, $8)', [
+          streamId,
+          head.version,
+          head.hash,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          event.occurredAt,
+        ], { name: 'cl_append_one' });
+        return rows[0];
+      }
       const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append($1, $2, $3, $4::jsonb)', [
         streamId,
         head.version,
         head.hash,
         JSON.stringify(payload),
-      ]);
+      ], { name: 'cl_append' });
       return rows[0];
     } catch (error) {
-      if ((error as { code?: string }).code === '23505' && String((error as Error).message).includes('cl_events_stream_event_id')) {
-        return { existing: await this.existingAppend(streamId, prepared.map((e) => e.id)) };
+      if ((error as { code?: string }).code === '23505') {
+        const message = String((error as Error).message);
+        if (message.includes('cl_events_stream_event_id')) return { existing: await this.existingAppend(streamId, prepared.map((e) => e.id)) };
+        if (message.includes('cl_events_pkey') || message.includes('cl_streams_pkey')) return { raced: true };
       }
       throw error;
     }
@@ -273,6 +295,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
       `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE stream_id = $1 AND version ${backwards ? '<=' : '>='} $2
        ORDER BY version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [streamId, from, limit],
+      { name: backwards ? 'cl_read_stream_backwards' : 'cl_read_stream' },
     );
     const events = rows.map(toStored);
     const last = backwards ? events[0] : events[events.length - 1];
@@ -338,6 +361,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
        UNION ALL
        (SELECT *, true AS tail FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)`,
       params,
+      { name: `cl_read_all_${options.types?.length ? 't' : ''}${options.streamPrefix ? 'p' : ''}` },
     );
     const events: StoredEvent[] = [];
     let last = after;
