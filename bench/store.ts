@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { openEventStore, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { openEventStore, ZERO_HASH, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
 
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const args = process.argv.slice(2);
@@ -13,7 +13,8 @@ const arg = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const SECONDS = arg('seconds', 5);
+const SECONDS = arg('seconds', 3);
+const ROUNDS = arg('rounds', 3);
 const CATCH_UP_EVENTS = arg('events', 200_000);
 const CONCURRENCY = [1, 8, 32];
 
@@ -71,13 +72,14 @@ async function main(): Promise<void> {
   const url = dbUrl(name);
   const results: Record<string, unknown> = {};
   try {
-    log(`bench:store on ${new URL(baseUrl).host}, ${SECONDS}s per measurement, node ${process.version}`);
+    log(`bench:store on ${new URL(baseUrl).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
     log();
-    log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms');
-    log('------- | ------------- | -------- | ----- | ------------- | -------------');
+    log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio');
+    log('------- | ------------- | -------- | ----- | ------------- | ------------- | --------------');
     const appendVsInsert: Record<string, number> = {};
     const appendPerSec: Record<string, number> = {};
     const p99Ms: Record<string, number> = {};
+    const sqlOnlyVsInsert: Record<string, number> = {};
     for (const writers of CONCURRENCY) {
       const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers });
       const pool = (opened.db as SqlDatabase & { pool: pg.Pool }).pool;
@@ -90,24 +92,52 @@ async function main(): Promise<void> {
       const occurredAt = new Date().toISOString();
       // Same shape as the store's metadata, hash chain included.
       const bareMetadata = { actor: 'bench', recordedAt: occurredAt, schemaVersion: 1, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
-      const bare = await load(writers, SECONDS, async (w, n) => {
-        // A named prepared statement, as the store's own hot statements are.
-        await pool.query({
-          name: 'bare_insert',
-          text: `INSERT INTO bare_events (stream_id, version, event_id, type, data, metadata, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          values: [`bare-${writers}-${w}-${n % 50}`, Math.floor(n / 50), randomUUID(), 'PaymentReceived', sampleData(n), bareMetadata, occurredAt],
-        });
-      });
       const store: EventStore = opened.store;
-      const ours = await load(writers, SECONDS, async (w, n) => {
-        const event: NewEvent = { type: 'PaymentReceived', data: sampleData(n), occurredAt, metadata: { actor: 'bench' } };
-        await store.append(`subscriber-${writers}-${w}-${n % 50}`, [event], { expectedVersion: Math.floor(n / 50) - 1 < 0 ? 'no_stream' : Math.floor(n / 50) - 1 });
-      });
-      const ratio = ours.perSec / bare.perSec;
+      // Interleaved rounds, medians: this machine's throughput drifts by tens of percent from
+      // one measurement to the next, so a ratio is only fair between neighbouring runs.
+      type Run = Awaited<ReturnType<typeof load>>;
+      const rounds: Array<{ bare: Run; ours: Run; sqlOnly: Run }> = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const bare = await load(writers, SECONDS, async (w, n) => {
+          // A named prepared statement, as the store's own hot statements are.
+          await pool.query({
+            name: 'bare_insert',
+            text: `INSERT INTO bare_events (stream_id, version, event_id, type, data, metadata, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            values: [`bare-${round}-${w}-${n % 50}`, Math.floor(n / 50), randomUUID(), 'PaymentReceived', sampleData(n), bareMetadata, occurredAt],
+          });
+        });
+        const ours = await load(writers, SECONDS, async (w, n) => {
+          const event: NewEvent = { type: 'PaymentReceived', data: sampleData(n), occurredAt, metadata: { actor: 'bench' } };
+          const expectedVersion = n < 50 ? 'no_stream' : Math.floor(n / 50) - 1;
+          await store.append(`subscriber-${writers}-${round}-${w}-${n % 50}`, [event], { expectedVersion });
+        });
+        // The same append function fed precomputed payloads: what the database side costs
+        // without the store's own JavaScript (validation, hashing, serialisation).
+        const heads = new Map<string, { version: number; hash: string }>();
+        const sqlOnly = await load(writers, SECONDS, async (w, n) => {
+          const stream = `sqlonly-${writers}-${round}-${w}-${n % 50}`;
+          const head = heads.get(stream) ?? { version: -1, hash: ZERO_HASH };
+          const metadata = { ...bareMetadata, prevHash: head.hash };
+          const { rows } = await pool.query({
+            name: 'sql_only_append',
+            text: 'SELECT * FROM cl_append_one($1, $2, $3, $4, $5, $6, $7, $8)',
+            values: [stream, head.version, head.hash, randomUUID(), 'PaymentReceived', JSON.stringify(sampleData(n)), JSON.stringify(metadata), occurredAt],
+          });
+          if (rows[0].outcome !== 'ok') throw new Error(`sql-only append: ${rows[0].outcome}`);
+          heads.set(stream, { version: head.version + 1, hash: rows[0].out_hash });
+        });
+        rounds.push({ bare, ours, sqlOnly });
+      }
+      const med = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const bare = { perSec: med(rounds.map((r) => r.bare.perSec)) };
+      const ours = { perSec: med(rounds.map((r) => r.ours.perSec)), p50: med(rounds.map((r) => r.ours.p50)), p99: med(rounds.map((r) => r.ours.p99)) };
+      const ratio = med(rounds.map((r) => r.ours.perSec / r.bare.perSec));
+      const sqlRatio = med(rounds.map((r) => r.sqlOnly.perSec / r.bare.perSec));
+      sqlOnlyVsInsert[String(writers)] = round(sqlRatio, 3);
       appendVsInsert[String(writers)] = round(ratio, 3);
       appendPerSec[String(writers)] = Math.round(ours.perSec);
       p99Ms[String(writers)] = round(ours.p99, 2);
-      log(`${String(writers).padStart(7)} | ${fmt(bare.perSec).padStart(13)} | ${fmt(ours.perSec).padStart(8)} | ${ratio.toFixed(2).padStart(5)} | ${ours.p50.toFixed(2).padStart(13)} | ${ours.p99.toFixed(2).padStart(13)}`);
+      log(`${String(writers).padStart(7)} | ${fmt(bare.perSec).padStart(13)} | ${fmt(ours.perSec).padStart(8)} | ${ratio.toFixed(2).padStart(5)} | ${ours.p50.toFixed(2).padStart(13)} | ${ours.p99.toFixed(2).padStart(13)} | ${sqlRatio.toFixed(2).padStart(14)}`);
       await opened.close();
     }
 
@@ -180,7 +210,7 @@ async function main(): Promise<void> {
     log(`catch-up of ${fmt(total)} events into a read model + checkpoint per batch: ${fmt(catchUpPerSec)} events/s`);
     await opened.close();
 
-    Object.assign(results, { appendVsInsert, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
+    Object.assign(results, { appendVsInsert, sqlOnlyVsInsert, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
   } finally {
     await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }

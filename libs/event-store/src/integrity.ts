@@ -28,9 +28,17 @@ export interface HashedContent {
 
 /** SHA-256 (hex) over prevHash followed by the canonical JSON of {type, data, occurredAt, version}. */
 export function computeHash(prevHash: string, content: HashedContent): string {
+  return hashWithCanonicalData(prevHash, content.type, canonicalJson(content.data), content.occurredAt, content.version);
+}
+
+/**
+ * {@link computeHash} for data already in canonical JSON. The keys of the hashed object in sorted
+ * order are data, occurredAt, type, version, so its canonical form can be assembled directly.
+ */
+export function hashWithCanonicalData(prevHash: string, type: string, dataJson: string, occurredAt: string, version: number): string {
   return createHash('sha256')
     .update(prevHash)
-    .update(canonicalJson({ type: content.type, data: content.data, occurredAt: content.occurredAt, version: content.version }))
+    .update(`{"data":${dataJson},"occurredAt":${JSON.stringify(occurredAt)},"type":${JSON.stringify(type)},"version":${version}}`)
     .digest('hex');
 }
 

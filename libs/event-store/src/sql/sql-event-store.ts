@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
-import { computeHash, ZERO_HASH } from '../integrity.js';
+import { hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from '../position.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
@@ -19,7 +19,7 @@ import type {
   Subscription,
   SubscribeOptions,
 } from '../types.js';
-import { assertStreamName, validateAppend } from '../validation.js';
+import { assertStreamName, prepareAppend, type ValidatedEvent } from '../validation.js';
 import type { SqlDatabase } from './database.js';
 import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
@@ -61,13 +61,7 @@ function toStored(row: EventRow): StoredEvent {
   };
 }
 
-interface PreparedEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  occurredAt: string;
-  metadata: Record<string, unknown>;
-}
+type PreparedEvent = ValidatedEvent & { id: string };
 
 interface AppendRow {
   outcome: string;
@@ -114,20 +108,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    validateAppend(streamId, events);
+    const validated = prepareAppend(streamId, events);
     const expected: ExpectedVersion = options.expectedVersion ?? 'any';
     if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
       throw new InvalidAppendError('invalid-expected-version', `expected version must be a non-negative integer, no_stream, stream_exists or any`);
     }
     const recordedAt = new Date().toISOString();
-    const prepared = events.map((event) => ({
-      id: (event.id ?? randomUUID()).toLowerCase(),
-      type: event.type,
-      data: event.data,
-      // Normalised before hashing so the chain verifies against what reads return.
-      occurredAt: new Date(event.occurredAt).toISOString(),
-      metadata: event.metadata ?? {},
-    }));
+    const prepared: PreparedEvent[] = validated.map((event) => ({ ...event, id: event.id ?? randomUUID() }));
 
     let head = await this.resolveHead(streamId, expected);
     for (let attempt = 1; ; attempt++) {
@@ -178,28 +165,24 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     head: Head,
     recordedAt: string,
   ): Promise<AppendRow | { existing: AppendResult } | { raced: true }> {
-    const payload = this.chain(prepared, head, recordedAt);
+    const chained = this.chain(prepared, head, recordedAt);
     try {
-      if (payload.length === 1) {
-        const [event] = payload;
-        const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append_one($1, $2, $3, $4, $5, $6, $7, $8)', [
-          streamId,
-          head.version,
-          head.hash,
-          event.id,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          event.occurredAt,
-        ], { name: 'cl_append_one' });
+      if (chained.length === 1) {
+        const [event] = chained;
+        const { rows } = await executor.query<AppendRow>(
+          'SELECT * FROM cl_append_one($1, $2, $3, $4, $5, $6, $7, $8)',
+          [streamId, head.version, head.hash, event.id, event.type, event.dataJson, event.metadataJson, event.occurredAt],
+          { name: 'cl_append_one' },
+        );
         return rows[0];
       }
-      const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append($1, $2, $3, $4::jsonb)', [
-        streamId,
-        head.version,
-        head.hash,
-        JSON.stringify(payload),
-      ], { name: 'cl_append' });
+      // The batch as one JSON array, assembled from the already-serialised parts.
+      const payload = `[${chained
+        .map((e) => `{"id":"${e.id}","type":${JSON.stringify(e.type)},"occurredAt":"${e.occurredAt}","data":${e.dataJson},"metadata":${e.metadataJson}}`)
+        .join(',')}]`;
+      const { rows } = await executor.query<AppendRow>('SELECT * FROM cl_append($1, $2, $3, $4::jsonb)', [streamId, head.version, head.hash, payload], {
+        name: 'cl_append',
+      });
       return rows[0];
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
@@ -233,24 +216,21 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     return rows[0] ? { version: Number(rows[0].version), hash: rows[0].hash } : { version: -1, hash: ZERO_HASH };
   }
 
-  private chain(
-    prepared: PreparedEvent[],
-    head: Head,
-    recordedAt: string,
-  ) {
+  /** Hashes the batch onto `head` and completes each event's metadata. */
+  private chain(prepared: PreparedEvent[], head: Head, recordedAt: string): Array<PreparedEvent & { metadataJson: string }> {
     let prevHash = head.hash;
     return prepared.map((event, i) => {
       const version = head.version + 1 + i;
-      const hash = computeHash(prevHash, { type: event.type, data: event.data, occurredAt: event.occurredAt, version });
-      const metadata = {
+      const hash = hashWithCanonicalData(prevHash, event.type, event.dataJson, event.occurredAt, version);
+      const metadataJson = JSON.stringify({
         ...event.metadata,
         recordedAt,
         schemaVersion: typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : 1,
         prevHash,
         hash,
-      };
+      });
       prevHash = hash;
-      return { ...event, metadata };
+      return { ...event, metadataJson };
     });
   }
 
