@@ -1,1 +1,186 @@
-export {};
+/**
+ * @libs/domain — the client-lifecycle domain (domain.md §3–§5): subscriber and case deciders,
+ * event and command contracts, the dunning policy and scheduler pass, and the process managers.
+ * Pure TypeScript: imports nothing from NestJS, the store or the database. See docs/domain.md.
+ */
+
+// Errors
+export {
+  ADDITIONAL_RULE_CODES,
+  CommandValidationError,
+  DomainError,
+  isDomainError,
+  SPEC_RULE_CODES,
+  type AdditionalRuleCode,
+  type DomainErrorCode,
+  type FieldError,
+  type SpecRuleCode,
+} from './shared/errors.js';
+
+// Time and ids
+export {
+  addDays,
+  DATE_PATTERN,
+  dateStart,
+  daysPastDue,
+  INSTANT_PATTERN,
+  isCalendarDate,
+  isInstant,
+  normalizeInstant,
+  PERIOD_PATTERN,
+  utcDate,
+} from './shared/time.js';
+export { deterministicId, DOMAIN_ID_NAMESPACE, eventIdsFor, uuidV5 } from './shared/ids.js';
+export type { Decider } from './shared/decider.js';
+
+// Event contracts
+export {
+  CASE_EVENT_TYPES,
+  caseEventSchemas,
+  isCaseEventType,
+  isSubscriberEventType,
+  SUBSCRIBER_EVENT_TYPES,
+  subscriberEventSchemas,
+  type CaseEvent,
+  type CaseEventData,
+  type CaseEventOf,
+  type CaseEventType,
+  type CaseKind,
+  type CaseOutcome,
+  type CostKind,
+  type DomainEvent,
+  type DomainEventType,
+  type Initiator,
+  type MigrationTarget,
+  type Plan,
+  type PlanChangeReason,
+  type PlanTerms,
+  type Qualification,
+  type RemedyOutcome,
+  type RemedyStep,
+  type ReminderTone,
+  type RetentionAction,
+  type Segment,
+  type SubscriberEvent,
+  type SubscriberEventData,
+  type SubscriberEventOf,
+  type SubscriberEventType,
+  type SuspensionReason,
+  type TerminationKind,
+  type UsageCause,
+} from './contracts/events.js';
+export {
+  currentSchemaVersion,
+  eventContracts,
+  eventJsonSchemas,
+  isDomainEventType,
+  upcastEvent,
+  validateEventData,
+  type EventContract,
+  type Upcaster,
+  type ValidationResult,
+  type VersionedEvent,
+} from './contracts/registry.js';
+
+// Command contracts
+export {
+  assertValidCommand,
+  CASE_COMMAND_TYPES,
+  caseCommandSchemas,
+  commandContracts,
+  SUBSCRIBER_COMMAND_TYPES,
+  subscriberCommandSchemas,
+  validateCommand,
+  type CaseCommand,
+  type CaseCommandOf,
+  type CaseCommandType,
+  type CommandOrigin,
+  type CommandType,
+  type DomainCommand,
+  type SubscriberCommand,
+  type SubscriberCommandOf,
+  type SubscriberCommandType,
+} from './contracts/commands.js';
+
+// Subscriber aggregate
+export {
+  evolveSubscriber,
+  foldSubscriber,
+  initialSubscriberState,
+  type InvoiceState,
+  type InvoiceStatus,
+  type LedgerEntry,
+  type PaymentArrangement,
+  type SubscriberState,
+  type SubscriberStatus,
+  type Suspension,
+  type Termination,
+  type TerminationNotice,
+} from './subscriber/state.js';
+export {
+  decideSubscriber,
+  defaultSubscriberContext,
+  MAX_ARRANGEMENT_DAYS,
+  subscriberDecider,
+  type SubscriberContext,
+} from './subscriber/decide.js';
+export {
+  arrangementInForce,
+  earliestEffectiveDate,
+  invoicesToRecordMissed,
+  isAutomaticReinstatementDue,
+  isNoticeEffective,
+  isSuspensionDue,
+  isUnprofitable,
+  minimumNoticeDays,
+  missedUnpaid,
+  overdueBalance,
+  subscriberFacts,
+  trailingProfitability,
+  type SubscriberFacts,
+} from './subscriber/queries.js';
+export { subscriberView, type InvoiceView, type SubscriberView } from './subscriber/view.js';
+
+// Case aggregate
+export {
+  evolveCase,
+  foldCase,
+  initialCaseState,
+  KINDS_EXCUSED_FROM_RECOMMENDATION,
+  KINDS_EXCUSED_FROM_REMEDY,
+  missingRemedySteps,
+  REMEDY_STEPS,
+  remedyStepsComplete,
+  type CaseState,
+  type CaseStatus,
+  type RemedyStepRecord,
+  type RetentionPlan,
+  type TerminationRecommendation,
+} from './case/state.js';
+export { APPROVER_ROLES, caseDecider, decideCase, type CaseContext } from './case/decide.js';
+export { caseView, type CaseView } from './case/view.js';
+
+// Dunning and the scheduler
+export { defaultDunningPolicy, dunningPolicyFromEnv, makeDunningPolicy, type DunningPolicy } from './dunning/policy.js';
+export { nextSchedulerAttention, runSchedulerPass, SCHEDULER, schedulerPass, type SchedulerPassResult } from './dunning/scheduler.js';
+
+// Process managers
+export {
+  automaticReinstatement,
+  dunning,
+  partnerMigration,
+  PROCESS_MANAGER_EVENT_TYPES,
+  processManagers,
+  PROFITABILITY_WINDOW_DAYS,
+  profitabilityWatch,
+  reactToEvent,
+  retentionOnCancellation,
+  retentionPlanAgreed,
+  retentionPlanRejected,
+  SYSTEM_ACTOR,
+  terminationApproved,
+  type PolicyCommand,
+  type ProcessManager,
+  type ProcessManagerLookups,
+  type SourceEvent,
+} from './policies/process-managers.js';

@@ -1,0 +1,51 @@
+/** The case as `GET /v1/cases/{id}` shows it (the application adds `version`). */
+import type { CaseKind, CaseOutcome, RemedyStep, RetentionAction, UsageCause } from '../contracts/events.js';
+import { REMEDY_STEPS, type CaseState, type RemedyStepRecord, type TerminationRecommendation } from './state.js';
+
+export interface CaseView {
+  caseId: string;
+  subscriberId: string;
+  kind: CaseKind;
+  status: 'open' | 'closed';
+  summary: string;
+  openedBy: string;
+  openedAt: string;
+  incidents: Array<{ description: string; incidentAt: string; documentedAt: string }>;
+  /** Latest record per remedy step; null = neither taken nor skipped yet. */
+  remedySteps: Record<RemedyStep, RemedyStepRecord | null>;
+  analysis: { findings: string; causes: UsageCause[]; at: string } | null;
+  proposedPlan: { actions: RetentionAction[]; goodwillGesture: string | null; at: string } | null;
+  agreedPlan: { actions: RetentionAction[]; goodwillGesture: string | null; agreedBy: string; at: string } | null;
+  rejection: { reason: string; effectiveDate: string; at: string } | null;
+  recommendation: TerminationRecommendation | null;
+  approval: { approvedBy: string; at: string } | null;
+  closure: { outcome: CaseOutcome; at: string } | null;
+  lastOccurredAt: string | null;
+}
+
+export function caseView(state: CaseState): CaseView {
+  if (!state.exists || state.status === 'none') throw new TypeError('caseView: the case does not exist');
+  const steps = Object.fromEntries(REMEDY_STEPS.map((s) => [s, state.steps[s] ? { ...state.steps[s] } : null])) as Record<
+    RemedyStep,
+    RemedyStepRecord | null
+  >;
+  return {
+    caseId: state.caseId as string,
+    subscriberId: state.subscriberId as string,
+    kind: state.kind as CaseKind,
+    status: state.status,
+    summary: state.summary as string,
+    openedBy: state.openedBy as string,
+    openedAt: state.openedAt as string,
+    incidents: state.incidents.map((i) => ({ ...i })),
+    remedySteps: steps,
+    analysis: state.analysis ? { ...state.analysis, causes: [...state.analysis.causes] } : null,
+    proposedPlan: state.proposedPlan ? { ...state.proposedPlan, actions: state.proposedPlan.actions.map((a) => ({ ...a })) } : null,
+    agreedPlan: state.agreedPlan ? { ...state.agreedPlan, actions: state.agreedPlan.actions.map((a) => ({ ...a })) } : null,
+    rejection: state.rejection ? { ...state.rejection } : null,
+    recommendation: state.recommendation ? { ...state.recommendation, reasons: [...state.recommendation.reasons] } : null,
+    approval: state.approval ? { ...state.approval } : null,
+    closure: state.closure ? { ...state.closure } : null,
+    lastOccurredAt: state.lastOccurredAt,
+  };
+}
