@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { AppModule } from './app.module.js';
+import { loadConfig, type ServiceConfig } from './config.js';
+
+/**
+ * Builds the whole service, configured but not listening: `main.ts` listens on it, tests drive it
+ * with supertest. `overrides` replace values read from the environment (an explicit
+ * `dataDir: undefined` means an in-memory PGlite store).
+ */
+export async function createApp(overrides: Partial<ServiceConfig> = {}): Promise<INestApplication> {
+  const config: ServiceConfig = { ...loadConfig(process.env), ...overrides };
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

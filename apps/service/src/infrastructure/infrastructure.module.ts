@@ -1,0 +1,85 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
+import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import type { ServiceConfig } from '../config.js';
+import { EVENT_STORE, LIFECYCLE_SERVICE, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+
+const OPENED_STORE = Symbol('OPENED_STORE');
+/** Optional metrics hooks for the application, provided by the operations module. */
+export const APPLICATION_OBSERVER = Symbol('APPLICATION_OBSERVER');
+
+/**
+ * Owns the process's infrastructure: opens the configured event store (and the SQL database of
+ * read models, checkpoints and idempotency keys), builds the application, runs the policies'
+ * subscription and the clock scheduler, and closes everything in order at shutdown.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Infrastructure');
+  private policies?: PolicyRunner;
+  private scheduler?: ClockScheduler;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
+    @Inject(LIFECYCLE_SERVICE) private readonly app: LifecycleApplication,
+  ) {}
+
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: OPENED_STORE,
+          useFactory: () =>
+            openEventStore({
+              backend: config.eventStore,
+              dataDir: config.dataDir,
+              databaseUrl: config.databaseUrl,
+              eventstoreConnectionString: config.eventstoreConnectionString,
+            }),
+        },
+        { provide: EVENT_STORE, useFactory: (o: OpenedEventStore) => o.store, inject: [OPENED_STORE] },
+        { provide: SQL_DATABASE, useFactory: (o: OpenedEventStore) => o.db, inject: [OPENED_STORE] },
+        {
+          provide: LIFECYCLE_SERVICE,
+          useFactory: async (o: OpenedEventStore, observer?: ApplicationObserver) => {
+            const app = new LifecycleApplication(o.store, o.db, { policy: config.policy, observer });
+            await app.init();
+            return app;
+          },
+          inject: [OPENED_STORE, { token: APPLICATION_OBSERVER, optional: true }],
+        },
+      ],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.policies = new PolicyRunner(this.app, this.opened.store, this.opened.db, this.logger);
+    await this.policies.start();
+    if (this.config.scheduler === 'clock') {
+      this.scheduler = new ClockScheduler(this.app, this.config.schedulerIntervalMs, this.logger);
+      this.scheduler.start();
+    }
+  }
+
+  /** Stops the background work first, then closes the store and its pools. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.scheduler?.stop();
+    await this.policies?.stop();
+    await this.opened.close();
+  }
+}
+

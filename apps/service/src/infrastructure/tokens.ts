@@ -1,0 +1,10 @@
+/**
+ * Injection tokens of the infrastructure the whole service shares, provided by the global
+ * InfrastructureModule: the event-store port, the SQL database of read models, checkpoints and
+ * idempotency keys, the application (write path) and the projections engine.
+ */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const SQL_DATABASE = Symbol('SQL_DATABASE');
+export const LIFECYCLE_SERVICE = Symbol('LIFECYCLE_SERVICE');
+export const PROJECTIONS = Symbol('PROJECTIONS');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Service');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  await app.listen(config.port);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  logger.log(`client-lifecycle listening on ${url} (event store: ${config.eventStore}, scheduler: ${config.scheduler})`);
+  logger.log(`OpenAPI: ${url}/docs`);
+  if (config.generatedAdminKey) {
+    // Printed once, on purpose: the only way a newcomer learns the generated development key.
+    logger.warn(`No API_KEYS set: generated a development admin key (shown only now): ${config.generatedAdminKey}`);
+    logger.log(`Try: curl -H "Authorization: Bearer ${config.generatedAdminKey}" ${url}/v1/projections`);
+  }
+}
+
+main().catch((error: unknown) => {
+  new Logger('Service').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { readCheckpoint, type EventStore, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
+import { isCaseEventType, isSubscriberEventType, PROCESS_MANAGER_EVENT_TYPES } from '@libs/domain';
+import type { LifecycleApplication } from './lifecycle-application.js';
+
+/** Checkpoint name of the policies' subscription. */
+export const POLICY_SUBSCRIPTION = 'lifecycle-policies';
+
+export interface PolicyRunnerLogger {
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/**
+ * Runs the process managers and keeps the application's indexes (scheduler attention, open
+ * cases) from a checkpointed subscription of the log — the durable guarantee behind the inline
+ * follow-ups of the write path: after a crash between an append and its follow-ups, the events are
+ * read again here and the policies act then.
+ *
+ * Why the checkpoint is advanced after the batch and not in the handler's transaction: the
+ * handler appends to the store, and on PGlite the store shares the single session a transaction
+ * would hold. Delivery is therefore at-least-once, which is safe because every policy command
+ * carries deterministic ids and `automatedBy` (a repeat decides nothing) and the index writes are
+ * upserts.
+ */
+export class PolicyRunner {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly app: LifecycleApplication,
+    private readonly store: EventStore,
+    private readonly db: SqlDatabase,
+    private readonly logger: PolicyRunnerLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    const after = await readCheckpoint(this.db, POLICY_SUBSCRIPTION);
+    let checkpoint = after;
+    this.subscription = this.store.subscribe({
+      after,
+      batchSize: 200,
+      handler: async (events) => {
+        await this.handle(events);
+        const last = events[events.length - 1]!.position;
+        // GREATEST: two service processes may both run this; the checkpoint only moves forward.
+        await this.db.query(
+          `INSERT INTO cl_checkpoints (name, position, updated_at) VALUES ($1, $2::numeric, now())
+           ON CONFLICT (name) DO UPDATE SET position = GREATEST(cl_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+          [POLICY_SUBSCRIPTION, last],
+        );
+        checkpoint = last;
+      },
+      onError: (error) => this.logger.error(`policy subscription failed after ${checkpoint}; retrying`, error),
+    });
+  }
+
+  /** Resolves when every event up to `position` has been handled. */
+  waitFor(position: string, timeoutMs = 5_000): Promise<boolean> {
+    return this.subscription ? this.subscription.waitFor(position, timeoutMs) : Promise.resolve(false);
+  }
+
+  position(): string | undefined {
+    return this.subscription?.position();
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  private async handle(events: StoredEvent[]): Promise<void> {
+    const subscribers = new Set<string>();
+    for (const event of events) {
+      const data = event.data as { subscriberId?: unknown };
+      if (isCaseEventType(event.type)) await this.app.indexCaseEvent(event);
+      else if (isSubscriberEventType(event.type) && typeof data.subscriberId === 'string') subscribers.add(data.subscriberId);
+    }
+    for (const id of subscribers) await this.app.updateSchedule(id, await this.app.loadSubscriber(id));
+    for (const event of events) {
+      if (!(PROCESS_MANAGER_EVENT_TYPES as readonly string[]).includes(event.type)) continue;
+      const correlation = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : randomUUID();
+      for (const command of await this.app.reactions(event)) {
+        await this.app.runPolicyCommand(command, correlation);
+      }
+    }
+  }
+}
