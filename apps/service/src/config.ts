@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dunningPolicyFromEnv, type DunningPolicy } from '@libs/domain';
 import type { EventStoreBackend } from '@libs/event-store';
 import { ROLES, type Role } from './auth/roles.decorator.js';
@@ -117,4 +119,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: env['LOG_LEVEL']?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
     demo: ['1', 'true', 'yes'].includes((env['DEMO'] ?? '').trim().toLowerCase()),
   };
+}
+
+/**
+ * In development without API_KEYS, keeps the generated admin key in `DATA_DIR/dev-admin-key`
+ * (mode 600) so it survives restarts with the data it protects. Returns the config to use and
+ * whether the key was created just now (then it is printed, once).
+ */
+export function persistDevelopmentKey(config: ServiceConfig): { config: ServiceConfig; created: boolean } {
+  if (!config.generatedAdminKey || !config.dataDir) return { config, created: config.generatedAdminKey !== undefined };
+  const file = join(config.dataDir, 'dev-admin-key');
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length >= 8) return { config: { ...config, generatedAdminKey: key, apiKeys: [{ id: keyId(key), key, roles: ['admin'] }] }, created: false };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(file, `${config.generatedAdminKey}\n`, { mode: 0o600 });
+  return { config, created: true };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, persistDevelopmentKey } from './config.js';
 
 async function main(): Promise<void> {
   const logger = new Logger('Service');
@@ -15,15 +15,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const { config: resolved, created } = persistDevelopmentKey(config);
+  config = resolved;
   const app = await createApp(config);
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.log(`client-lifecycle listening on ${url} (event store: ${config.eventStore}, scheduler: ${config.scheduler})`);
   logger.log(`OpenAPI: ${url}/docs`);
-  if (config.generatedAdminKey) {
+  if (config.generatedAdminKey && created) {
     // Printed once, on purpose: the only way a newcomer learns the generated development key.
-    logger.warn(`No API_KEYS set: generated a development admin key (shown only now): ${config.generatedAdminKey}`);
-    logger.log(`Try: curl -H "Authorization: Bearer ${config.generatedAdminKey}" ${url}/v1/projections`);
+    logger.warn(`No API_KEYS set: generated a development admin key (printed only this once): ${config.generatedAdminKey}`);
+    logger.log(`Try: curl -H "Authorization: Bearer ${config.generatedAdminKey}" ${url}/v1/subscribers`);
+  } else if (config.generatedAdminKey) {
+    logger.log(`No API_KEYS set: using the development admin key stored in ${config.dataDir}/dev-admin-key`);
   }
 }
 
