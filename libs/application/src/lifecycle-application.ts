@@ -18,6 +18,7 @@ import {
   DomainError,
   eventIdsFor,
   nextSchedulerAttention,
+  PROCESS_MANAGER_EVENT_TYPES,
   reactToEvent,
   runSchedulerPass,
   SCHEDULER,
@@ -61,6 +62,10 @@ export const caseStreamId = (id: string) => `case-${id}`;
 
 /** The actor of policies and the scheduler. */
 export const SYSTEM: Actor = { id: SYSTEM_ACTOR, role: 'system', roles: ['system'] };
+
+const PM_EVENT_TYPES: ReadonlySet<string> = new Set(PROCESS_MANAGER_EVENT_TYPES);
+/** The process managers that consult a subscriber's open cases (to open one only if none is). */
+const LOOKS_AT_OPEN_CASES: ReadonlySet<string> = new Set(['CancellationRequested', 'CostToServeRecorded']);
 
 /** An idempotency reservation older than this is taken to be from a crashed request. */
 const ABANDONED_RESERVATION_MS = 30_000;
@@ -185,7 +190,7 @@ export class LifecycleApplication implements LifecycleService {
     const result = { ...written.result, events: [...written.result.events] };
     if (depth >= MAX_FOLLOW_UP_DEPTH) return result;
     for (const event of written.events) {
-      for (const policyCommand of await this.reactions(event)) {
+      for (const policyCommand of await this.reactions(event, false)) {
         const more = await this.runPolicyCommand(policyCommand, correlationId);
         if (!more) continue;
         const nested = await this.followUps(more, correlationId, depth + 1);
@@ -196,14 +201,25 @@ export class LifecycleApplication implements LifecycleService {
     return result;
   }
 
-  /** The commands the process managers issue for one stored event, with current lookups. */
-  async reactions(event: StoredEvent): Promise<PolicyCommand[]> {
+  /**
+   * The commands the process managers issue for one stored event, with current lookups.
+   * `fresh: false` (the write path's inline follow-ups, right after its own append) trusts the
+   * cached states instead of re-reading the streams: the commands are decided again on fresh
+   * state anyway, and the checkpointed subscription re-checks with `fresh: true`.
+   */
+  async reactions(event: StoredEvent, fresh = true): Promise<PolicyCommand[]> {
+    if (!PM_EVENT_TYPES.has(event.type)) return [];
     const data = event.data as { subscriberId?: string; caseId?: string };
     if (typeof data.subscriberId !== 'string') return [];
     const source = { id: event.id, type: event.type, data: event.data } as SourceEvent;
-    const subscriber = (await this.loadSubscriber(data.subscriberId)).state;
-    const kase = typeof data.caseId === 'string' && event.streamId.startsWith('case-') ? (await this.loadCase(data.caseId)).state : undefined;
-    const openCases = await this.openCases(data.subscriberId);
+    const cachedSubscriber = fresh ? undefined : this.subscribers.get(subscriberStreamId(data.subscriberId));
+    const subscriber = (cachedSubscriber ?? (await this.loadSubscriber(data.subscriberId))).state;
+    let kase: CaseState | undefined;
+    if (typeof data.caseId === 'string' && event.streamId.startsWith('case-')) {
+      const cachedCase = fresh ? undefined : this.cases.get(caseStreamId(data.caseId));
+      kase = (cachedCase ?? (await this.loadCase(data.caseId))).state;
+    }
+    const openCases = LOOKS_AT_OPEN_CASES.has(event.type) ? await this.openCases(data.subscriberId) : undefined;
     return reactToEvent(source, { subscriber: subscriber.exists ? subscriber : undefined, case: kase?.exists ? kase : undefined, openCases, policy: this.policy });
   }
 

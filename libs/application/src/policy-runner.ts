@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readCheckpoint, type EventStore, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
-import { isCaseEventType, isSubscriberEventType, PROCESS_MANAGER_EVENT_TYPES } from '@libs/domain';
+import { isCaseEventType, isSubscriberEventType } from '@libs/domain';
 import type { LifecycleApplication } from './lifecycle-application.js';
 
 /** Checkpoint name of the policies' subscription. */
@@ -77,7 +77,6 @@ export class PolicyRunner {
     }
     for (const id of subscribers) await this.app.updateSchedule(id, await this.app.loadSubscriber(id));
     for (const event of events) {
-      if (!(PROCESS_MANAGER_EVENT_TYPES as readonly string[]).includes(event.type)) continue;
       const correlation = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : randomUUID();
       for (const command of await this.app.reactions(event)) {
         await this.app.runPolicyCommand(command, correlation);
