@@ -15,6 +15,7 @@ import {
   caseView,
   commandContracts,
   currentSchemaVersion,
+  deterministicId,
   DomainError,
   eventIdsFor,
   nextSchedulerAttention,
@@ -150,11 +151,16 @@ export class LifecycleApplication implements LifecycleService {
 
   private async executeResolved(input: CommandInput, options: ExecuteOptions, correlationId: string): Promise<CommandResult> {
     const command = { ...input, data: { ...input.data, at: input.data.at ?? this.now() } } as DomainCommand;
+    // With an Idempotency-Key the event ids derive from it: a repeat that slips past the key table
+    // (e.g. after a crash between append and answer) is recognised by the store, and a replayed
+    // simulation writes a byte-identical log.
+    const keyed = options.idempotencyKey === undefined ? undefined : deterministicId(options.actor.id, options.idempotencyKey);
     const written = await this.run(command, {
       actor: options.actor,
       correlationId,
       causationId: correlationId,
       expectedVersion: options.expectedVersion,
+      ...(keyed === undefined ? {} : { eventIds: (n: number) => eventIdsFor(keyed, n) }),
     });
     return this.followUps(written, correlationId, 0);
   }

@@ -11,6 +11,7 @@ import {
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
 import { openEventStore, type OpenedEventStore } from '@libs/event-store';
 import type { ServiceConfig } from '../config.js';
+import { loadDemoCompany } from './demo.js';
 import { EVENT_STORE, LIFECYCLE_SERVICE, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
@@ -28,6 +29,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger('Infrastructure');
   private policies?: PolicyRunner;
   private scheduler?: ClockScheduler;
+  private demo?: Promise<void>;
+  private stopping = false;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -69,14 +72,29 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   async onApplicationBootstrap(): Promise<void> {
     this.policies = new PolicyRunner(this.app, this.opened.store, this.opened.db, this.logger);
     await this.policies.start();
-    if (this.config.scheduler === 'clock') {
-      this.scheduler = new ClockScheduler(this.app, this.config.schedulerIntervalMs, this.logger);
-      this.scheduler.start();
+    if (this.config.demo && (await this.opened.store.headPosition()) === '0') {
+      // In the background, so the service answers while the demo company loads; the clock
+      // scheduler waits for it, or its real-time passes would overtake the simulated months.
+      this.demo = loadDemoCompany(this.app, this.logger).then(
+        () => this.startScheduler(),
+        (error: unknown) => this.logger.error('loading the demo company failed', error),
+      );
+    } else {
+      if (this.config.demo) this.logger.log('DEMO: the store already holds events; the demo company is loaded only into an empty store');
+      this.startScheduler();
     }
+  }
+
+  private startScheduler(): void {
+    if (this.config.scheduler !== 'clock' || this.stopping) return;
+    this.scheduler = new ClockScheduler(this.app, this.config.schedulerIntervalMs, this.logger);
+    this.scheduler.start();
   }
 
   /** Stops the background work first, then closes the store and its pools. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.demo?.catch(() => undefined);
     await this.scheduler?.stop();
     await this.policies?.stop();
     await this.opened.close();
