@@ -10,3 +10,4 @@ export { PgDatabase, type PgDatabaseOptions } from './sql/pg-database.js';
 export { PgliteDatabase } from './sql/pglite-database.js';
 export { runMigrations, type Migration } from './sql/migrations.js';
 export { SqlEventStore } from './sql/sql-event-store.js';
+export { maskConnectionString } from './eventstoredb/connection-string.js';
