@@ -1,10 +1,17 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditHttpModule } from './audit/audit-http.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CasesModule } from './cases/cases.module.js';
 import type { ServiceConfig } from './config.js';
+import { FeedModule } from './feed/feed.module.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
+import { OperationsModule } from './operations/operations.module.js';
+import { SubscribersModule } from './subscribers/subscribers.module.js';
 
 /** Feature modules of the service, in the order their routes should be registered. */
-export const FEATURE_MODULES: Type[] = [];
+export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule];
 
 /** The whole service for one configuration. */
 @Module({})

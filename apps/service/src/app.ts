@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { loadConfig, type ServiceConfig } from './config.js';
+import { configureHttp } from './http/configure.js';
+import { useStructuredLogging } from './operations/logging.js';
 
 /**
  * Builds the whole service, configured but not listening: `main.ts` listens on it, tests drive it
@@ -12,6 +14,8 @@ import { loadConfig, type ServiceConfig } from './config.js';
 export async function createApp(overrides: Partial<ServiceConfig> = {}): Promise<INestApplication> {
   const config: ServiceConfig = { ...loadConfig(process.env), ...overrides };
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  useStructuredLogging(app);
+  configureHttp(app);
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -70,6 +70,8 @@ const LOOKS_AT_OPEN_CASES: ReadonlySet<string> = new Set(['CancellationRequested
 
 /** An idempotency reservation older than this is taken to be from a crashed request. */
 const ABANDONED_RESERVATION_MS = 30_000;
+/** Inline-handled event ids remembered for the policies' subscription to skip. */
+const MAX_HANDLED_INLINE = 100_000;
 /** Policy follow-ups deeper than this are a loop between process managers, not business. */
 const MAX_FOLLOW_UP_DEPTH = 8;
 
@@ -100,6 +102,7 @@ export class LifecycleApplication implements LifecycleService {
   private readonly subscribers: StateCache<SubscriberState>;
   private readonly cases: StateCache<CaseState>;
   private readonly locks = new KeyedLock();
+  private readonly handledInline = new Set<string>();
 
   constructor(
     readonly store: EventStore,
@@ -203,8 +206,27 @@ export class LifecycleApplication implements LifecycleService {
         result.events.push(...nested.events);
         if (comparePositions(nested.position, result.position) > 0) result.position = nested.position;
       }
+      this.markHandled(event.id);
     }
     return result;
+  }
+
+  /**
+   * Remembers that an event's follow-ups and index updates ran inline, so the policies'
+   * subscription can skip it. Memory only, on purpose: after a crash the set is empty and the
+   * subscription handles everything again (idempotently).
+   */
+  private markHandled(eventId: string): void {
+    this.handledInline.add(eventId);
+    if (this.handledInline.size > MAX_HANDLED_INLINE) {
+      const oldest = this.handledInline.values().next().value;
+      if (oldest !== undefined) this.handledInline.delete(oldest);
+    }
+  }
+
+  /** True (once) when this process already ran the event's follow-ups inline. */
+  takeHandledInline(eventId: string): boolean {
+    return this.handledInline.delete(eventId);
   }
 
   /**

@@ -68,7 +68,9 @@ export class PolicyRunner {
     this.subscription = undefined;
   }
 
-  private async handle(events: StoredEvent[]): Promise<void> {
+  private async handle(batch: StoredEvent[]): Promise<void> {
+    // Events whose follow-ups and index updates this process already ran inline need nothing more.
+    const events = batch.filter((e) => !this.app.takeHandledInline(e.id));
     const subscribers = new Set<string>();
     for (const event of events) {
       const data = event.data as { subscriberId?: unknown };

@@ -70,7 +70,8 @@ export function routeOf(command: DomainCommand): Route {
     case 'ReactivateSubscriber':
       return sub('reactivation');
     case 'OpenCase':
-      return { method: 'POST', path: '/v1/cases', body: without(data) };
+      // api.md: the service records who opened the case from the caller's key, not from the body.
+      return { method: 'POST', path: '/v1/cases', body: without(data, 'openedBy') };
     case 'DocumentIncident':
       return kase('incidents');
     case 'TakeRemedyStep':

@@ -199,6 +199,12 @@ describe('case: retention (retention-plan-needs-analysis, retention-plan-one-sid
       .when(cc('RejectRetentionPlan', { reason: 'found a cheaper provider', effectiveDate: '2026-02-01' }, T2))
       .then([ce('RetentionPlanRejected', { reason: 'found a cheaper provider', effectiveDate: '2026-02-01' }, T2)]);
   });
+  it('refuses a rejection when no plan was proposed (retention-plan-not-proposed)', () => {
+    // Found by the property test: a rejection without a plan, on any kind of case, gave the
+    // client's termination notice through the retention-plan-rejected policy.
+    given(analysed).when(cc('RejectRetentionPlan', { reason: 'r', effectiveDate: '2026-03-01' }, T2)).then('retention-plan-not-proposed');
+    given([caseOpened('unethical')]).when(cc('RejectRetentionPlan', { reason: 'r', effectiveDate: '2026-03-01' }, T2)).then('retention-plan-not-proposed');
+  });
   it("refuses a rejection whose date ignores the contract's notice", () => {
     given(proposed).when(cc('RejectRetentionPlan', { reason: 'r', effectiveDate: '2026-01-20' }, T2)).then('notice-too-short');
   });

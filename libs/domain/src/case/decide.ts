@@ -188,6 +188,9 @@ function refuseShortNotice(ctx: Ctx, effectiveDate: string, kind: CaseKind | nul
 function rejectPlan(ctx: Ctx, d: Data<'RejectRetentionPlan'>): CaseEvent[] {
   if (ctx.auto && ctx.state.rejection) return [];
   refuseIfPlanSettled(ctx);
+  // Without a plan on the table there is nothing to reject; a client who simply wants to leave
+  // gives notice on the subscriber (GiveTerminationNotice, initiatedBy client).
+  if (!ctx.state.proposedPlan) refuse('retention-plan-not-proposed', 'there is no proposed retention plan to reject');
   refuseIfSubscriberTerminated(ctx);
   // The rejection gives the client's termination notice: check it here so the follow-up cannot fail.
   refuseShortNotice(ctx, d.effectiveDate, null);

@@ -50,6 +50,7 @@ export const ADDITIONAL_RULE_CODES = [
   'termination-not-recommended',
   'termination-already-approved',
   'retention-plan-settled',
+  'retention-plan-not-proposed',
   'outcome-not-reached',
 ] as const;
 

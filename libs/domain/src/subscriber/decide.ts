@@ -39,6 +39,11 @@ interface Ctx {
   /** Normalised business time (UTC). */
   readonly at: string;
   readonly policy: DunningPolicy;
+  /**
+   * The command's own business time (normalised). Differs from `at` only for an automated command
+   * whose `at` was raised to the stream's last event.
+   */
+  readonly requestedAt: string;
   /** Issued by a process manager or the scheduler: idempotent. */
   readonly auto: boolean;
   readonly subscriberId: string;
@@ -69,7 +74,8 @@ export function decideSubscriber(
     refuse('unknown-subscriber', `subscriber ${command.data.subscriberId} does not exist`, { subscriberId: command.data.subscriberId });
   }
 
-  let at = normalizeInstant(command.data.at);
+  const requestedAt = normalizeInstant(command.data.at);
+  let at = requestedAt;
   if (state.lastOccurredAt !== null && isBefore(at, state.lastOccurredAt)) {
     if (!auto) {
       refuse('time-goes-backwards', `at ${at} is earlier than the stream's last event (${state.lastOccurredAt})`, {
@@ -90,7 +96,7 @@ export function decideSubscriber(
     }
   }
 
-  const ctx: Ctx = { state, at, policy, auto, subscriberId: state.subscriberId as string };
+  const ctx: Ctx = { state, at, requestedAt, policy, auto, subscriberId: state.subscriberId as string };
 
   switch (command.type) {
     case 'IssueInvoice':
@@ -445,6 +451,12 @@ function giveNotice(ctx: Ctx, d: Data<'GiveTerminationNotice'>): SubscriberEvent
   ) {
     return [];
   }
+  if (d.initiatedBy === 'client' && s.notice?.initiatedBy === 'provider') {
+    // An approved termination is honoured: a client notice would replace it and could then be
+    // withdrawn, undoing the executive's decision.
+    if (ctx.auto) return [];
+    refuse('notice-in-force', `the provider's termination notice is in force (effective ${s.notice.effectiveDate})`, { effectiveDate: s.notice.effectiveDate });
+  }
   if (d.initiatedBy === 'provider' && (isBlank(d.caseId) || isBlank(d.approvedBy))) {
     refuse('termination-needs-approval', 'a provider-initiated termination notice comes only from an approved termination on a case (caseId and approvedBy)');
   }
@@ -456,7 +468,10 @@ function giveNotice(ctx: Ctx, d: Data<'GiveTerminationNotice'>): SubscriberEvent
     refuse('recommendation-required', 'a provider-initiated termination recommends another provider unless the client was unethical or abusive');
   }
   const facts = { segment: s.segment ?? 'b2c', noticeDays: s.noticeDays };
-  const earliest = earliestEffectiveDate(facts, ctx.at, d.caseKind ?? null);
+  // A policy's notice was decided, and its length checked, at the triggering event's business time
+  // (the approval, the rejected retention plan). Measuring it from a later instant — the stream's
+  // last event, when that was later — could refuse an approved termination for a few hours' skew.
+  const earliest = earliestEffectiveDate(facts, ctx.auto ? ctx.requestedAt : ctx.at, d.caseKind ?? null);
   if (d.effectiveDate < earliest) {
     refuse('notice-too-short', `effective date ${d.effectiveDate} is earlier than the minimum notice allows (${earliest})`, {
       effectiveDate: d.effectiveDate,

@@ -502,6 +502,58 @@ describe('subscriber: termination notice (termination-needs-approval, notice-too
   });
 });
 
+describe('subscriber: an approved termination is honoured (notice-in-force)', () => {
+  // Found by the property test: a client notice used to replace the provider's approved notice,
+  // and withdrawing it then left the subscriber active as if nothing had been approved.
+  const t = '2026-01-20T15:00:00.000Z';
+  const providerNotice = se(
+    'TerminationNoticeGiven',
+    { initiatedBy: 'provider', reasons: ['false alarms after every remedy'], effectiveDate: '2026-03-04', recommendedProvider: 'Otra Alarma SA', caseId: 'case-1', approvedBy: 'ceo' },
+    t,
+  );
+  const clientCommand = (automatedBy?: string) => ({
+    ...sc('GiveTerminationNotice', { initiatedBy: 'client', reasons: ['found a cheaper provider'], effectiveDate: '2026-02-20', caseId: 'case-2' }, '2026-01-21T10:00:00.000Z'),
+    ...(automatedBy ? { automatedBy } : {}),
+  });
+  it("refuses a client notice while the provider's notice is in force", () => {
+    given([enrolled(), providerNotice]).when(clientCommand()).then('notice-in-force');
+  });
+  it('a client notice from a policy (rejected retention plan) then decides nothing', () => {
+    given([enrolled(), providerNotice]).when(clientCommand('retention-plan-rejected')).then([]);
+  });
+  it("a policy's notice is measured from its trigger's business time, not from a later stream event", () => {
+    // Found by the property test: approved on the 20th for the 4th of next month (15 days for a
+    // non_payment case), the notice was refused notice-too-short because the subscriber's stream
+    // already had an event on the 21st, to which the policy command's time is raised.
+    const later = invoiced('inv-1', '2026-02-10', 3000, '2026-01-21T00:30:00.000Z', '2026-01');
+    const notice = {
+      ...sc(
+        'GiveTerminationNotice',
+        { initiatedBy: 'provider', reasons: ['three invoices unpaid'], effectiveDate: '2026-02-04', recommendedProvider: 'Otra', caseId: 'case-1', approvedBy: 'ceo', caseKind: 'non_payment' },
+        '2026-01-20T23:00:00.000Z',
+      ),
+      automatedBy: 'termination-approved',
+    };
+    given([enrolled(), later]).when(notice).then([
+      se(
+        'TerminationNoticeGiven',
+        { initiatedBy: 'provider', reasons: ['three invoices unpaid'], effectiveDate: '2026-02-04', recommendedProvider: 'Otra', caseId: 'case-1', approvedBy: 'ceo' },
+        '2026-01-21T00:30:00.000Z',
+      ),
+    ]);
+    // An operator's own command is still measured from its (own) business time.
+    const { automatedBy: _a, ...manual } = notice;
+    given([enrolled(), later]).when({ ...manual, data: { ...manual.data, at: '2026-01-21T01:00:00.000Z' } }).then('notice-too-short');
+  });
+  it('a provider notice may still follow a client notice', () => {
+    const client = clientNotice('2026-02-04', t);
+    const next = given([enrolled(), client])
+      .when(sc('GiveTerminationNotice', { initiatedBy: 'provider', reasons: ['abuse of the staff'], effectiveDate: '2026-02-10', caseId: 'case-1', approvedBy: 'ceo', caseKind: 'abusive' }, t))
+      .state();
+    expect(next.notice?.initiatedBy).toBe('provider');
+  });
+});
+
 describe('subscriber: termination (subscriber-terminated)', () => {
   const notice = clientNotice('2026-02-04', '2026-01-20T15:00:00.000Z');
   it('refuses before the effective date', () => {

@@ -1,0 +1,206 @@
+/**
+ * The auditor's command line (domain.md §7) over an opened event store: history, state as of,
+ * integrity verification and export. Kept apart from `main.ts` (which only opens the store from
+ * the environment) so it can be run and tested against any store with any output streams.
+ *
+ * Exit codes: 0 done (and every verified chain intact); 1 a chain is broken; 2 usage error or
+ * nothing found.
+ */
+import type { Writable } from 'node:stream';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import {
+  aggregateOfStream,
+  asStored,
+  CASE_STREAM_PREFIX,
+  exportStream,
+  jsonLines,
+  stateAsOf,
+  streamHistory,
+  SUBSCRIBER_STREAM_PREFIX,
+  upcastToCurrent,
+  verifyAllStreams,
+  verifyStream,
+  writeWithBackpressure,
+  type StreamVerification,
+} from '@libs/audit';
+import type { EventStore } from '@libs/event-store';
+
+export interface AuditCliIo {
+  store: EventStore;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_BROKEN = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure already explained to the user: its exit code, no stack trace. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Resolves what the user typed to a stream: a stream name as it is (`subscriber-…`, `case-…`),
+ * else a subscriber id, else a case id — the first that exists.
+ */
+export async function resolveStream(store: EventStore, target: string, prefixes: readonly string[] = [SUBSCRIBER_STREAM_PREFIX, CASE_STREAM_PREFIX]): Promise<string> {
+  const candidates = [target, ...prefixes.map((p) => `${p}${target}`)];
+  for (const streamId of candidates) {
+    if (!isStreamName(streamId)) continue;
+    if ((await store.streamVersion(streamId)) >= 0) return streamId;
+  }
+  throw new CliFailure(`no stream found for "${target}" (tried ${candidates.join(', ')})`, EXIT_USAGE);
+}
+
+function isStreamName(s: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/.test(s);
+}
+
+function parseVersion(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a stream version is a non-negative integer');
+  return Number(value);
+}
+
+function parseInstant(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError('an instant is ISO-8601 with a zone, e.g. 2026-03-01T00:00:00Z (or a date, meaning its 00:00Z)');
+  }
+  return new Date(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)).toISOString();
+}
+
+function line(out: Writable, text: string): void {
+  out.write(`${text}\n`);
+}
+
+function describeBroken(v: StreamVerification): string {
+  return `BROKEN ${v.streamId} at version ${v.brokenAtVersion} (${v.reason})`;
+}
+
+/** Runs one audit command; resolves with the process exit code. Never calls `process.exit`. */
+export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Promise<number> {
+  const { store, stdout, stderr } = io;
+  let exitCode = EXIT_OK;
+
+  const program = new Command('audit')
+    .description('Audit the client-lifecycle event log: history, state as of, integrity, export')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command('history')
+    .description('a stream\'s events in order, one JSON envelope per line')
+    .argument('<stream>', 'stream name, subscriber id or case id')
+    .option('--as-stored', 'the events exactly as stored (no upcasting): what the hash chain covers')
+    .action(async (target: string, options: { asStored?: boolean }) => {
+      const streamId = await resolveStream(store, target);
+      await writeWithBackpressure(jsonLines(streamHistory(store, streamId, { upcast: options.asStored ? asStored : upcastToCurrent })), stdout);
+    });
+
+  program
+    .command('state')
+    .description('an aggregate\'s state, latest or as of an instant or stream version (the earlier wins)')
+    .argument('<id>', 'subscriber id, case id or stream name')
+    .addOption(new Option('--as-of <instant>', 'fold the events whose business time is at or before this instant').argParser(parseInstant))
+    .addOption(new Option('--version <n>', 'fold the events up to and including this stream version').argParser(parseVersion))
+    .action(async (target: string, options: { asOf?: string; version?: number }) => {
+      const streamId = await resolveStream(store, target);
+      const aggregate = aggregateOfStream(streamId);
+      if (!aggregate) throw new CliFailure(`${streamId} is not a subscriber or case stream`, EXIT_USAGE);
+      const folded = await stateAsOf(store, streamId, aggregate.folder, { asOf: options.asOf, version: options.version });
+      const result = {
+        streamId,
+        aggregate: aggregate.kind,
+        ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+        ...(options.version !== undefined ? { asOfVersion: options.version } : {}),
+        version: folded.version,
+        events: folded.events,
+        lastOccurredAt: folded.lastOccurredAt ?? null,
+        state: aggregate.view(folded.state),
+      };
+      line(stdout, JSON.stringify(result, null, 2));
+    });
+
+  program
+    .command('verify')
+    .description('recompute hash chains; exit code 1 when one is broken')
+    .argument('[stream]', 'stream name, subscriber id or case id')
+    .option('--all', 'every stream in the store')
+    .option('--prefix <prefix>', 'with --all: only streams whose name starts with this')
+    .addOption(new Option('--concurrency <n>', 'streams verified at once (--all)').argParser(parseVersion).default(4))
+    .action(async (target: string | undefined, options: { all?: boolean; prefix?: string; concurrency: number }) => {
+      if ((options.all === true) === (target !== undefined)) throw new CliFailure('verify takes either a stream or --all', EXIT_USAGE);
+      if (target !== undefined) {
+        const streamId = await resolveStream(store, target);
+        const result = await verifyStream(store, streamId);
+        if (result.valid) {
+          line(stdout, `OK ${streamId}: ${result.events} events, head hash ${result.headHash ?? '-'}`);
+        } else {
+          line(stdout, describeBroken(result));
+          exitCode = EXIT_BROKEN;
+        }
+        return;
+      }
+      const isTty = (stderr as Writable & { isTTY?: boolean }).isTTY === true;
+      const bar = isTty
+        ? new cliProgress.SingleBar(
+            { stream: stderr as NodeJS.WritableStream, format: 'verifying [{bar}] {value}/{total} streams | {events} events | {broken} broken', hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      let started = false;
+      const result = await verifyAllStreams(store, {
+        prefix: options.prefix,
+        concurrency: Math.max(1, options.concurrency),
+        onProgress: (p) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(p.streamsTotal, p.streamsDone, { events: p.events, broken: p.broken });
+            started = true;
+          } else {
+            bar.setTotal(Math.max(p.streamsTotal, p.streamsDone));
+            bar.update(p.streamsDone, { events: p.events, broken: p.broken });
+          }
+        },
+      });
+      bar?.stop();
+      for (const broken of result.broken) line(stdout, describeBroken(broken));
+      if (result.brokenCount > result.broken.length) line(stdout, `… and ${result.brokenCount - result.broken.length} more broken streams`);
+      line(stderr, `${result.streams} streams, ${result.events} events verified: ${result.brokenCount === 0 ? 'all intact' : `${result.brokenCount} broken`}`);
+      if (!result.valid) exitCode = EXIT_BROKEN;
+    });
+
+  program
+    .command('export')
+    .description('write a stream\'s history as JSON Lines (as stored, so the chain can be recomputed from the file)')
+    .argument('<stream>', 'stream name, subscriber id or case id')
+    .requiredOption('--out <file>', 'file to write (written to <file>.partial, then renamed)')
+    .option('--upcast', 'today\'s contracts instead of the stored versions')
+    .action(async (target: string, options: { out: string; upcast?: boolean }) => {
+      const streamId = await resolveStream(store, target);
+      const result = await exportStream(store, streamId, options.out, { upcast: options.upcast ? upcastToCurrent : asStored });
+      line(stderr, `exported ${result.events} events of ${streamId} to ${options.out} (${result.bytes} bytes)`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof CliFailure) {
+      line(stderr, `audit: ${error.message}`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

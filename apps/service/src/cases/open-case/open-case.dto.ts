@@ -1,0 +1,38 @@
+import { IsIn } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CaseKind } from '@libs/domain';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsAggregateId, IsText, Optional } from '../../http/validation.js';
+
+export const CASE_KINDS: CaseKind[] = [
+  'unprofitable',
+  'non_payment',
+  'complaints',
+  'time_consuming',
+  'unethical',
+  'abusive',
+  'bad_fit',
+  'non_communicative',
+  'not_following_instructions',
+  'retention',
+];
+
+/** Body of the OpenCase command. */
+export class OpenCaseDto extends CommandBodyDto {
+  @ApiPropertyOptional({ example: 'case-7', description: 'client-supplied id; default: a UUID (derived from the Idempotency-Key when given)' })
+  @Optional()
+  @IsAggregateId()
+  caseId?: string;
+
+  @ApiProperty({ example: 'sub-42' })
+  @IsAggregateId()
+  subscriberId!: string;
+
+  @ApiProperty({ enum: CASE_KINDS })
+  @IsIn(CASE_KINDS)
+  kind!: CaseKind;
+
+  @ApiProperty({ example: 'cost to serve above revenue for two quarters', maxLength: 2000 })
+  @IsText(2000)
+  summary!: string;
+}

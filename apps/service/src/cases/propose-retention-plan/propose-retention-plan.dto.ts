@@ -1,0 +1,37 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsCalendarDate, IsText, Optional } from '../../http/validation.js';
+
+/** One commitment of a retention plan: who does what by when. */
+export class RetentionActionDto {
+  @ApiProperty({ enum: ['provider', 'client'] })
+  @IsIn(['provider', 'client'])
+  owner!: 'provider' | 'client';
+
+  @ApiProperty({ example: 'two training sessions on the mobile app', maxLength: 2000 })
+  @IsText(2000)
+  description!: string;
+
+  @ApiProperty({ example: '2026-02-15', description: 'YYYY-MM-DD' })
+  @IsCalendarDate()
+  dueDate!: string;
+}
+
+/** Body of the ProposeRetentionPlan command. */
+export class ProposeRetentionPlanDto extends CommandBodyDto {
+  @ApiProperty({ type: () => [RetentionActionDto], minItems: 1, maxItems: 50, description: 'agreement needs at least one action per side' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RetentionActionDto)
+  actions!: RetentionActionDto[];
+
+  @ApiPropertyOptional({ example: 'one month at half price', maxLength: 2000 })
+  @Optional()
+  @IsText(2000)
+  goodwillGesture?: string;
+}

@@ -1,0 +1,2 @@
+/** Name of the bearer scheme in the OpenAPI document. */
+export const BEARER_SCHEME = 'api-key';

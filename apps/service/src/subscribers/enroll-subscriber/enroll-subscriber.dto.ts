@@ -1,0 +1,77 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Segment } from '@libs/domain';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsAggregateId, IsCount, IsIdentifier, IsText, Optional } from '../../http/validation.js';
+import { PlanDto } from '../plan.dto.js';
+
+/** Qualify before selling: the subscriber needs, values and can pay for the service. */
+export class QualificationDto {
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  needsService!: boolean;
+
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  valuesService!: boolean;
+
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  canPay!: boolean;
+}
+
+/** Who overrides a failed qualification and why; blank values are refused by the rule (409). */
+export class QualificationOverrideDto {
+  @ApiProperty({ example: 'sales director', maxLength: 200 })
+  @IsText(200, { allowEmpty: true, singleLine: true })
+  by!: string;
+
+  @ApiProperty({ example: 'pilot customer, payment guaranteed by the parent company', maxLength: 2000 })
+  @IsText(2000, { allowEmpty: true })
+  justification!: string;
+}
+
+/** Body of the EnrollSubscriber command. */
+export class EnrollSubscriberDto extends CommandBodyDto {
+  @ApiPropertyOptional({ example: 'sub-42', description: 'client-supplied id; default: a UUID (derived from the Idempotency-Key when given)' })
+  @Optional()
+  @IsAggregateId()
+  subscriberId?: string;
+
+  @ApiProperty({ example: 'Alarmas Pérez', maxLength: 200 })
+  @IsText(200, { singleLine: true })
+  name!: string;
+
+  @ApiProperty({ enum: ['b2b', 'b2c'] })
+  @IsIn(['b2b', 'b2c'])
+  segment!: Segment;
+
+  @ApiProperty({ type: () => PlanDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlanDto)
+  plan!: PlanDto;
+
+  @ApiProperty({ example: 'rep-7', maxLength: 200 })
+  @IsIdentifier()
+  salesRepId!: string;
+
+  @ApiProperty({ type: () => QualificationDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QualificationDto)
+  qualification!: QualificationDto;
+
+  @ApiPropertyOptional({ example: 90, description: "contract's notice days (0–3650); default 60 for b2b, 15 for b2c" })
+  @Optional()
+  @IsCount(3650)
+  noticeDays?: number;
+
+  @ApiPropertyOptional({ type: () => QualificationOverrideDto })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QualificationOverrideDto)
+  override?: QualificationOverrideDto;
+}

@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { MigrationTarget } from '@libs/domain';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsAggregateId, IsText, Optional } from '../../http/validation.js';
+import { PlanDto } from '../plan.dto.js';
+
+/** Body of the MigrateClient command. */
+export class MigrateClientDto extends CommandBodyDto {
+  @ApiProperty({ enum: ['plan', 'prepaid', 'partner', 'channel'] })
+  @IsIn(['plan', 'prepaid', 'partner', 'channel'])
+  target!: MigrationTarget;
+
+  @ApiPropertyOptional({ type: () => PlanDto, description: 'required for target plan' })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlanDto)
+  toPlan?: PlanDto;
+
+  @ApiPropertyOptional({ example: 'Seguridad Norte', maxLength: 200, description: 'required for target partner' })
+  @Optional()
+  @IsText(200, { singleLine: true })
+  partner?: string;
+
+  @ApiPropertyOptional({ example: 'reseller', maxLength: 200, description: 'required for target channel' })
+  @Optional()
+  @IsText(200, { singleLine: true })
+  channel?: string;
+
+  @ApiPropertyOptional({ example: 'case-7', description: 'the case this migration remedies' })
+  @Optional()
+  @IsAggregateId()
+  caseId?: string;
+}

@@ -1,0 +1,26 @@
+import { IsIn } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CostKind } from '@libs/domain';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsCount, IsMinorUnits, IsText, Optional } from '../../http/validation.js';
+
+/** Body of the RecordCostToServe command. */
+export class RecordCostToServeDto extends CommandBodyDto {
+  @ApiProperty({ enum: ['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other'] })
+  @IsIn(['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other'])
+  kind!: CostKind;
+
+  @ApiProperty({ example: 4500, description: 'integer minor units, 0 ≤ amount < 10^12' })
+  @IsMinorUnits(0)
+  amount!: number;
+
+  @ApiPropertyOptional({ example: 45, description: 'time spent, 0–100000 minutes' })
+  @Optional()
+  @IsCount(100_000)
+  minutes?: number;
+
+  @ApiPropertyOptional({ example: 'third false alarm this month', maxLength: 2000 })
+  @Optional()
+  @IsText(2000, { allowEmpty: true })
+  note?: string;
+}

@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsIdentifier } from '../../http/validation.js';
+
+/** Body of the RecordMissedPayment command. */
+export class RecordMissedPaymentDto extends CommandBodyDto {
+  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @IsIdentifier()
+  invoiceId!: string;
+}

@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { IsIdentifier, IsMinorUnits } from '../../http/validation.js';
+
+/** Body of the RecordPayment command. */
+export class RecordPaymentDto extends CommandBodyDto {
+  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @IsIdentifier()
+  invoiceId!: string;
+
+  @ApiProperty({ example: 30000, description: 'integer minor units, 1 ≤ amount < 10^12, at most what is still owed' })
+  @IsMinorUnits(1)
+  amount!: number;
+}

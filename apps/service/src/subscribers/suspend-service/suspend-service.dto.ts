@@ -1,0 +1,17 @@
+import { IsBoolean, IsIn } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { SuspensionReason } from '@libs/domain';
+import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { Optional } from '../../http/validation.js';
+
+/** Body of the SuspendService command. */
+export class SuspendServiceDto extends CommandBodyDto {
+  @ApiProperty({ enum: ['non_payment', 'abuse', 'other'] })
+  @IsIn(['non_payment', 'abuse', 'other'])
+  reason!: SuspensionReason;
+
+  @ApiPropertyOptional({ description: "non_payment only: override the policy's writeOffOnSuspension" })
+  @Optional()
+  @IsBoolean()
+  writeOff?: boolean;
+}
