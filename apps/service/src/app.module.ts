@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AdminModule } from './admin/admin.module.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { AuditHttpModule } from './audit/audit-http.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -11,7 +12,7 @@ import { OperationsModule } from './operations/operations.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
 
 /** Feature modules of the service, in the order their routes should be registered. */
-export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule];
+export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule, AnalyticsModule];
 
 /** The whole service for one configuration. */
 @Module({})

@@ -10,9 +10,10 @@ import {
 } from '@nestjs/common';
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
 import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import { ProjectionEngine } from '@libs/projections';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
-import { EVENT_STORE, LIFECYCLE_SERVICE, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
 /** Optional metrics hooks for the application, provided by the operations module. */
@@ -36,6 +37,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
     @Inject(LIFECYCLE_SERVICE) private readonly app: LifecycleApplication,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionEngine,
   ) {}
 
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -64,8 +66,19 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
           },
           inject: [OPENED_STORE, { token: APPLICATION_OBSERVER, optional: true }],
         },
+        {
+          // Always provided (status, minPosition, rebuild requests); it runs the projections only
+          // with PROJECTOR=inline — otherwise an apps/projector process holds them.
+          provide: PROJECTIONS,
+          useFactory: async (o: OpenedEventStore) => {
+            const engine = new ProjectionEngine({ store: o.store, db: o.db, logger: new Logger('Projections') });
+            await engine.init();
+            return engine;
+          },
+          inject: [OPENED_STORE],
+        },
       ],
-      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS],
     };
   }
 
@@ -74,15 +87,23 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     await this.policies.start();
     if (this.config.demo && (await this.opened.store.headPosition()) === '0') {
       // In the background, so the service answers while the demo company loads; the clock
-      // scheduler waits for it, or its real-time passes would overtake the simulated months.
+      // scheduler waits for it, or its real-time passes would overtake the simulated months; the
+      // projections too, because catching up in big batches afterwards costs a fraction of
+      // following ~90,000 appends live on the single embedded connection.
       this.demo = loadDemoCompany(this.app, this.logger).then(
-        () => this.startScheduler(),
+        () => this.startBackground(),
         (error: unknown) => this.logger.error('loading the demo company failed', error),
       );
     } else {
       if (this.config.demo) this.logger.log('DEMO: the store already holds events; the demo company is loaded only into an empty store');
-      this.startScheduler();
+      await this.startBackground();
     }
+  }
+
+  private async startBackground(): Promise<void> {
+    if (this.stopping) return;
+    if (this.config.projector === 'inline') await this.projections.start();
+    this.startScheduler();
   }
 
   private startScheduler(): void {
@@ -97,6 +118,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     await this.demo?.catch(() => undefined);
     await this.scheduler?.stop();
     await this.policies?.stop();
+    await this.projections.stop();
     await this.opened.close();
   }
 }

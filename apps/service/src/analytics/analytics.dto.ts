@@ -1,0 +1,134 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { CLIENT_FLAGS, CLIENT_SORTS, SEGMENTS } from '@libs/projections';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const POSITION = /^(0|[1-9]\d{0,38})$/;
+
+/** `minPosition`: every read-model query may wait for a command's position. */
+export class ReadModelQueryDto {
+  @ApiPropertyOptional({ example: '4000000000123', description: 'wait (up to 5 s) until the read model has applied this position' })
+  @IsOptional()
+  @Matches(POSITION, { message: 'must be a position (decimal string)' })
+  minPosition?: string;
+}
+
+export class MonthRangeQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({ example: '2026-01', description: 'first month (YYYY-MM, UTC); default 11 months before `to`' })
+  @IsOptional()
+  @Matches(MONTH, { message: 'must be a month YYYY-MM' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12', description: "last month (YYYY-MM); default the read model's latest month" })
+  @IsOptional()
+  @Matches(MONTH, { message: 'must be a month YYYY-MM' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
+  @IsOptional()
+  @IsIn(SEGMENTS)
+  segment?: (typeof SEGMENTS)[number];
+}
+
+export class ClientsQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({ enum: CLIENT_SORTS, default: 'margin' })
+  @IsOptional()
+  @IsIn(CLIENT_SORTS)
+  sort?: (typeof CLIENT_SORTS)[number];
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ example: '50', description: '1–1000, default 100' })
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
+  limit?: string;
+
+  @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
+  @IsOptional()
+  @IsIn(SEGMENTS)
+  segment?: (typeof SEGMENTS)[number];
+
+  @ApiPropertyOptional({ enum: CLIENT_FLAGS })
+  @IsOptional()
+  @IsIn(CLIENT_FLAGS)
+  flag?: (typeof CLIENT_FLAGS)[number];
+}
+
+export class ForecastQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({ example: '12', description: 'months ahead, 1–60, default 12' })
+  @IsOptional()
+  @Matches(/^([1-9]|[1-5]\d|60)$/, { message: 'must be an integer from 1 to 60' })
+  months?: string;
+
+  @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
+  @IsOptional()
+  @IsIn(SEGMENTS)
+  segment?: (typeof SEGMENTS)[number];
+}
+
+export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'notice', 'terminated'] as const;
+
+export class SubscribersListQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({ enum: SUBSCRIBER_STATUSES })
+  @IsOptional()
+  @IsIn(SUBSCRIBER_STATUSES)
+  status?: (typeof SUBSCRIBER_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
+  @IsOptional()
+  @IsIn(SEGMENTS)
+  segment?: (typeof SEGMENTS)[number];
+
+  @ApiPropertyOptional({ enum: CLIENT_FLAGS })
+  @IsOptional()
+  @IsIn(CLIENT_FLAGS)
+  flag?: (typeof CLIENT_FLAGS)[number];
+
+  @ApiPropertyOptional({ example: '100', description: '1–1000, default 100' })
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'must be a cursor returned by a previous page' })
+  cursor?: string;
+}
+
+export const CASE_KINDS = [
+  'unprofitable',
+  'non_payment',
+  'complaints',
+  'time_consuming',
+  'unethical',
+  'abusive',
+  'bad_fit',
+  'non_communicative',
+  'not_following_instructions',
+  'retention',
+] as const;
+
+export class CasesListQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}$/, { message: 'must be a subscriber id' })
+  subscriberId?: string;
+
+  @ApiPropertyOptional({ enum: CASE_KINDS })
+  @IsOptional()
+  @IsIn(CASE_KINDS)
+  kind?: (typeof CASE_KINDS)[number];
+
+  @ApiPropertyOptional({ enum: ['open', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  status?: 'open' | 'closed';
+
+  @ApiPropertyOptional({ example: '1000', description: '1–1000, default 1000' })
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
+  limit?: string;
+}

@@ -1,0 +1,26 @@
+/**
+ * @libs/projections — the read models of domain.md §6: projections folding the event log into
+ * `rm_*` tables (docs/projections.md), the engine that runs, monitors and rebuilds them, and the
+ * query functions answering the analytics and list routes of api.md.
+ */
+export * from './projection.js';
+export * from './engine.js';
+export * from './leadership.js';
+export * from './queries.js';
+export * from './csv.js';
+export * from './months.js';
+export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
+export {
+  PROJECTIONS,
+  PROJECTION_NAMES,
+  projectionByName,
+  casesProjection,
+  churnProjection,
+  defaultRateProjection,
+  revenuePerClientProjection,
+  salesPerRepProjection,
+  clientProfitabilityProjection,
+  subscribersProjection,
+  TRAILING_DAYS,
+  EARLY_CHURN_DAYS,
+} from './projections/index.js';

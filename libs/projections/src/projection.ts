@@ -1,0 +1,89 @@
+import type { SqlExecutor, StoredEvent } from '@libs/event-store';
+import { comparePositions } from '@libs/event-store';
+import { isDomainEventType, upcastEvent, type DomainEvent } from '@libs/domain';
+import { ident } from './sql.js';
+
+/** A stored event as projections see it: upcast to the current contract. */
+export type ProjectedEvent = DomainEvent & {
+  position: string;
+  streamId: string;
+  occurredAt: string;
+};
+
+/** What a projection's `apply` gets besides the events. */
+export interface ProjectionContext {
+  tx: SqlExecutor;
+  /**
+   * Physical name of one of the projection's tables: the table itself, or its side copy while
+   * a rebuild fills it. Projections never write a table name literally.
+   */
+  table(base: string): string;
+  /** Latest `occurredAt` the projection has seen, this batch included (its notion of "now"). */
+  asOf: string;
+}
+
+/** One read model: the tables it owns and how a batch of events changes them. */
+export interface Projection {
+  readonly name: string;
+  readonly description: string;
+  /** Every table the projection owns (`rm_*`), created by the read-model migrations. */
+  readonly tables: readonly string[];
+  /** Only these event types are read (absent: every event, e.g. to track the latest business time). */
+  readonly eventTypes?: readonly string[];
+  /** Folds one batch (position order, never empty) into its tables, in the caller's transaction. */
+  apply(events: readonly ProjectedEvent[], ctx: ProjectionContext): Promise<void>;
+}
+
+/** Bookkeeping table: per projection (and per rebuild side copy) the last position applied and the latest business time. */
+export const META_TABLE = 'rm_projection_meta';
+/** Suffix of the side tables a rebuild fills before swapping them in. */
+export const REBUILD_SUFFIX = '__rebuild';
+
+/** Upcasts a stored event; undefined for types this code does not know (e.g. another service's). */
+export function toProjected(event: StoredEvent): ProjectedEvent | undefined {
+  if (!isDomainEventType(event.type)) return undefined;
+  const up = upcastEvent({ type: event.type, data: event.data, schemaVersion: event.metadata?.schemaVersion });
+  return { type: up.type, data: up.data, position: event.position, streamId: event.streamId, occurredAt: event.occurredAt } as ProjectedEvent;
+}
+
+export interface ProjectionMeta {
+  position: string;
+  asOf: string | null;
+}
+
+/** Reads the bookkeeping row of a projection (or of its rebuild copy with `side`). */
+export async function readMeta(db: SqlExecutor, name: string, side = false): Promise<ProjectionMeta> {
+  const { rows } = await db.query<{ position: string; as_of: Date | null }>(`SELECT position::text AS position, as_of FROM ${META_TABLE} WHERE name = $1`, [
+    side ? name + REBUILD_SUFFIX : name,
+  ]);
+  const row = rows[0];
+  return { position: row?.position ?? '0', asOf: row?.as_of ? new Date(row.as_of).toISOString() : null };
+}
+
+/**
+ * Applies a batch to a projection exactly once: events at or before the projection's own
+ * recorded position are skipped, so replaying a batch (a retried transaction, a test, a manual
+ * replay) changes nothing even outside the subscription's checkpoint. Runs inside `tx`.
+ */
+export async function applyProjectionBatch(projection: Projection, events: readonly StoredEvent[], tx: SqlExecutor, options: { side?: boolean } = {}): Promise<void> {
+  if (events.length === 0) return;
+  const key = options.side ? projection.name + REBUILD_SUFFIX : projection.name;
+  // FOR UPDATE: two writers of one projection serialise here instead of double-applying.
+  await tx.query(`INSERT INTO ${META_TABLE} (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [key]);
+  const { rows } = await tx.query<{ position: string; as_of: Date | null }>(`SELECT position::text AS position, as_of FROM ${META_TABLE} WHERE name = $1 FOR UPDATE`, [key]);
+  const done = rows[0]?.position ?? '0';
+  let asOf = rows[0]?.as_of ? new Date(rows[0].as_of).toISOString() : null;
+  const fresh: ProjectedEvent[] = [];
+  let last = done;
+  for (const e of events) {
+    if (comparePositions(e.position, done) <= 0) continue;
+    last = e.position;
+    if (asOf === null || e.occurredAt > asOf) asOf = e.occurredAt;
+    const p = toProjected(e);
+    if (p) fresh.push(p);
+  }
+  if (last === done) return;
+  const suffix = options.side ? REBUILD_SUFFIX : '';
+  if (fresh.length > 0) await projection.apply(fresh, { tx, table: (base) => ident(base + suffix), asOf: asOf! });
+  await tx.query(`UPDATE ${META_TABLE} SET position = $2::numeric, as_of = $3, updated_at = now() WHERE name = $1`, [key, last, asOf]);
+}

@@ -1,0 +1,31 @@
+import type { Projection } from '../projection.js';
+import { casesProjection } from './cases.js';
+import { churnProjection } from './churn.js';
+import { defaultRateProjection } from './default-rate.js';
+import { revenuePerClientProjection } from './revenue-per-client.js';
+import { salesPerRepProjection } from './sales-per-rep.js';
+import { clientProfitabilityProjection, subscribersProjection } from './subscriber-ledger.js';
+
+export { casesProjection, churnProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection };
+export { TRAILING_DAYS } from './subscriber-ledger.js';
+export { EARLY_CHURN_DAYS } from './sales-per-rep.js';
+
+/**
+ * Every read model, by name. The forecast has no projection of its own: it is computed at query
+ * time from `churn` (MRR, new MRR, expansion, revenue churn) and `default-rate` (amount default rate).
+ */
+export const PROJECTIONS: readonly Projection[] = [
+  subscribersProjection,
+  casesProjection,
+  churnProjection,
+  defaultRateProjection,
+  revenuePerClientProjection,
+  clientProfitabilityProjection,
+  salesPerRepProjection,
+];
+
+export const PROJECTION_NAMES = PROJECTIONS.map((p) => p.name);
+
+export function projectionByName(name: string): Projection | undefined {
+  return PROJECTIONS.find((p) => p.name === name);
+}

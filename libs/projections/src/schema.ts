@@ -1,0 +1,190 @@
+import type { Migration } from '@libs/event-store';
+
+/** Table recording which read-model migrations ran. */
+export const READ_MODEL_MIGRATIONS_TABLE = 'rm_migrations';
+
+/** The per-subscriber tables shared in shape by `subscribers` and `client-profitability`. */
+function subscriberLedgerTables(prefix: string, comment: string): string[] {
+  return [
+    `CREATE TABLE ${prefix} (
+       subscriber_id text PRIMARY KEY,
+       name text NOT NULL,
+       segment text NOT NULL,
+       status text NOT NULL,
+       plan_code text NOT NULL,
+       currency text NOT NULL,
+       monthly_fee bigint NOT NULL,
+       mrr bigint NOT NULL,
+       balance bigint NOT NULL DEFAULT 0,
+       sales_rep_id text NOT NULL,
+       enrolled_at timestamptz NOT NULL,
+       terminated_at timestamptz,
+       notice_by text,
+       billed bigint NOT NULL DEFAULT 0,
+       collected bigint NOT NULL DEFAULT 0,
+       cost_to_serve bigint NOT NULL DEFAULT 0,
+       written_off bigint NOT NULL DEFAULT 0,
+       missed_unpaid int NOT NULL DEFAULT 0,
+       open_cases int NOT NULL DEFAULT 0,
+       complaints int NOT NULL DEFAULT 0,
+       updated_at timestamptz NOT NULL
+     )`,
+    `COMMENT ON TABLE ${prefix} IS '${comment}'`,
+    `CREATE INDEX ${prefix}_segment_status ON ${prefix} (segment, status, subscriber_id)`,
+    `CREATE TABLE ${prefix}_invoices (
+       invoice_key text PRIMARY KEY,
+       subscriber_id text NOT NULL,
+       amount bigint NOT NULL,
+       owed bigint NOT NULL,
+       missed boolean NOT NULL DEFAULT false
+     )`,
+    `COMMENT ON TABLE ${prefix}_invoices IS 'Internal state: what is still owed on each invoice (key subscriberId/invoiceId)'`,
+    `CREATE TABLE ${prefix}_ledger (
+       subscriber_id text NOT NULL,
+       at timestamptz NOT NULL,
+       billed bigint NOT NULL DEFAULT 0,
+       collected bigint NOT NULL DEFAULT 0,
+       cost bigint NOT NULL DEFAULT 0
+     )`,
+    `COMMENT ON TABLE ${prefix}_ledger IS 'Internal state: invoices, payments and costs of the trailing 90 days (older rows are pruned)'`,
+    `CREATE INDEX ${prefix}_ledger_subscriber ON ${prefix}_ledger (subscriber_id, at)`,
+    `CREATE INDEX ${prefix}_ledger_at ON ${prefix}_ledger (at)`,
+  ];
+}
+
+/** Versioned schema of every read model (docs/projections.md documents each column). */
+export const readModelMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'read models',
+    statements: [
+      `CREATE TABLE rm_projection_meta (
+         name text PRIMARY KEY,
+         position numeric NOT NULL DEFAULT 0,
+         as_of timestamptz,
+         updated_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE TABLE rm_projection_requests (
+         name text PRIMARY KEY,
+         requested_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      ...subscriberLedgerTables('rm_subscribers', 'Subscribers list: one row per subscriber, current status, plan, balance and flags'),
+      ...subscriberLedgerTables('rm_client_profitability', 'Client profitability: lifetime billed, collected and cost to serve per subscriber'),
+      `CREATE TABLE rm_cases (
+         case_id text PRIMARY KEY,
+         subscriber_id text NOT NULL,
+         kind text NOT NULL,
+         status text NOT NULL,
+         summary text NOT NULL,
+         opened_by text NOT NULL,
+         opened_at timestamptz NOT NULL,
+         closed_at timestamptz,
+         outcome text,
+         last_event_type text NOT NULL,
+         last_event_at timestamptz NOT NULL,
+         events int NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_cases IS 'Cases: one row per case'`,
+      `CREATE INDEX rm_cases_subscriber ON rm_cases (subscriber_id)`,
+      `CREATE TABLE rm_churn_subscribers (
+         subscriber_id text PRIMARY KEY,
+         segment text NOT NULL,
+         status text NOT NULL,
+         notice_by text,
+         plan_code text NOT NULL,
+         currency text NOT NULL,
+         fee bigint NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_churn_subscribers IS 'Internal state of the churn projection: status and fee per subscriber'`,
+      `CREATE TABLE rm_churn (
+         segment text NOT NULL,
+         month text NOT NULL,
+         new_subscribers int NOT NULL DEFAULT 0,
+         reactivated int NOT NULL DEFAULT 0,
+         churned_voluntary int NOT NULL DEFAULT 0,
+         churned_involuntary int NOT NULL DEFAULT 0,
+         churned_migrated int NOT NULL DEFAULT 0,
+         mrr_new bigint NOT NULL DEFAULT 0,
+         mrr_lost bigint NOT NULL DEFAULT 0,
+         mrr_expansion bigint NOT NULL DEFAULT 0,
+         mrr_contraction bigint NOT NULL DEFAULT 0,
+         mrr_delta bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (segment, month)
+       )`,
+      `COMMENT ON TABLE rm_churn IS 'Churn per segment (b2b/b2c) and month of occurredAt; customers and MRR at a month start are running sums of earlier months'`,
+      `CREATE TABLE rm_default_rate_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
+      `CREATE TABLE rm_default_rate_invoices (
+         invoice_key text PRIMARY KEY,
+         segment text NOT NULL,
+         due_date date NOT NULL,
+         due_month text NOT NULL,
+         amount bigint NOT NULL,
+         owed bigint NOT NULL,
+         missed boolean NOT NULL DEFAULT false,
+         open_span_from text
+       )`,
+      `COMMENT ON TABLE rm_default_rate_invoices IS 'Internal state of the default-rate projection: each invoice, its cohort and what is still owed'`,
+      `CREATE TABLE rm_default_rate (
+         segment text NOT NULL,
+         month text NOT NULL,
+         invoices_due int NOT NULL DEFAULT 0,
+         amount_due bigint NOT NULL DEFAULT 0,
+         invoices_defaulted int NOT NULL DEFAULT 0,
+         amount_defaulted bigint NOT NULL DEFAULT 0,
+         invoices_recovered int NOT NULL DEFAULT 0,
+         amount_recovered bigint NOT NULL DEFAULT 0,
+         amount_written_off bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (segment, month)
+       )`,
+      `COMMENT ON TABLE rm_default_rate IS 'Default rate per segment and due-date month (the cohort of invoices due that month)'`,
+      `CREATE TABLE rm_default_rate_aging_spans (
+         invoice_key text NOT NULL,
+         from_month text NOT NULL,
+         to_month text,
+         segment text NOT NULL,
+         due_date date NOT NULL,
+         owed bigint NOT NULL,
+         PRIMARY KEY (invoice_key, from_month)
+       )`,
+      `COMMENT ON TABLE rm_default_rate_aging_spans IS 'A missed invoice owed this amount at the end of every month M with from_month <= M < to_month (null: still owed)'`,
+      `CREATE INDEX rm_default_rate_aging_spans_months ON rm_default_rate_aging_spans (from_month, to_month)`,
+      `CREATE TABLE rm_revenue_per_client_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
+      `CREATE TABLE rm_revenue_per_client (
+         segment text NOT NULL,
+         month text NOT NULL,
+         billed bigint NOT NULL DEFAULT 0,
+         collected bigint NOT NULL DEFAULT 0,
+         cost_to_serve bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (segment, month)
+       )`,
+      `COMMENT ON TABLE rm_revenue_per_client IS 'Billed (invoices for the period), collected and cost to serve (by month of occurredAt) per segment'`,
+      `CREATE TABLE rm_revenue_per_client_billed (
+         period text NOT NULL,
+         subscriber_id text NOT NULL,
+         segment text NOT NULL,
+         PRIMARY KEY (period, subscriber_id)
+       )`,
+      `COMMENT ON TABLE rm_revenue_per_client_billed IS 'Subscribers with at least one invoice for a period (clientsBilled = count per period)'`,
+      `CREATE TABLE rm_sales_per_rep_subscribers (
+         subscriber_id text PRIMARY KEY,
+         sales_rep_id text NOT NULL,
+         segment text NOT NULL,
+         cohort_month text NOT NULL,
+         enrolled_at timestamptz NOT NULL,
+         churned boolean NOT NULL DEFAULT false
+       )`,
+      `CREATE TABLE rm_sales_per_rep (
+         month text NOT NULL,
+         sales_rep_id text NOT NULL,
+         segment text NOT NULL,
+         new_subscribers int NOT NULL DEFAULT 0,
+         new_mrr bigint NOT NULL DEFAULT 0,
+         churned_within_90_days int NOT NULL DEFAULT 0,
+         invoices_due int NOT NULL DEFAULT 0,
+         invoices_defaulted int NOT NULL DEFAULT 0,
+         PRIMARY KEY (month, sales_rep_id, segment)
+       )`,
+      `COMMENT ON TABLE rm_sales_per_rep IS 'Per enrolment month, rep and segment: the sales and, to date, how that cohort churned and paid'`,
+    ],
+  },
+];

@@ -1,0 +1,105 @@
+/**
+ * The read side through the real service: analytics, lists and projections over HTTP (PGlite,
+ * projections running inline), fed by a simulated company through the real write path. The
+ * numbers themselves are checked against a brute-force computation in test/projections; here:
+ * that every route serves what the read models hold, by role, as JSON and CSV, and honours
+ * minPosition.
+ */
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type { LifecycleApplication } from '@libs/application';
+import type { SqlDatabase } from '@libs/event-store';
+import { churn, clients, defaultRate, forecast, revenuePerClient, salesReps } from '@libs/projections';
+import { InProcessTarget, runSimulation } from '@libs/simulator';
+import { createApp } from '../../apps/service/src/app.js';
+import { parseApiKeys } from '../../apps/service/src/config.js';
+import { LIFECYCLE_SERVICE, SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
+
+const KEYS = { analyst: 'analyst-key-123', operator: 'operator-key-123', admin: 'admin-key-12345', auditor: 'auditor-key-123' };
+const bearer = (role: keyof typeof KEYS) => ({ Authorization: `Bearer ${KEYS[role]}` });
+
+describe('analytics over HTTP (PGlite, inline projections)', () => {
+  let app: INestApplication;
+  let db: SqlDatabase;
+  let head: string;
+
+  beforeAll(async () => {
+    app = await createApp({
+      eventStore: 'pglite',
+      dataDir: undefined,
+      scheduler: 'manual',
+      projector: 'inline',
+      demo: false,
+      logLevel: 'silent',
+      apiKeys: parseApiKeys(Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(',')),
+    });
+    const lifecycle = app.get<LifecycleApplication>(LIFECYCLE_SERVICE);
+    db = app.get<SqlDatabase>(SQL_DATABASE);
+    const summary = await runSimulation({ subscribers: 40, months: 8, seed: 11, startMonth: '2025-01' }, new InProcessTarget(lifecycle));
+    expect(summary.failures).toBe(0);
+    head = await lifecycle.store.headPosition();
+  }, 240_000);
+  afterAll(async () => app?.close());
+
+  const get = (path: string, role: keyof typeof KEYS = 'analyst') => request(app.getHttpServer()).get(path).set(bearer(role));
+
+  it('serves every analytics route as the read models hold it, after waiting for minPosition', async () => {
+    const churnRes = await get(`/v1/analytics/churn?from=2025-01&to=2025-08&segment=all&minPosition=${head}`).expect(200);
+    expect(churnRes.body).toEqual(await churn(db, { from: '2025-01', to: '2025-08', segment: 'all' }));
+    expect(churnRes.body.months).toHaveLength(8);
+    expect(churnRes.body.months.reduce((n: number, m: { new: number }) => n + m.new, 0)).toBeGreaterThan(10);
+
+    const range = { from: '2025-01', to: '2025-08', segment: 'b2c' as const };
+    expect((await get(`/v1/analytics/default-rate?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await defaultRate(db, range));
+    expect((await get(`/v1/analytics/revenue-per-client?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await revenuePerClient(db, range));
+    expect((await get(`/v1/analytics/sales-reps?from=2025-01&to=2025-08`).expect(200)).body).toEqual(await salesReps(db, { from: '2025-01', to: '2025-08' }));
+    expect((await get(`/v1/analytics/clients?sort=margin&order=asc&limit=5`).expect(200)).body).toEqual(
+      await clients(db, { sort: 'margin', order: 'asc', limit: 5 }),
+    );
+    expect((await get(`/v1/analytics/forecast?months=6&segment=all`).expect(200)).body).toEqual(await forecast(db, { months: 6, segment: 'all' }));
+    const aging = (await get(`/v1/analytics/default-rate?from=2025-01&to=2025-08`).expect(200)).body.months[0].aging;
+    expect(Object.keys(aging).sort()).toEqual(['1-30', '31-60', '61-90', '90+']);
+  });
+
+  it('answers CSV with the same rows on Accept: text/csv', async () => {
+    const json = (await get(`/v1/analytics/churn?from=2025-01&to=2025-03`).expect(200)).body;
+    const csv = await get(`/v1/analytics/churn?from=2025-01&to=2025-03`).set('Accept', 'text/csv').expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(1 + json.months.length);
+    expect(lines[0]).toContain('customersAtStart');
+    expect(lines[1]).toContain('2025-01');
+  });
+
+  it('lists subscribers and cases, by role', async () => {
+    const list = (await get(`/v1/subscribers?segment=b2c&limit=5`, 'operator').expect(200)).body;
+    expect(list.subscribers.length).toBeGreaterThan(0);
+    expect(list.subscribers.every((s: { segment: string }) => s.segment === 'b2c')).toBe(true);
+    const cases = (await get(`/v1/cases?status=open`, 'auditor').expect(200)).body;
+    expect(Array.isArray(cases.cases)).toBe(true);
+    await get(`/v1/analytics/churn?from=2025-01&to=2025-02`, 'operator').expect(403);
+    await request(app.getHttpServer()).get(`/v1/analytics/churn?from=2025-01&to=2025-02`).expect(401);
+  });
+
+  it('refuses malformed queries with problem+json', async () => {
+    const bad = await get(`/v1/analytics/churn?from=2025-13&to=2025-02&segment=vip`).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(expect.arrayContaining(['from', 'segment']));
+  });
+
+  it('reports each projection with its checkpoint and lag, and rebuilds one for an admin', async () => {
+    const status = (await get(`/v1/projections`).expect(200)).body;
+    const list = Array.isArray(status) ? status : status.projections;
+    expect(list.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['churn', 'default-rate', 'revenue-per-client', 'sales-per-rep', 'client-profitability', 'subscribers', 'cases']));
+    await request(app.getHttpServer()).post(`/v1/projections/churn/rebuild`).set(bearer('analyst')).expect(403);
+    const before = await churn(db, { from: '2025-01', to: '2025-08', segment: 'all' });
+    await request(app.getHttpServer()).post(`/v1/projections/churn/rebuild`).set(bearer('admin')).expect(202);
+    for (let i = 0; i < 100; i++) {
+      const p = (await get(`/v1/projections`).expect(200)).body;
+      const churnStatus = (Array.isArray(p) ? p : p.projections).find((x: { name: string }) => x.name === 'churn');
+      if (!churnStatus.rebuild || churnStatus.rebuild.state === 'done' || churnStatus.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await get(`/v1/analytics/churn?from=2025-01&to=2025-08&minPosition=${head}`).expect(200)).body).toEqual(before);
+  });
+});

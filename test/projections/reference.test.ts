@@ -1,0 +1,119 @@
+/**
+ * The reference test: for several random histories, every analytics and list response of the
+ * projections equals, field by field, the brute-force computation of domain.md §6 from the raw
+ * log (test/projections/brute-force.ts). The projections run through the engine (checkpointed
+ * subscriptions, batches), and a rebuild from zero must give identical rows.
+ */
+import { jest } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { defaultDunningPolicy } from '@libs/domain';
+import type { SqlDatabase } from '@libs/event-store';
+import { cases, churn, clients, CLIENT_SORTS, defaultRate, forecast, ProjectionEngine, revenuePerClient, salesReps, subscribers, type SegmentFilter } from '@libs/projections';
+import { BruteForce, readLog } from './brute-force.js';
+import { appendHistory, randomHistory } from './history.js';
+import { dumpReadModels, openTestStore } from './support.js';
+
+jest.setTimeout(120_000);
+
+const SEGMENTS: SegmentFilter[] = ['all', 'b2b', 'b2c'];
+
+/** Every route's answer from the read models equals the brute force's, field by field. */
+async function compareAll(db: SqlDatabase, bf: BruteForce, from: string, to: string): Promise<void> {
+  for (const segment of SEGMENTS) {
+    expect(await churn(db, { from, to, segment })).toEqual(bf.churn(from, to, segment));
+    expect(await defaultRate(db, { from, to, segment })).toEqual(bf.defaultRate(from, to, segment));
+    expect(await revenuePerClient(db, { from, to, segment })).toEqual(bf.revenuePerClient(from, to, segment));
+    expect(await salesReps(db, { from, to, segment })).toEqual(bf.salesReps(from, to, segment));
+    expect(await forecast(db, { months: 6, segment })).toEqual(bf.forecast(6, segment));
+    for (const sort of CLIENT_SORTS) {
+      for (const order of ['asc', 'desc'] as const) {
+        expect(await clients(db, { sort, order, limit: 10, segment })).toEqual(bf.clients({ sort, order, limit: 10, segment }));
+      }
+    }
+    for (const flag of ['unprofitable', 'in_default', 'open_case'] as const) {
+      expect(await clients(db, { sort: 'margin', order: 'asc', limit: 1000, segment, flag })).toEqual(bf.clients({ sort: 'margin', order: 'asc', limit: 1000, segment, flag }));
+      expect((await subscribers(db, { segment, flag, limit: 1000 })).subscribers).toEqual(bf.subscribers({ segment, flag }));
+    }
+    for (const status of [undefined, 'active', 'suspended', 'notice', 'terminated'] as const) {
+      // Page through with a small limit: the pages put together are the whole list.
+      const pages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await subscribers(db, { segment, status, limit: 7, cursor });
+        pages.push(...page.subscribers);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(pages).toEqual(bf.subscribers({ segment, status }));
+    }
+  }
+  expect(await cases(db, {})).toEqual(bf.cases({}));
+  expect(await cases(db, { status: 'open', kind: 'unprofitable' })).toEqual(bf.cases({ status: 'open', kind: 'unprofitable' }));
+  const someone = bf.cases({}).cases[0]?.subscriberId;
+  if (someone) expect(await cases(db, { subscriberId: someone })).toEqual(bf.cases({ subscriberId: someone }));
+
+}
+
+describe.each([
+  { seed: 11, subscribers: 30, months: 8, batchSize: 50 },
+  { seed: 23, subscribers: 45, months: 11, batchSize: 333 },
+  { seed: 37, subscribers: 25, months: 14, batchSize: 1000 },
+])('reference: random history %o', ({ seed, subscribers: n, months, batchSize }) => {
+  it('every response equals the brute force; a rebuild gives the same rows', async () => {
+    const opened = await openTestStore();
+    const engine = new ProjectionEngine({ store: opened.store, db: opened.db, batchSize });
+    try {
+      const history = randomHistory(seed, { subscribers: n, months, startMonth: '2024-01' });
+      // Half the history before the engine starts (catch-up), half while it runs (live).
+      await appendHistory(opened.store, history.slice(0, history.length >> 1));
+      await engine.start();
+      await appendHistory(opened.store, history.slice(history.length >> 1));
+      expect(await engine.waitFor(await opened.store.headPosition(), 60_000)).toBe(true);
+
+      const bf = new BruteForce(await readLog(opened.store));
+      const from = '2023-12';
+      const to = `${2024 + Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`;
+      await compareAll(opened.db, bf, from, to);
+
+      // The histories exercise what the definitions single out.
+      const churned = bf.churn(from, to, 'all').months;
+      expect(churned.some((m) => m.churned.total > 0 && m.reactivated >= 0)).toBe(true);
+      expect(bf.defaultRate(from, to, 'all').months.some((m) => m.aging['31-60'] > 0)).toBe(true);
+
+      const before = await dumpReadModels(opened.db);
+      for (const name of engine.names()) expect(await engine.rebuild(name)).toBe('rebuilt');
+      expect(await dumpReadModels(opened.db)).toEqual(before);
+      const status = await engine.status();
+      expect(status.every((s) => s.status === 'running' && s.leader && s.lagEvents === 0)).toBe(true);
+    } finally {
+      await engine.stop();
+      await opened.close();
+    }
+  });
+});
+
+// The company simulator (libs/simulator) through the real application: histories only the domain's
+// rules and policies (dunning, profitability watch, retention) could have written.
+const simulatorReady = existsSync('libs/simulator/src/index.ts') && existsSync('libs/application/src/index.ts');
+(simulatorReady ? describe : describe.skip)('reference: simulator histories', () => {
+  it.each([
+    { seed: 3, subscribers: 40, months: 9 },
+    { seed: 8, subscribers: 25, months: 13 },
+  ])('every response equals the brute force for %o', async ({ seed, subscribers: n, months }) => {
+    const { LifecycleApplication } = await import('@libs/application');
+    const { InProcessTarget, runSimulation } = await import('@libs/simulator');
+    const opened = await openTestStore();
+    const engine = new ProjectionEngine({ store: opened.store, db: opened.db, batchSize: 200 });
+    try {
+      const app = new LifecycleApplication(opened.store, opened.db, { policy: defaultDunningPolicy, clock: () => new Date('2000-01-01T00:00:00Z') });
+      await app.init();
+      await engine.start();
+      await runSimulation({ seed, subscribers: n, months, startMonth: '2025-01' }, new InProcessTarget(app));
+      expect(await engine.waitFor(await opened.store.headPosition(), 60_000)).toBe(true);
+      const bf = new BruteForce(await readLog(opened.store));
+      await compareAll(opened.db, bf, '2024-12', `${2025 + Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`);
+    } finally {
+      await engine.stop();
+      await opened.close();
+    }
+  });
+});
