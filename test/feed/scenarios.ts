@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { eventContracts } from '@libs/domain';
-import type { NewEvent, StoredEvent } from '@libs/event-store';
+import type { EventStore, NewEvent, StoredEvent } from '@libs/event-store';
 import { FeedSessions } from '../../apps/service/src/feed/feed-sessions.js';
 import { checkJsonSchema } from './json-schema.js';
 import { openFeed } from './sse-client.js';
@@ -101,7 +101,9 @@ export function feedScenarios(app: () => RunningApp): void {
       { type: 'CaseOpened', data: { caseId: 'feed-c', subscriberId: 'feed-a', occurredAt: '2026-03-01T00:00:00.000Z', kind: 'complaints', summary: 's', openedBy: 'op' }, occurredAt: '2026-03-01T00:00:00.000Z', metadata: { schemaVersion: 1 } },
     ]);
     await running.store.append('subscriber-feed-b', [enrolled('feed-b'), complaint('feed-b', 1), complaint('feed-b', 2)]);
-    const all = (await running.store.readAll({ after: start, limit: 1000 })).events;
+    // Six events were written; readers see them once no older transaction is still open (the
+    // gap-free horizon: the service's own projections commit concurrently).
+    const all = await visibleAfter(running.store, start, 6);
 
     const seen: string[] = [];
     let after = start;
@@ -185,30 +187,34 @@ export function feedScenarios(app: () => RunningApp): void {
     await sleep(50);
     // `after` is stale on purpose: Last-Event-ID wins.
     const second = openFeed(running.url, KEYS.service, { query: `after=${start}`, lastEventId: resumeFrom });
-    await second.opened;
-    await writes;
-    const head = await running.store.headPosition();
-    await second.until((events) => events.at(-1)?.id === head);
+    // A failed expectation must not leave a reconnecting client behind to keep jest alive.
+    try {
+      await second.opened;
+      await writes;
+      const head = await running.store.headPosition();
+      await second.until((events) => events.at(-1)?.id === head);
 
-    const expected = (await running.store.readAll({ after: start, limit: 10_000 })).events.map((e) => e.position);
-    expect(expected).toHaveLength(writers * perWriter);
-    const received = [...first.events, ...second.events];
-    expect(received.map((e) => e.id)).toEqual(expected);
-    for (const e of received) {
-      expect(e.envelope.position).toBe(e.id);
-      expect(e.envelope.type).toBe(e.type);
-    }
-    // Per stream, versions arrive 0, 1, 2, … without holes.
-    for (let w = 0; w < writers; w++) {
-      expect(received.filter((e) => e.envelope.streamId === `subscriber-sse-w${w}`).map((e) => e.envelope.version)).toEqual(Array.from({ length: perWriter }, (_, i) => i));
-    }
+      const expected = (await visibleAfter(running.store, start, writers * perWriter)).map((e) => e.position);
+      expect(expected).toHaveLength(writers * perWriter);
+      const received = [...first.events, ...second.events];
+      expect(received.map((e) => e.id)).toEqual(expected);
+      for (const e of received) {
+        expect(e.envelope.position).toBe(e.id);
+        expect(e.envelope.type).toBe(e.type);
+      }
+      // Per stream, versions arrive 0, 1, 2, … without holes.
+      for (let w = 0; w < writers; w++) {
+        expect(received.filter((e) => e.envelope.streamId === `subscriber-sse-w${w}`).map((e) => e.envelope.version)).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+      }
 
-    // Live: a new event arrives well within a second.
-    const before = Date.now();
-    await running.store.append('subscriber-sse-0', [complaint('sse-0', 999)]);
-    await second.until((events) => events.at(-1)?.envelope.data['description'] === 'complaint 999', 2_000);
-    expect(Date.now() - before).toBeLessThan(1_000);
-    second.close();
+      // Live: a new event arrives well within a second.
+      const before = Date.now();
+      await running.store.append('subscriber-sse-0', [complaint('sse-0', 999)]);
+      await second.until((events) => events.at(-1)?.envelope.data['description'] === 'complaint 999', 2_000);
+      expect(Date.now() - before).toBeLessThan(1_000);
+    } finally {
+      second.close();
+    }
   });
 
   it('roles: service and auditor read pages; only service streams and reads schemas; health and metrics are public', async () => {
@@ -256,4 +262,18 @@ export function feedScenarios(app: () => RunningApp): void {
     expect(text).toContain(': heartbeat\n\n');
     expect(text).not.toContain('data:');
   });
+}
+
+/**
+ * The events after `start` once `count` of them are visible. A reader never sees past an older
+ * transaction that is still open (that is what makes the feed gap-free), so right after a write
+ * the visible log may briefly end before it.
+ */
+async function visibleAfter(store: EventStore, start: string, count: number, timeoutMs = 10_000): Promise<StoredEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { events } = await store.readAll({ after: start, limit: 10_000 });
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -297,9 +297,9 @@ export class LifecycleApplication implements LifecycleService {
 
   private async runOnSubscriber(id: string, command: SubscriberCommand, ctx: RunContext): Promise<Written> {
     const streamId = subscriberStreamId(id);
-    const loaded = await this.loadSubscriber(id);
-    this.checkExpected(streamId, ctx, loaded.version);
-    const events = subscriberDecider.decide(command, loaded.state, { policy: this.policy });
+    const { loaded, events } = await this.decideOnLatest(streamId, ctx, this.subscribers, () => this.loadSubscriber(id), (s) =>
+      subscriberDecider.decide(command, s.state, { policy: this.policy }),
+    );
     const written = await this.append(streamId, id, command.type, events, loaded, ctx, subscriberDecider.evolve, this.subscribers);
     await this.updateSchedule(id, this.subscribers.get(streamId) ?? loaded);
     return written;
@@ -322,6 +322,35 @@ export class LifecycleApplication implements LifecycleService {
     const written = await this.append(streamId, id, command.type, events, loaded, ctx, caseDecider.evolve, this.cases);
     for (const e of written.events) await this.indexCaseEvent(e);
     return written;
+  }
+
+  /**
+   * Decides a command on the stream's latest state, saving the read when the cache can be trusted.
+   * The write path holds the stream's lock and every write of this process updates the cache, so a
+   * cached state is only behind when another process wrote; then the append (expected version and
+   * hash) fails with a conflict, and `run` drops the entry and decides again on a fresh read. What
+   * the append cannot check is read first: a refusal or a no-op (both answered without appending),
+   * and an `If-Match` version, which must be compared with the stream's real version.
+   */
+  private async decideOnLatest<S, E>(
+    streamId: string,
+    ctx: RunContext,
+    cache: StateCache<S>,
+    load: () => Promise<CachedState<S>>,
+    decide: (loaded: CachedState<S>) => E[],
+  ): Promise<{ loaded: CachedState<S>; events: E[] }> {
+    const cached = ctx.expectedVersion === undefined ? cache.get(streamId) : undefined;
+    if (cached) {
+      try {
+        const events = decide(cached);
+        if (events.length > 0) return { loaded: cached, events };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    const loaded = await load();
+    this.checkExpected(streamId, ctx, loaded.version);
+    return { loaded, events: decide(loaded) };
   }
 
   private checkExpected(streamId: string, ctx: RunContext, actual: number): void {

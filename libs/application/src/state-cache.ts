@@ -12,6 +12,8 @@ export interface CachedState<S> {
 /**
  * LRU of folded states keyed by stream. Entries are only a starting point: a load always reads
  * the stream after the cached version, so a stale entry costs one empty read, never a wrong state.
+ * The write path may decide on an entry without that read: a stale one then costs a refused
+ * append and a retry (see `LifecycleApplication.decideOnLatest`).
  */
 export class StateCache<S> {
   private readonly entries = new Map<string, CachedState<S>>();

@@ -158,12 +158,19 @@ export class PollingSubscription implements Subscription {
           }
           this.setPosition(page.last);
           failures = 0;
-          // The cursor moved: there may be more right behind it.
+          // The cursor moved: there may be more right behind it — unless the read itself said it
+          // was caught up; then, as after an empty read, only a wake-up (an append since the read
+          // began sets `woken`) or the idle recheck brings more.
+          if (page.caughtUp !== true) continue;
+          if (!this.running) break;
+          if (this.woken) continue;
+          await this.sleep(IDLE_RECHECK_MS);
           continue;
         }
         if (!this.running) break;
         if (this.woken) continue;
-        await this.sleep((await this.source.heldBack(this.current)) ? HELD_BACK_RECHECK_MS : IDLE_RECHECK_MS);
+        const heldBack = page.caughtUp === undefined ? await this.source.heldBack(this.current) : !page.caughtUp;
+        await this.sleep(heldBack ? HELD_BACK_RECHECK_MS : IDLE_RECHECK_MS);
       } catch (error) {
         if (!this.running) break;
         failures++;

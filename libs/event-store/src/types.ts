@@ -98,6 +98,12 @@ export interface ReadAllResult {
    * event: everything up to it was scanned. Equal to `after` (or "0") when nothing was read.
    */
   last: string;
+  /**
+   * True when, as of this read's snapshot, nothing after `last` is readable or held back behind
+   * an open transaction: a subscriber may wait for the next wake-up instead of reading again.
+   * Absent when the backend does not tell (subscriptions then ask the source whether events are held back).
+   */
+  caughtUp?: boolean;
 }
 
 /** Minimal SQL surface handed to subscription handlers for exactly-once read-model updates. */

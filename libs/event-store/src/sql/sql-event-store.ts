@@ -330,27 +330,38 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     // statistics, the planner switched to a bitmap scan that sorted the whole log on every page.
     // One statement, one snapshot: the window's tail (what was scanned) and the filtered rows
     // agree, so `last` can move past non-matching events without jumping over late commits.
-    const { rows } = await this.db.query<EventRow & { tail: boolean }>(
+    // The last row (caught_up not null) says, in that same snapshot, whether the window was short
+    // of the limit and nothing is held back behind an open transaction: a subscription then
+    // sleeps until woken instead of paying two more round trips (an empty page and heldBack) per batch.
+    const { rows } = await this.db.query<EventRow & { tail: boolean | null; caught_up: boolean | null }>(
       `WITH page AS MATERIALIZED (
          SELECT ${EVENT_COLUMNS} FROM cl_events
           WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY transaction_id, global_position LIMIT $3
        )
-       SELECT *, false AS tail FROM page ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
+       SELECT *, false AS tail, NULL::boolean AS caught_up FROM page ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
        UNION ALL
-       (SELECT *, true AS tail FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)`,
+       (SELECT *, true AS tail, NULL::boolean AS caught_up FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)
+       UNION ALL
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              CASE WHEN (SELECT count(*) FROM page) < $3
+                   THEN NOT EXISTS (SELECT 1 FROM cl_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+                                       AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))
+                   ELSE false END`,
       params,
       { name: `cl_read_all_${options.types?.length ? 't' : ''}${options.streamPrefix ? 'p' : ''}` },
     );
     const events: StoredEvent[] = [];
     let last = after;
+    let caughtUp = false;
     for (const row of rows) {
-      if (row.tail) last = encodePosition(row.xid, row.global_position);
+      if (row.caught_up !== null) caughtUp = row.caught_up;
+      else if (row.tail) last = encodePosition(row.xid, row.global_position);
       else events.push(toStored(row));
     }
     events.sort((a, b) => comparePositions(a.position, b.position));
-    return { events, last };
+    return { events, last, caughtUp };
   }
 
   async headPosition(): Promise<string> {
