@@ -1,17 +1,35 @@
 import { ConcurrencyError, openEventStore, type OpenedEventStore } from '@libs/event-store';
 import { defaultDunningPolicy } from '@libs/domain';
+import { createTestDatabase } from '../support/postgres.js';
 import { IdempotencyKeyReusedError, LifecycleApplication, PolicyRunner, SYSTEM, type Actor } from '@libs/application';
 
 const operator: Actor = { id: 'key-operator', role: 'operator', roles: ['operator'] };
 const executive: Actor = { id: 'key-exec', role: 'executive', roles: ['executive'] };
 const quiet = { warn: () => undefined, error: () => undefined };
 
-async function open(): Promise<{ opened: OpenedEventStore; app: LifecycleApplication }> {
-  const opened = await openEventStore({ backend: 'pglite' });
+interface Opened {
+  opened: OpenedEventStore;
+  app: LifecycleApplication;
+  drop(): Promise<void>;
+}
+
+async function withApplication(opened: OpenedEventStore, drop: () => Promise<void> = async () => undefined): Promise<Opened> {
   const app = new LifecycleApplication(opened.store, opened.db, { policy: defaultDunningPolicy, clock: () => new Date('2026-01-01T00:00:00Z') });
   await app.init();
-  return { opened, app };
+  return { opened, app, drop };
 }
+
+/** The same specs on both SQL backends: the policies' subscription included. */
+const backends: Array<[string, () => Promise<Opened>]> = [
+  ['PGlite', async () => withApplication(await openEventStore({ backend: 'pglite' }))],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase('app');
+      return withApplication(await openEventStore({ backend: 'postgres', databaseUrl: db.url }), db.drop);
+    },
+  ],
+];
 
 const enroll = (subscriberId: string, at = '2026-01-01T09:00:00Z', segment: 'b2b' | 'b2c' = 'b2c') => ({
   type: 'EnrollSubscriber' as const,
@@ -26,11 +44,15 @@ const enroll = (subscriberId: string, at = '2026-01-01T09:00:00Z', segment: 'b2b
   },
 });
 
-describe('LifecycleApplication (PGlite)', () => {
+describe.each(backends)('LifecycleApplication (%s)', (_backend, open) => {
   let opened: OpenedEventStore;
   let app: LifecycleApplication;
-  beforeEach(async () => ({ opened, app } = await open()));
-  afterEach(async () => opened.close());
+  let drop: () => Promise<void>;
+  beforeEach(async () => ({ opened, app, drop } = await open()));
+  afterEach(async () => {
+    await opened.close();
+    await drop();
+  });
 
   it('answers id, version, position and the event types, and records actor and correlation in metadata', async () => {
     const r = await app.execute(enroll('s1'), { actor: operator, correlationId: 'req-1' });
