@@ -6,7 +6,7 @@
  */
 export * from './types.js';
 export * from './errors.js';
-export { LifecycleApplication, subscriberStreamId, caseStreamId, SYSTEM } from './lifecycle-application.js';
+export { LifecycleApplication, SYSTEM } from './lifecycle-application.js';
 export { PolicyRunner, POLICY_SUBSCRIPTION, type PolicyRunnerLogger } from './policy-runner.js';
 export { ClockScheduler, type SchedulerLogger } from './scheduler-clock.js';
 export { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from './schema.js';

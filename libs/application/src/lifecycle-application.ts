@@ -11,6 +11,9 @@ import {
   type StoredEvent,
 } from '@libs/event-store';
 import {
+  CASE_STREAM_PREFIX,
+  caseStream,
+  subscriberStream,
   caseDecider,
   caseView,
   commandContracts,
@@ -56,10 +59,6 @@ import type {
   TickResult,
 } from './types.js';
 
-/** Stream of a subscriber (domain.md §3). */
-export const subscriberStreamId = (id: string) => `subscriber-${id}`;
-/** Stream of a case (domain.md §3). */
-export const caseStreamId = (id: string) => `case-${id}`;
 
 /** The actor of policies and the scheduler. */
 export const SYSTEM: Actor = { id: SYSTEM_ACTOR, role: 'system', roles: ['system'] };
@@ -240,11 +239,11 @@ export class LifecycleApplication implements LifecycleService {
     const data = event.data as { subscriberId?: string; caseId?: string };
     if (typeof data.subscriberId !== 'string') return [];
     const source = { id: event.id, type: event.type, data: event.data } as SourceEvent;
-    const cachedSubscriber = fresh ? undefined : this.subscribers.get(subscriberStreamId(data.subscriberId));
+    const cachedSubscriber = fresh ? undefined : this.subscribers.get(subscriberStream(data.subscriberId));
     const subscriber = (cachedSubscriber ?? (await this.loadSubscriber(data.subscriberId))).state;
     let kase: CaseState | undefined;
-    if (typeof data.caseId === 'string' && event.streamId.startsWith('case-')) {
-      const cachedCase = fresh ? undefined : this.cases.get(caseStreamId(data.caseId));
+    if (typeof data.caseId === 'string' && event.streamId.startsWith(CASE_STREAM_PREFIX)) {
+      const cachedCase = fresh ? undefined : this.cases.get(caseStream(data.caseId));
       kase = (cachedCase ?? (await this.loadCase(data.caseId))).state;
     }
     const openCases = LOOKS_AT_OPEN_CASES.has(event.type) ? await this.openCases(data.subscriberId) : undefined;
@@ -272,7 +271,7 @@ export class LifecycleApplication implements LifecycleService {
   private async run(command: DomainCommand, ctx: RunContext): Promise<Written> {
     const aggregate = commandContracts[command.type].aggregate;
     const id = aggregate === 'subscriber' ? (command.data as { subscriberId: string }).subscriberId : (command.data as { caseId: string }).caseId;
-    const streamId = aggregate === 'subscriber' ? subscriberStreamId(id) : caseStreamId(id);
+    const streamId = aggregate === 'subscriber' ? subscriberStream(id) : caseStream(id);
     // Opening a case checks the subscriber's other open cases: serialise per subscriber too.
     const lockKey = command.type === 'OpenCase' ? `open-case:${command.data.subscriberId}` : streamId;
     return this.locks.run(lockKey, async () => {
@@ -296,7 +295,7 @@ export class LifecycleApplication implements LifecycleService {
   }
 
   private async runOnSubscriber(id: string, command: SubscriberCommand, ctx: RunContext): Promise<Written> {
-    const streamId = subscriberStreamId(id);
+    const streamId = subscriberStream(id);
     const { loaded, events } = await this.decideOnLatest(streamId, ctx, this.subscribers, () => this.loadSubscriber(id), (s) =>
       subscriberDecider.decide(command, s.state, { policy: this.policy }),
     );
@@ -306,7 +305,7 @@ export class LifecycleApplication implements LifecycleService {
   }
 
   private async runOnCase(id: string, command: CaseCommand, ctx: RunContext): Promise<Written> {
-    const streamId = caseStreamId(id);
+    const streamId = caseStream(id);
     const loaded = await this.loadCase(id);
     this.checkExpected(streamId, ctx, loaded.version);
     const subscriberId = command.type === 'OpenCase' ? command.data.subscriberId : loaded.state.subscriberId;
@@ -420,11 +419,11 @@ export class LifecycleApplication implements LifecycleService {
   }
 
   loadSubscriber(id: string): Promise<CachedState<SubscriberState>> {
-    return this.load(subscriberStreamId(id), this.subscribers, subscriberDecider.initialState, subscriberDecider.evolve);
+    return this.load(subscriberStream(id), this.subscribers, subscriberDecider.initialState, subscriberDecider.evolve);
   }
 
   loadCase(id: string): Promise<CachedState<CaseState>> {
-    return this.load(caseStreamId(id), this.cases, caseDecider.initialState, caseDecider.evolve);
+    return this.load(caseStream(id), this.cases, caseDecider.initialState, caseDecider.evolve);
   }
 
   /** Folds a stream up to an instant or version without touching the cache (audits, `?asOf=`). */
@@ -444,7 +443,7 @@ export class LifecycleApplication implements LifecycleService {
   async getSubscriber(subscriberId: string, options: AsOfOptions = {}): Promise<SubscriberDetails> {
     const asOf = options.asOf !== undefined || options.version !== undefined;
     const { state, version } = asOf
-      ? await this.foldAsOf(subscriberStreamId(subscriberId), subscriberDecider.initialState(), subscriberDecider.evolve, options)
+      ? await this.foldAsOf(subscriberStream(subscriberId), subscriberDecider.initialState(), subscriberDecider.evolve, options)
       : await this.loadSubscriber(subscriberId);
     if (!state.exists) {
       throw new AggregateNotFoundError('subscriber', subscriberId, asOf ? `subscriber ${subscriberId} did not exist at that point` : undefined);
@@ -456,7 +455,7 @@ export class LifecycleApplication implements LifecycleService {
   async getCase(caseId: string, options: AsOfOptions = {}): Promise<CaseDetails> {
     const asOf = options.asOf !== undefined || options.version !== undefined;
     const { state, version } = asOf
-      ? await this.foldAsOf(caseStreamId(caseId), caseDecider.initialState(), caseDecider.evolve, options)
+      ? await this.foldAsOf(caseStream(caseId), caseDecider.initialState(), caseDecider.evolve, options)
       : await this.loadCase(caseId);
     if (!state.exists) throw new AggregateNotFoundError('case', caseId, asOf ? `case ${caseId} did not exist at that point` : undefined);
     return { ...caseView(state), version };
@@ -520,7 +519,7 @@ export class LifecycleApplication implements LifecycleService {
       after = rows[rows.length - 1]!.subscriber_id;
       for (const { subscriber_id: id } of rows) {
         result.subscribersExamined++;
-        const written = await this.locks.run(subscriberStreamId(id), () => this.passOne(id, instant, actor, correlationId));
+        const written = await this.locks.run(subscriberStream(id), () => this.passOne(id, instant, actor, correlationId));
         if (!written) continue;
         result.commands += written.commands;
         const full = await this.followUps(written.written, correlationId, 0);
@@ -531,7 +530,7 @@ export class LifecycleApplication implements LifecycleService {
   }
 
   private async passOne(id: string, instant: string, actor: Actor, correlationId: string): Promise<{ written: Written; commands: number } | null> {
-    const streamId = subscriberStreamId(id);
+    const streamId = subscriberStream(id);
     for (let attempt = 0; ; attempt++) {
       const loaded = await this.loadSubscriber(id);
       const pass = runSchedulerPass(loaded.state, instant, this.policy);

@@ -1,18 +1,17 @@
-import { caseDecider, caseView, subscriberDecider, subscriberView, type CaseState, type SubscriberState } from '@libs/domain';
+import {
+  CASE_STREAM_PREFIX,
+  caseDecider,
+  caseView,
+  SUBSCRIBER_STREAM_PREFIX,
+  subscriberDecider,
+  subscriberView,
+  type CaseState,
+  type SubscriberState,
+} from '@libs/domain';
 import type { Folder } from './state.js';
 
-/** Stream of a subscriber (domain.md §3). */
-export const SUBSCRIBER_STREAM_PREFIX = 'subscriber-';
-/** Stream of a case (domain.md §3). */
-export const CASE_STREAM_PREFIX = 'case-';
-
-export function subscriberStream(subscriberId: string): string {
-  return `${SUBSCRIBER_STREAM_PREFIX}${subscriberId}`;
-}
-
-export function caseStream(caseId: string): string {
-  return `${CASE_STREAM_PREFIX}${caseId}`;
-}
+// Stream naming is the domain's (domain.md §3); re-exported for the audit library's users.
+export { CASE_STREAM_PREFIX, caseStream, SUBSCRIBER_STREAM_PREFIX, subscriberStream } from '@libs/domain';
 
 /** How to fold one kind of stream and show the result. */
 export interface AuditedAggregate<S = unknown> {

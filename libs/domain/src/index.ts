@@ -32,6 +32,7 @@ export {
 } from './shared/time.js';
 export { deterministicId, DOMAIN_ID_NAMESPACE, eventIdsFor, uuidV5 } from './shared/ids.js';
 export type { Decider } from './shared/decider.js';
+export { CASE_STREAM_PREFIX, caseStream, SUBSCRIBER_STREAM_PREFIX, subscriberStream } from './shared/streams.js';
 
 // Event contracts
 export {

@@ -24,6 +24,8 @@ import {
   type DunningPolicy,
   type SubscriberCommand,
   type SubscriberState,
+  caseStream,
+  subscriberStream,
 } from '@libs/domain';
 import type { SimActor, SimCommandResult, SimulationTarget, SubscriberSnapshot } from './target.js';
 
@@ -113,7 +115,7 @@ export class InMemoryDomainTarget implements SimulationTarget {
       if (c.type === 'OpenCase' && !sub) throw new DomainError('unknown-subscriber', `subscriber ${c.data.subscriberId} does not exist`);
       const facts = sub ? subscriberFacts(sub) : { status: 'active' as const, segment: 'b2c' as const };
       events = decideCase(c, state, { subscriber: facts, role: roles, openCaseKinds: subscriberId ? this.openCasesOf(subscriberId).map((k) => k.kind) : [] });
-      streamId = `case-${c.data.caseId}`;
+      streamId = caseStream(c.data.caseId);
       let next = state;
       for (const e of events) next = evolveCase(next, e as Parameters<typeof evolveCase>[1]);
       this.cases.set(c.data.caseId, next);
@@ -121,7 +123,7 @@ export class InMemoryDomainTarget implements SimulationTarget {
       const s = command as SubscriberCommand;
       const state = this.subscribers.get(s.data.subscriberId) ?? initialSubscriberState();
       events = decideSubscriber(s, state, { policy: this.policy });
-      streamId = `subscriber-${s.data.subscriberId}`;
+      streamId = subscriberStream(s.data.subscriberId);
       let next = state;
       for (const e of events) next = evolveSubscriber(next, e as Parameters<typeof evolveSubscriber>[1]);
       this.subscribers.set(s.data.subscriberId, next);
