@@ -27,8 +27,13 @@ import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS }
 const NOTIFY_CHANNEL = 'cl_events';
 /** Cross-process wake-ups are coalesced: each NOTIFY is a commit of its own. */
 const NOTIFY_MIN_INTERVAL_MS = 25;
-/** Appends with `any`/`stream_exists` that lose a race retry this many times. */
+/** Exact-version appends retry this many times when only our cached head hash was stale. */
 const MAX_APPEND_ATTEMPTS = 10;
+/**
+ * Unconditional appends (`any`, `stream_exists`) losing to optimistic writers on a hot stream:
+ * a safety bound against a livelock bug, not a limit any real load should reach.
+ */
+const MAX_UNCONDITIONAL_ATTEMPTS = 1_000;
 const OPTIMISTIC_ATTEMPTS = 2;
 const HEAD_CACHE_SIZE = 10_000;
 const DEFAULT_PAGE = 500;
@@ -134,7 +139,8 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
       if ('raced' in row) {
         // Another writer took the same version while we inserted: ask again with what we
         // built on; the function now answers conflict (or duplicate, if it wrote our ids).
-        if (attempt >= MAX_APPEND_ATTEMPTS) throw new ConcurrencyError(streamId, expected, await this.streamVersion(streamId));
+        const limit = expected === 'any' || expected === 'stream_exists' ? MAX_UNCONDITIONAL_ATTEMPTS : MAX_APPEND_ATTEMPTS;
+        if (attempt >= limit) throw new ConcurrencyError(streamId, expected, await this.streamVersion(streamId));
         continue;
       }
       const version = Number(row.out_version);
@@ -153,7 +159,10 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         (expected === 'stream_exists' && actual.version >= 0) ||
         // Our cached hash was stale but the version is what the caller expected.
         (typeof expected === 'number' && actual.version === expected && actual.hash !== head.hash);
-      if (!retryable || attempt >= MAX_APPEND_ATTEMPTS) throw new ConcurrencyError(streamId, expected, actual.version);
+      // `any` (and `stream_exists` on an existing stream) cannot conflict by definition: keep going
+      // under the lock however busy the stream is; only an exact version gives up.
+      const limit = expected === 'any' || expected === 'stream_exists' ? MAX_UNCONDITIONAL_ATTEMPTS : MAX_APPEND_ATTEMPTS;
+      if (!retryable || attempt >= limit) throw new ConcurrencyError(streamId, expected, actual.version);
       head = actual;
     }
   }
