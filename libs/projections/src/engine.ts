@@ -75,9 +75,9 @@ export interface ProjectionEngineOptions {
 export const LAG_COUNT_CAP = 10_000;
 
 /** Events read per page of a rebuild's shared reader (the store allows up to 10,000). */
-const REBUILD_PAGE = 5_000;
+const REBUILD_PAGE = 6_000;
 /** Events per rebuild transaction of one projection (at least the engine's batch size). */
-const REBUILD_BATCH = 5_000;
+const REBUILD_BATCH = 6_000;
 /** A rebuild batch that fails this many times in a row fails the rebuild. */
 const REBUILD_ATTEMPTS = 5;
 
