@@ -152,6 +152,21 @@ describe.each(backends)('LifecycleApplication (%s)', (_backend, open) => {
     expect(new Set(results.map((r) => r.version)).size).toBe(10);
   });
 
+  it('keeps one open case per kind even when two processes open it at the same instant', async () => {
+    await app.execute(enroll('s1'), { actor: operator });
+    // A second application on the same store: another service process, with its own locks and cache.
+    const other = new LifecycleApplication(opened.store, opened.db, { policy: defaultDunningPolicy });
+    const open = (a: LifecycleApplication, caseId: string) =>
+      a.execute({ type: 'OpenCase', data: { caseId, subscriberId: 's1', kind: 'complaints', summary: 'many complaints', openedBy: 'ana', at: '2026-01-02T00:00:00Z' } }, { actor: operator });
+    const outcomes = await Promise.allSettled([open(app, 'c-a'), open(other, 'c-b')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'case-already-open' });
+    expect((await app.getSubscriber('s1')).openCases).toHaveLength(1);
+    const loser = outcomes[0]!.status === 'rejected' ? 'c-a' : 'c-b';
+    expect(await opened.store.streamVersion(`case-${loser}`)).toBe(-1);
+  });
+
   it('runs a termination through approval; only an executive approves', async () => {
     await app.execute(enroll('s1', '2026-01-01T09:00:00Z', 'b2b'), { actor: operator });
     const opened1 = await app.execute({ type: 'OpenCase', data: { caseId: 'c1', subscriberId: 's1', kind: 'abusive', summary: 'insults staff', openedBy: 'ana', at: '2026-01-02T00:00:00Z' } }, { actor: operator });

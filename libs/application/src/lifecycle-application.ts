@@ -318,9 +318,33 @@ export class LifecycleApplication implements LifecycleService {
       role: ctx.actor.roles ?? [ctx.actor.role],
       openCaseKinds,
     });
-    const written = await this.append(streamId, id, command.type, events, loaded, ctx, caseDecider.evolve, this.cases);
+    const opening = events.find((e) => e.type === 'CaseOpened');
+    // The in-process lock serialises openings here; the index's unique (subscriber, kind) of open
+    // cases does it across service processes: the row is claimed before the append.
+    const claimed = opening ? await this.claimOpenCase(opening) : false;
+    let written: Written;
+    try {
+      written = await this.append(streamId, id, command.type, events, loaded, ctx, caseDecider.evolve, this.cases);
+    } catch (error) {
+      if (claimed) await this.db.query(`DELETE FROM app_case_index WHERE case_id = $1`, [id]);
+      throw error;
+    }
     for (const e of written.events) await this.indexCaseEvent(e);
     return written;
+  }
+
+  /** Claims the open-case slot of a case about to be opened; refuses `case-already-open` when taken. */
+  private async claimOpenCase(event: DomainEvent): Promise<boolean> {
+    const data = event.data as { caseId: string; subscriberId: string; kind: string; occurredAt: string };
+    const inserted = await this.db.query(
+      `INSERT INTO app_case_index (case_id, subscriber_id, kind, opened_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [data.caseId, data.subscriberId, data.kind, data.occurredAt],
+    );
+    if (inserted.rowCount === 1) return true;
+    const { rows } = await this.db.query<{ case_id: string }>(`SELECT case_id FROM app_case_index WHERE case_id = $1`, [data.caseId]);
+    // The same case already indexed (a replay, or another process indexing its event): not ours to undo.
+    if (rows.length > 0) return false;
+    throw new DomainError('case-already-open', `subscriber ${data.subscriberId} already has an open ${data.kind} case`);
   }
 
   /**
@@ -479,7 +503,8 @@ export class LifecycleApplication implements LifecycleService {
     const data = event.data as { caseId: string; subscriberId: string; kind?: string; occurredAt: string };
     if (event.type === 'CaseOpened') {
       await this.db.query(
-        `INSERT INTO app_case_index (case_id, subscriber_id, kind, opened_at) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`,
+        // Any conflict: this case already indexed, or (after a crash) another open case of the kind.
+        `INSERT INTO app_case_index (case_id, subscriber_id, kind, opened_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
         [data.caseId, data.subscriberId, data.kind, data.occurredAt],
       );
     } else if (event.type === 'CaseClosed') {

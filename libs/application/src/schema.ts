@@ -40,4 +40,9 @@ export const applicationMigrations: Migration[] = [
       `CREATE INDEX IF NOT EXISTS app_case_index_subscriber ON app_case_index (subscriber_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'at most one open case per subscriber and kind, across processes',
+    statements: [`CREATE UNIQUE INDEX IF NOT EXISTS app_case_index_one_open ON app_case_index (subscriber_id, kind) WHERE closed_at IS NULL`],
+  },
 ];
