@@ -34,6 +34,9 @@ export { deterministicId, DOMAIN_ID_NAMESPACE, eventIdsFor, uuidV5 } from './sha
 export type { Decider } from './shared/decider.js';
 export { CASE_STREAM_PREFIX, caseStream, SUBSCRIBER_STREAM_PREFIX, subscriberStream } from './shared/streams.js';
 
+// The closed vocabularies (segments, kinds, reasons…) the contracts are built from
+export { DOMAIN_VALUES } from './contracts/kit.js';
+
 // Event contracts
 export {
   CASE_EVENT_TYPES,

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLIENT_FLAGS, CLIENT_SORTS, SEGMENTS } from '@libs/projections';
+import { DOMAIN_VALUES } from '@libs/domain';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const POSITION = /^(0|[1-9]\d{0,38})$/;
@@ -98,18 +99,7 @@ export class SubscribersListQueryDto extends ReadModelQueryDto {
   cursor?: string;
 }
 
-export const CASE_KINDS = [
-  'unprofitable',
-  'non_payment',
-  'complaints',
-  'time_consuming',
-  'unethical',
-  'abusive',
-  'bad_fit',
-  'non_communicative',
-  'not_following_instructions',
-  'retention',
-] as const;
+export const CASE_KINDS = DOMAIN_VALUES.caseKind;
 
 export class CasesListQueryDto extends ReadModelQueryDto {
   @ApiPropertyOptional()

@@ -31,43 +31,57 @@ export const Money = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER
 export const PositiveMoney = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'integer minor units, > 0' });
 export const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
-export const Segment = OneOf(['b2b', 'b2c']);
+/**
+ * Every closed vocabulary of domain.md §4–§5, once: the contracts' schemas below are built from
+ * these lists, and the HTTP layer validates its bodies and queries against the same lists.
+ */
+export const DOMAIN_VALUES = {
+  segment: ['b2b', 'b2c'],
+  reminderTone: ['friendly', 'firm', 'final'],
+  suspensionReason: ['non_payment', 'abuse', 'other'],
+  costKind: ['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other'],
+  planChangeReason: ['renegotiated', 'upgrade', 'downgrade'],
+  migrationTarget: ['plan', 'prepaid', 'partner', 'channel'],
+  initiator: ['provider', 'client'],
+  terminationKind: ['voluntary', 'involuntary', 'migrated'],
+  caseKind: [
+    'unprofitable',
+    'non_payment',
+    'complaints',
+    'time_consuming',
+    'unethical',
+    'abusive',
+    'bad_fit',
+    'non_communicative',
+    'not_following_instructions',
+    'retention',
+  ],
+  remedyStep: ['reassess', 'educate', 'renegotiate', 'migrate'],
+  remedyOutcome: ['improved', 'no_change', 'declined'],
+  usageCause: ['neglect', 'unaware_of_features', 'internal_organization', 'org_change', 'unmet_expectations', 'other'],
+  actionOwner: ['provider', 'client'],
+  caseOutcome: ['resolved', 'retained', 'migrated', 'terminated', 'withdrawn'],
+} as const;
+
+export const Segment = OneOf(DOMAIN_VALUES.segment);
 export const Plan = Obj({ code: Id, monthlyFee: Money, currency: Currency }, { title: 'Plan' });
 export const PlanTerms = Obj({ code: Id, monthlyFee: Money }, { title: 'PlanTerms' });
 export const Qualification = Obj({ needsService: Type.Boolean(), valuesService: Type.Boolean(), canPay: Type.Boolean() });
 
-export const ReminderTone = OneOf(['friendly', 'firm', 'final']);
-export const SuspensionReason = OneOf(['non_payment', 'abuse', 'other']);
-export const CostKind = OneOf(['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other']);
-export const PlanChangeReason = OneOf(['renegotiated', 'upgrade', 'downgrade']);
-export const MigrationTarget = OneOf(['plan', 'prepaid', 'partner', 'channel']);
-export const Initiator = OneOf(['provider', 'client']);
-export const TerminationKind = OneOf(['voluntary', 'involuntary', 'migrated']);
+export const ReminderTone = OneOf(DOMAIN_VALUES.reminderTone);
+export const SuspensionReason = OneOf(DOMAIN_VALUES.suspensionReason);
+export const CostKind = OneOf(DOMAIN_VALUES.costKind);
+export const PlanChangeReason = OneOf(DOMAIN_VALUES.planChangeReason);
+export const MigrationTarget = OneOf(DOMAIN_VALUES.migrationTarget);
+export const Initiator = OneOf(DOMAIN_VALUES.initiator);
+export const TerminationKind = OneOf(DOMAIN_VALUES.terminationKind);
 
-export const CaseKind = OneOf([
-  'unprofitable',
-  'non_payment',
-  'complaints',
-  'time_consuming',
-  'unethical',
-  'abusive',
-  'bad_fit',
-  'non_communicative',
-  'not_following_instructions',
-  'retention',
-]);
-export const RemedyStep = OneOf(['reassess', 'educate', 'renegotiate', 'migrate']);
-export const RemedyOutcome = OneOf(['improved', 'no_change', 'declined']);
-export const UsageCause = OneOf([
-  'neglect',
-  'unaware_of_features',
-  'internal_organization',
-  'org_change',
-  'unmet_expectations',
-  'other',
-]);
-export const ActionOwner = OneOf(['provider', 'client']);
+export const CaseKind = OneOf(DOMAIN_VALUES.caseKind);
+export const RemedyStep = OneOf(DOMAIN_VALUES.remedyStep);
+export const RemedyOutcome = OneOf(DOMAIN_VALUES.remedyOutcome);
+export const UsageCause = OneOf(DOMAIN_VALUES.usageCause);
+export const ActionOwner = OneOf(DOMAIN_VALUES.actionOwner);
 export const RetentionAction = Obj({ owner: ActionOwner, description: Text, dueDate: CalendarDate }, { title: 'RetentionAction' });
-export const CaseOutcome = OneOf(['resolved', 'retained', 'migrated', 'terminated', 'withdrawn']);
+export const CaseOutcome = OneOf(DOMAIN_VALUES.caseOutcome);
 
 export type { TSchema };

@@ -1,10 +1,10 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import type { UsageCause } from '@libs/domain';
+import { DOMAIN_VALUES, type UsageCause } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsText } from '../../http/validation.js';
 
-const USAGE_CAUSES: UsageCause[] = ['neglect', 'unaware_of_features', 'internal_organization', 'org_change', 'unmet_expectations', 'other'];
+const USAGE_CAUSES: readonly UsageCause[] = DOMAIN_VALUES.usageCause;
 
 /** Body of the AnalyzeUsage command. */
 export class AnalyzeUsageDto extends CommandBodyDto {

@@ -1,21 +1,10 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CaseKind } from '@libs/domain';
+import { DOMAIN_VALUES, type CaseKind } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsAggregateId, IsText, Optional } from '../../http/validation.js';
 
-export const CASE_KINDS: CaseKind[] = [
-  'unprofitable',
-  'non_payment',
-  'complaints',
-  'time_consuming',
-  'unethical',
-  'abusive',
-  'bad_fit',
-  'non_communicative',
-  'not_following_instructions',
-  'retention',
-];
+export const CASE_KINDS: readonly CaseKind[] = DOMAIN_VALUES.caseKind;
 
 /** Body of the OpenCase command. */
 export class OpenCaseDto extends CommandBodyDto {

@@ -3,11 +3,12 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, ValidateNested } f
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsCalendarDate, IsText, Optional } from '../../http/validation.js';
+import { DOMAIN_VALUES } from '@libs/domain';
 
 /** One commitment of a retention plan: who does what by when. */
 export class RetentionActionDto {
-  @ApiProperty({ enum: ['provider', 'client'] })
-  @IsIn(['provider', 'client'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.actionOwner] })
+  @IsIn(DOMAIN_VALUES.actionOwner)
   owner!: 'provider' | 'client';
 
   @ApiProperty({ example: 'two training sessions on the mobile app', maxLength: 2000 })

@@ -1,11 +1,11 @@
 import { Equals, IsIn } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { RemedyOutcome, RemedyStep } from '@libs/domain';
+import { DOMAIN_VALUES, type RemedyOutcome, type RemedyStep } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsText, Optional } from '../../http/validation.js';
 
-const STEPS: RemedyStep[] = ['reassess', 'educate', 'renegotiate', 'migrate'];
-const OUTCOMES: RemedyOutcome[] = ['improved', 'no_change', 'declined'];
+const STEPS: readonly RemedyStep[] = DOMAIN_VALUES.remedyStep;
+const OUTCOMES: readonly RemedyOutcome[] = DOMAIN_VALUES.remedyOutcome;
 
 /**
  * Body of the remedy-steps route: either a step taken `{step, notes, outcome}` or a step skipped

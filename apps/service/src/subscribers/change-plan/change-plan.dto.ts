@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, ValidateNested } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import type { PlanChangeReason } from '@libs/domain';
+import { DOMAIN_VALUES, type PlanChangeReason } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { PlanTermsDto } from '../plan.dto.js';
 
@@ -13,7 +13,7 @@ export class ChangePlanDto extends CommandBodyDto {
   @Type(() => PlanTermsDto)
   to!: PlanTermsDto;
 
-  @ApiProperty({ enum: ['renegotiated', 'upgrade', 'downgrade'] })
-  @IsIn(['renegotiated', 'upgrade', 'downgrade'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.planChangeReason] })
+  @IsIn(DOMAIN_VALUES.planChangeReason)
   reason!: PlanChangeReason;
 }

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Segment } from '@libs/domain';
+import { DOMAIN_VALUES, type Segment } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsAggregateId, IsCount, IsIdentifier, IsText, Optional } from '../../http/validation.js';
 import { PlanDto } from '../plan.dto.js';
@@ -43,8 +43,8 @@ export class EnrollSubscriberDto extends CommandBodyDto {
   @IsText(200, { singleLine: true })
   name!: string;
 
-  @ApiProperty({ enum: ['b2b', 'b2c'] })
-  @IsIn(['b2b', 'b2c'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.segment] })
+  @IsIn(DOMAIN_VALUES.segment)
   segment!: Segment;
 
   @ApiProperty({ type: () => PlanDto })

@@ -1,15 +1,15 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { MigrationTarget } from '@libs/domain';
+import { DOMAIN_VALUES, type MigrationTarget } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsAggregateId, IsText, Optional } from '../../http/validation.js';
 import { PlanDto } from '../plan.dto.js';
 
 /** Body of the MigrateClient command. */
 export class MigrateClientDto extends CommandBodyDto {
-  @ApiProperty({ enum: ['plan', 'prepaid', 'partner', 'channel'] })
-  @IsIn(['plan', 'prepaid', 'partner', 'channel'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.migrationTarget] })
+  @IsIn(DOMAIN_VALUES.migrationTarget)
   target!: MigrationTarget;
 
   @ApiPropertyOptional({ type: () => PlanDto, description: 'required for target plan' })

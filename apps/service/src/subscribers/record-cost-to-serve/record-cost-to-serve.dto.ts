@@ -1,13 +1,13 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CostKind } from '@libs/domain';
+import { DOMAIN_VALUES, type CostKind } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsCount, IsMinorUnits, IsText, Optional } from '../../http/validation.js';
 
 /** Body of the RecordCostToServe command. */
 export class RecordCostToServeDto extends CommandBodyDto {
-  @ApiProperty({ enum: ['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other'] })
-  @IsIn(['false_alarm', 'service_visit', 'support_time', 'complaint_handling', 'other'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.costKind] })
+  @IsIn(DOMAIN_VALUES.costKind)
   kind!: CostKind;
 
   @ApiProperty({ example: 4500, description: 'integer minor units, 0 ≤ amount < 10^12' })

@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import type { ReminderTone } from '@libs/domain';
+import { DOMAIN_VALUES, type ReminderTone } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsIdentifier } from '../../http/validation.js';
 
@@ -10,7 +10,7 @@ export class SendPaymentReminderDto extends CommandBodyDto {
   @IsIdentifier()
   invoiceId!: string;
 
-  @ApiProperty({ enum: ['friendly', 'firm', 'final'] })
-  @IsIn(['friendly', 'firm', 'final'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.reminderTone] })
+  @IsIn(DOMAIN_VALUES.reminderTone)
   tone!: ReminderTone;
 }

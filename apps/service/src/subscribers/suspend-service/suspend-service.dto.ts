@@ -1,13 +1,13 @@
 import { IsBoolean, IsIn } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SuspensionReason } from '@libs/domain';
+import { DOMAIN_VALUES, type SuspensionReason } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { Optional } from '../../http/validation.js';
 
 /** Body of the SuspendService command. */
 export class SuspendServiceDto extends CommandBodyDto {
-  @ApiProperty({ enum: ['non_payment', 'abuse', 'other'] })
-  @IsIn(['non_payment', 'abuse', 'other'])
+  @ApiProperty({ enum: [...DOMAIN_VALUES.suspensionReason] })
+  @IsIn(DOMAIN_VALUES.suspensionReason)
   reason!: SuspensionReason;
 
   @ApiPropertyOptional({ description: "non_payment only: override the policy's writeOffOnSuspension" })
