@@ -24,6 +24,7 @@ import { actualVersionOf, isWrongExpectedVersion, unavailableError } from './err
 import { matchesFilter, serverFilterFor, serverFilterKey } from './filters.js';
 import { compareEsdbPositions, decodeEsdbPosition, encodeEsdbPosition } from './positions.js';
 import { assertExpectedVersion, exactRevision, revisionToVersion, satisfiesExpectation } from './revisions.js';
+import { pagedStream } from '../paging.js';
 
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 10_000;
@@ -235,19 +236,8 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
-  async *iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
-    const pageSize = options.pageSize ?? DEFAULT_PAGE;
-    const backwards = options.direction === 'backwards';
-    let next: number | undefined = options.fromVersion;
-    let remaining = options.limit ?? Infinity;
-    while (remaining > 0) {
-      const page = await this.readStream(streamId, { fromVersion: next, direction: options.direction, limit: Math.min(pageSize, remaining) });
-      for (const event of page) yield event;
-      if (page.length < Math.min(pageSize, remaining)) return;
-      remaining -= page.length;
-      next = backwards ? page[page.length - 1].version - 1 : page[page.length - 1].version + 1;
-      if (next < 0) return;
-    }
+  iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
+    return pagedStream((id, o) => this.readStream(id, o), streamId, options, DEFAULT_PAGE);
   }
 
   async streamVersion(streamId: string): Promise<number> {

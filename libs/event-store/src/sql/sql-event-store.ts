@@ -23,6 +23,7 @@ import { assertStreamName, prepareAppend, type ValidatedEvent } from '../validat
 import type { SqlDatabase } from './database.js';
 import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
+import { pagedStream } from '../paging.js';
 
 const NOTIFY_CHANNEL = 'cl_events';
 /** Cross-process wake-ups are coalesced: each NOTIFY is a commit of its own. */
@@ -292,23 +293,8 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     return events;
   }
 
-  async *iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
-    const pageSize = options.pageSize ?? DEFAULT_PAGE;
-    const backwards = options.direction === 'backwards';
-    let next = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    let remaining = options.limit ?? Infinity;
-    while (remaining > 0) {
-      const page = await this.readStream(streamId, {
-        fromVersion: next,
-        direction: options.direction,
-        limit: Math.min(pageSize, remaining),
-      });
-      for (const event of page) yield event;
-      if (page.length < Math.min(pageSize, remaining)) return;
-      remaining -= page.length;
-      next = backwards ? page[page.length - 1].version - 1 : page[page.length - 1].version + 1;
-      if (next < 0) return;
-    }
+  iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
+    return pagedStream((id, o) => this.readStream(id, o), streamId, options, DEFAULT_PAGE);
   }
 
   async streamVersion(streamId: string): Promise<number> {
