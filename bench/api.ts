@@ -4,23 +4,16 @@
  * throughput on the same database, in one run. Prints a table, then as its last line one JSON object.
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:api [-- --seconds 5 --subscribers 200 --history 10000]
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { Logger } from '@nestjs/common';
 import type { LifecycleService } from '@libs/application';
 import { openEventStore } from '@libs/event-store';
 import { createApp } from '../apps/service/src/app.js';
 import { parseApiKeys } from '../apps/service/src/config.js';
 import { LIFECYCLE_SERVICE } from '../apps/service/src/infrastructure/tokens.js';
+import { arg, log, throwawayDatabase } from './support.js';
 
-const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const SECONDS = arg('seconds', 5);
 const SUBSCRIBERS = arg('subscribers', 200);
 const HISTORY = arg('history', 10_000);
@@ -29,23 +22,6 @@ const KEY = 'bench-operator-key-0001';
 /** Big enough that the run never pays it off: every request is a valid partial payment. */
 const BIG_INVOICE = 900_000_000_000;
 
-const log = (line = '') => process.stdout.write(`${line}\n`);
-
-function dbUrl(name: string): string {
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const enroll = (subscriberId: string) => ({
   type: 'EnrollSubscriber' as const,
@@ -113,9 +89,7 @@ async function storeAppends(url: string, workers: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const name = `bench_api_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = dbUrl(name);
+  const { url, drop } = await throwawayDatabase('bench_api');
   const app = await createApp({
     eventStore: 'postgres',
     databaseUrl: url,
@@ -183,7 +157,7 @@ async function main(): Promise<void> {
     log(JSON.stringify(figures));
   } finally {
     await app.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 }
 

@@ -13,32 +13,16 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { aggregateOfStream, stateAsOf } from '@libs/audit';
 import type { EventStore, NewEvent } from '@libs/event-store';
 import { createApp } from '../apps/service/src/app.js';
 import { keyId, loadConfig, type ServiceConfig } from '../apps/service/src/config.js';
 import { EVENT_STORE } from '../apps/service/src/infrastructure/tokens.js';
+import { arg, log, throwawayDatabase } from './support.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const EVENTS = arg('events', 10_000);
 const ROUNDS = arg('rounds', 3);
 const KEY = 'bench-audit-key-0001';
-const log = (line = '') => process.stdout.write(`${line}\n`);
-
-async function adminQuery(baseUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function event(subscriberId: string, n: number): NewEvent {
   const at = new Date(Date.UTC(2020, 0, 1) + n * 60_000).toISOString();
@@ -128,12 +112,9 @@ async function main(): Promise<void> {
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
   if (baseUrl) {
-    const name = `bench_audit_${randomBytes(4).toString('hex')}`;
-    await adminQuery(baseUrl, `CREATE DATABASE ${name}`);
-    const u = new URL(baseUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDatabase = () => adminQuery(baseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const db = await throwawayDatabase('bench_audit', baseUrl);
+    databaseUrl = db.url;
+    dropDatabase = db.drop;
   }
   const backend = databaseUrl ? 'postgres' : 'pglite';
   const config: ServiceConfig = {

@@ -5,33 +5,16 @@
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:projections [-- --events 1000000]
  * Last line: one JSON object with the numbers (see BENCHMARKS.md).
  */
-import pg from 'pg';
 import { openEventStore, type NewEvent } from '@libs/event-store';
 import { PROJECTIONS, ProjectionEngine } from '@libs/projections';
+import { arg, log, throwawayDatabase } from './support.js';
 
-const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const EVENTS = arg('events', 1_000_000);
 const MONTHS = arg('months', 24);
 const CONCURRENCY = arg('concurrency', 8);
-const log = (line = '') => process.stdout.write(`${line}\n`);
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** One subscriber's whole stream: enrolment, then per month an invoice and (mostly) its payment, some costs, misses and a churn. */
 function stream(i: number, start: number): NewEvent[] {
@@ -68,11 +51,8 @@ function stream(i: number, start: number): NewEvent[] {
 }
 
 async function main(): Promise<void> {
-  const name = `bench_projections_${Date.now()}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  const opened = await openEventStore({ backend: 'postgres', databaseUrl: u.toString(), poolSize: CONCURRENCY + 4 });
+  const { url, drop } = await throwawayDatabase('bench_projections');
+  const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: CONCURRENCY + 4 });
   try {
     const start = Date.UTC(2023, 0, 1);
     let written = 0;
@@ -123,7 +103,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     await opened.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 }
 

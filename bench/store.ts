@@ -3,38 +3,16 @@
  * Prints a table, then as its last line one JSON object (see BENCHMARKS.md).
  * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:store [-- --seconds 5]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { openEventStore, ZERO_HASH, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { arg, BENCH_DATABASE_URL, log, throwawayDatabase } from './support.js';
 
-const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const SECONDS = arg('seconds', 3);
 const ROUNDS = arg('rounds', 3);
 const CATCH_UP_EVENTS = arg('events', 200_000);
 const CONCURRENCY = [1, 8, 32];
 
-const log = (line = '') => process.stdout.write(`${line}\n`);
-
-function dbUrl(name: string): string {
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -67,12 +45,10 @@ async function load(workers: number, seconds: number, op: (worker: number, n: nu
 }
 
 async function main(): Promise<void> {
-  const name = `cl_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = dbUrl(name);
+  const { url, drop } = await throwawayDatabase('cl_bench');
   const results: Record<string, unknown> = {};
   try {
-    log(`bench:store on ${new URL(baseUrl).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
+    log(`bench:store on ${new URL(BENCH_DATABASE_URL).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
     log();
     log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio');
     log('------- | ------------- | -------- | ----- | ------------- | ------------- | --------------');
@@ -212,7 +188,7 @@ async function main(): Promise<void> {
 
     Object.assign(results, { appendVsInsert, sqlOnlyVsInsert, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
   log();
   log(JSON.stringify(results));
