@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import type { CaseCommand, SubscriberCommand } from './contracts/commands.js';
 import type { CaseEvent, CaseKind, DomainEvent, SubscriberEvent } from './contracts/events.js';
+import { DOMAIN_VALUES } from './contracts/kit.js';
 import { validateEventData } from './contracts/registry.js';
 import { decideCase, APPROVER_ROLES, type CaseContext } from './case/decide.js';
 import {
@@ -93,18 +94,7 @@ interface Step {
   flag: boolean;
 }
 
-const CASE_KINDS: readonly CaseKind[] = [
-  'unprofitable',
-  'non_payment',
-  'complaints',
-  'time_consuming',
-  'unethical',
-  'abusive',
-  'bad_fit',
-  'non_communicative',
-  'not_following_instructions',
-  'retention',
-];
+const CASE_KINDS: readonly CaseKind[] = DOMAIN_VALUES.caseKind;
 
 const dtArb = fc.oneof(
   { weight: 12, arbitrary: fc.integer({ min: 0, max: 3 * 24 * 60 }) },
