@@ -24,10 +24,8 @@ import { actualVersionOf, isWrongExpectedVersion, unavailableError } from './err
 import { matchesFilter, serverFilterFor, serverFilterKey } from './filters.js';
 import { compareEsdbPositions, decodeEsdbPosition, encodeEsdbPosition } from './positions.js';
 import { assertExpectedVersion, exactRevision, revisionToVersion, satisfiesExpectation } from './revisions.js';
-import { pagedStream } from '../paging.js';
+import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
 
-const DEFAULT_PAGE = 500;
-const MAX_PAGE = 10_000;
 /** Records of $all a filtered page may scan to find `limit` matches before it returns what it has. */
 const MIN_SCAN_WINDOW = 4_096;
 /** Appends under `any` / `stream_exists` that keep losing the race give up after this many tries. */
@@ -237,7 +235,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
-    return pagedStream((id, o) => this.readStream(id, o), streamId, options, DEFAULT_PAGE);
+    return pagedStream((id, o) => this.readStream(id, o), streamId, options);
   }
 
   async streamVersion(streamId: string): Promise<number> {

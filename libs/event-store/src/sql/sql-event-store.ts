@@ -23,7 +23,7 @@ import { assertStreamName, prepareAppend, type ValidatedEvent } from '../validat
 import type { SqlDatabase } from './database.js';
 import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
-import { pagedStream } from '../paging.js';
+import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
 
 const NOTIFY_CHANNEL = 'cl_events';
 /** Cross-process wake-ups are coalesced: each NOTIFY is a commit of its own. */
@@ -37,8 +37,6 @@ const MAX_APPEND_ATTEMPTS = 10;
 const MAX_UNCONDITIONAL_ATTEMPTS = 1_000;
 const OPTIMISTIC_ATTEMPTS = 2;
 const HEAD_CACHE_SIZE = 10_000;
-const DEFAULT_PAGE = 500;
-const MAX_PAGE = 10_000;
 
 interface EventRow {
   xid: string;
@@ -294,7 +292,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
   }
 
   iterateStream(streamId: string, options: ReadStreamOptions & { pageSize?: number } = {}): AsyncIterable<StoredEvent> {
-    return pagedStream((id, o) => this.readStream(id, o), streamId, options, DEFAULT_PAGE);
+    return pagedStream((id, o) => this.readStream(id, o), streamId, options);
   }
 
   async streamVersion(streamId: string): Promise<number> {
