@@ -226,7 +226,7 @@ if (describeServer === describe.skip) {
   // Visible in CI logs: the suite is green here because the server part did not run.
   console.warn(
     `SKIPPED: event store contract against a real EventStoreDB/KurrentDB server — ${availability.reason}. ` +
-      'Set EVENTSTORE_CONNECTION_STRING=esdb://localhost:2113?tls=false (see README, "Running on EventStoreDB") or provide Docker to run it.',
+      'Set EVENTSTORE_CONNECTION_STRING=esdb://localhost:2113?tls=false (see docs/operations.md, "Running on EventStoreDB") or provide Docker to run it.',
   );
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Company simulator CLI: drives a running client-lifecycle service (or the in-memory domain, with
- * `--target memory`) with a deterministic, seeded company. See the README, "The company simulator".
+ * `--target memory`) with a deterministic, seeded company. See docs/architecture.md, "The company simulator".
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';

@@ -1,7 +1,7 @@
 /**
  * @libs/domain — the client-lifecycle domain (domain.md §3–§5): subscriber and case deciders,
  * event and command contracts, the dunning policy and scheduler pass, and the process managers.
- * Pure TypeScript: imports nothing from NestJS, the store or the database. See the README, "The domain".
+ * Pure TypeScript: imports nothing from NestJS, the store or the database. See docs/operators.md and docs/architecture.md.
  */
 
 // Errors

@@ -1,6 +1,6 @@
 /**
  * @libs/projections — the read models of domain.md §6: projections folding the event log into
- * `rm_*` tables (the README, "Read models and analytics"), the engine that runs, monitors and rebuilds them, and the
+ * `rm_*` tables (docs/analysts.md), the engine that runs, monitors and rebuilds them, and the
  * query functions answering the analytics and list routes of api.md.
  */
 export * from './projection.js';

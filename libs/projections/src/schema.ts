@@ -52,7 +52,7 @@ function subscriberLedgerTables(prefix: string, comment: string): string[] {
   ];
 }
 
-/** Versioned schema of every read model (the README, "Read models and analytics", documents each column). */
+/** Versioned schema of every read model (docs/analysts.md, documents each column). */
 export const readModelMigrations: readonly Migration[] = [
   {
     version: 1,

@@ -1,6 +1,6 @@
 /**
  * @libs/simulator — a deterministic model of a recurring-service company that drives the
- * client-lifecycle service with real commands (over HTTP or in-process). See the README, "The company simulator".
+ * client-lifecycle service with real commands (over HTTP or in-process). See docs/architecture.md, "The company simulator".
  */
 export { Rng } from './prng.js';
 export { DEFAULT_OPTIONS, resolveOptions, type SalesRep, type SimDunningPolicy, type SimPlan, type SimulationOptions } from './options.js';

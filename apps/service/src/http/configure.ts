@@ -32,7 +32,7 @@ export function configureHttp(app: INestApplication): void {
       .setTitle('client-lifecycle')
       .setDescription(
         'Event-sourced lifecycle of a subscription business\'s clients. Errors are application/problem+json ' +
-          '`{type, title, status, detail, code, errors?}`; commands accept `If-Match: "<version>"` and `Idempotency-Key`. See the README, "HTTP API".',
+          '`{type, title, status, detail, code, errors?}`; commands accept `If-Match: "<version>"` and `Idempotency-Key`. See docs/integrators.md, "HTTP API".',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key from API_KEYS (role:key)' }, BEARER_SCHEME)

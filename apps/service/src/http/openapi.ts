@@ -20,7 +20,7 @@ export class ProblemDto {
   status!: number;
   @ApiProperty({ example: 'payment of 50000 exceeds the 30000 still owed on invoice 2026-01' })
   detail!: string;
-  @ApiProperty({ example: 'overpayment', description: 'the domain rule code (domain.md) or an HTTP code (the README, "HTTP API")' })
+  @ApiProperty({ example: 'overpayment', description: 'the domain rule code (domain.md) or an HTTP code (docs/integrators.md, "HTTP API")' })
   code!: string;
   @ApiPropertyOptional({ type: () => [FieldErrorDto], description: 'present on 400 answers' })
   errors?: FieldErrorDto[];

@@ -15,7 +15,7 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
-  /** Machine-readable: the domain rule's code, or one of the HTTP codes documented in the README, "HTTP API". */
+  /** Machine-readable: the domain rule's code, or one of the HTTP codes documented in docs/integrators.md, "HTTP API". */
   code: string;
   errors?: FieldProblem[];
 }

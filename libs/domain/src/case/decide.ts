@@ -246,7 +246,7 @@ function approve(ctx: Ctx, d: Data<'ApproveTermination'>): CaseEvent[] {
   return [event('TerminationApproved', { ...ids(ctx), approvedBy: d.approvedBy })];
 }
 
-/** What each closing outcome requires (where the spec is silent; see the README, "The domain"). */
+/** What each closing outcome requires (where the spec is silent; see docs/operators.md and docs/architecture.md). */
 function outcomeProblem(s: CaseState, outcome: CaseOutcome): string | null {
   if (s.approval && outcome !== 'terminated') return 'an approved termination closes the case as terminated';
   switch (outcome) {

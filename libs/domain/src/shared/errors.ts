@@ -31,7 +31,7 @@ export const SPEC_RULE_CODES = [
 
 /**
  * Codes for refusals the spec leaves implicit (state transitions that make no sense). Documented in
- * the README, "The domain"; all map to 409 except the `unknown-*` codes, which mean 404.
+ * docs/operators.md and docs/architecture.md; all map to 409 except the `unknown-*` codes, which mean 404.
  */
 export const ADDITIONAL_RULE_CODES = [
   'unknown-subscriber',
