@@ -19,6 +19,7 @@ import {
 import { foldSubscriber, subscriberDecider, type SubscriberState } from '@libs/domain';
 import { computeHash, openEventStore, ZERO_HASH, type EventStore, type OpenedEventStore, type StoredEvent } from '@libs/event-store';
 import { createTestDatabase } from '../support/postgres.js';
+import { propertyParameters } from '../support/property.js';
 import { moveArb, steadyMoves, writeSubscriberHistory } from './histories.js';
 
 import { jest } from '@jest/globals';
@@ -163,7 +164,7 @@ describe.each(backends)('audit on $name', (backend) => {
             expect((await stateAsOf(store, written.streamId, subscriberFolder)).state).toEqual(written.state);
           },
         ),
-        { numRuns: 12 },
+        { numRuns: 12, ...propertyParameters('AUDIT_SEED', 20261206) },
       );
     });
 
