@@ -162,10 +162,15 @@ export function feedScenarios(app: () => RunningApp): void {
     const writers = 4;
     const perWriter = 60;
     let writing = true;
+    // The writers hold their second half until the first reader has left, so the reader leaves and
+    // resumes while writes go on, however slow the machine (no race on who finishes first).
+    let firstLeft!: () => void;
+    const readerLeft = new Promise<void>((resolve) => (firstLeft = resolve));
     const writes = Promise.all(
       Array.from({ length: writers }, async (_, w) => {
         await running.store.append(`subscriber-sse-w${w}`, [enrolled(`sse-w${w}`)]);
         for (let i = 1; i < perWriter; i++) {
+          if (i === perWriter / 2) await readerLeft;
           await running.store.append(`subscriber-sse-w${w}`, [complaint(`sse-w${w}`, i)]);
           await sleep(i % 5 === 0 ? 10 : 1);
         }
@@ -181,10 +186,9 @@ export function feedScenarios(app: () => RunningApp): void {
     expect(writing).toBe(true);
     const sessions = running.app.get(FeedSessions);
     // The server notices the disconnect and stops that subscription.
-    for (let i = 0; i < 100 && sessions.size > 0; i++) await sleep(20);
+    for (let i = 0; i < 250 && sessions.size > 0; i++) await sleep(20);
     expect(sessions.size).toBe(0);
-
-    await sleep(50);
+    firstLeft();
     // `after` is stale on purpose: Last-Event-ID wins.
     const second = openFeed(running.url, KEYS.service, { query: `after=${start}`, lastEventId: resumeFrom });
     // A failed expectation must not leave a reconnecting client behind to keep jest alive.

@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { readCheckpoint } from '@libs/event-store';
-import { PROJECTION_NAMES, ProjectionEngine } from '@libs/projections';
+import { PROJECTION_LOCK_CLASS, PROJECTION_NAMES, ProjectionEngine } from '@libs/projections';
 import { appendHistory, randomHistory } from './history.js';
 import { dumpReadModels, openTestStore } from './support.js';
 
@@ -51,11 +51,22 @@ it('a projector killed with SIGKILL mid-batch and restarted ends with the rows o
     const atKill = await checkpoints();
     expect(atKill.some((c) => BigInt(c) < BigInt(head))).toBe(true);
 
-    // Two projectors: they split the projections, then one dies and the other takes over.
+    // Two projectors: one holds the projections, the other stands by; the holder dies and the
+    // standby takes over. The kill waits for the holder's locks rather than for a fixed time.
+    const holders = async () =>
+      Number(
+        (
+          await opened.db.query<{ n: string }>(
+            `SELECT count(DISTINCT pid) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            [PROJECTION_LOCK_CLASS],
+          )
+        ).rows[0]?.n ?? 0,
+      );
     const a = projector(opened.url, 50);
+    children.push(a);
+    await until(async () => (await holders()) >= 1, 60_000);
     const b = projector(opened.url, 50);
-    children.push(a, b);
-    await sleep(1500);
+    children.push(b);
     a.kill('SIGKILL');
     await until(async () => (await checkpoints()).every((c) => BigInt(c) >= BigInt(head)), 90_000);
     const recovered = await dumpReadModels(opened.db);
