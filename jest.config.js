@@ -11,6 +11,10 @@ const common = {
 };
 
 export default {
+  // Jest's 5 s default also bounds beforeAll hooks, and opening an app on a fresh PGlite takes
+  // 2–6 s on a loaded 2-core machine: a slow machine must not turn CI red. Real hangs still fail.
+  // (testTimeout is a global option: jest ignores it inside a project.)
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'] },
