@@ -2,7 +2,8 @@
  * `npm run audit -- <command>`: opens the event store the service uses (same environment:
  * EVENT_STORE, DATABASE_URL, DATA_DIR, EVENTSTORE_CONNECTION_STRING) and runs the audit CLI.
  */
-import { openEventStore, type EventStoreBackend } from '@libs/event-store';
+import { openDomainEventStore } from '@libs/codec';
+import { type EventStoreBackend } from '@libs/event-store';
 import { EXIT_USAGE, runAuditCli } from './cli.js';
 
 const BACKENDS: readonly EventStoreBackend[] = ['pglite', 'postgres', 'eventstoredb'];
@@ -13,7 +14,7 @@ async function main(): Promise<number> {
     process.stderr.write(`audit: EVENT_STORE must be one of ${BACKENDS.join(', ')}, got "${backend}"\n`);
     return EXIT_USAGE;
   }
-  const opened = await openEventStore({
+  const opened = await openDomainEventStore({
     backend,
     databaseUrl: process.env['DATABASE_URL']?.trim() || undefined,
     // The service's default, so the CLI reads the same embedded database without configuration.

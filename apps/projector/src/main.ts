@@ -11,7 +11,8 @@
 import { Logger } from '@nestjs/common';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import { openDomainEventStore } from '@libs/codec';
+import { type OpenedEventStore } from '@libs/event-store';
 import { PROJECTION_NAMES, ProjectionEngine, projectionByName, type RebuildProgress } from '@libs/projections';
 import { projectorConfigFromEnv, type ProjectorConfig } from './config.js';
 
@@ -27,7 +28,7 @@ function engineFor(opened: OpenedEventStore, config: ProjectorConfig, logger: Lo
 async function run(): Promise<void> {
   const logger = new Logger('Projector');
   const config = projectorConfigFromEnv();
-  const opened = await openEventStore(config.store);
+  const opened = await openDomainEventStore(config.store);
   const engine = engineFor(opened, config, logger);
   await engine.start(config.only);
   logger.log(`running projections ${(config.only ?? engine.names()).join(', ')} on ${config.store.backend}`);
@@ -66,7 +67,7 @@ async function rebuild(target: string): Promise<void> {
     process.exit(2);
   }
   const config = projectorConfigFromEnv();
-  const opened = await openEventStore(config.store);
+  const opened = await openDomainEventStore(config.store);
   const logger = new Logger('Projector');
   const engine = engineFor(opened, config, logger);
   let failed = false;
@@ -114,7 +115,7 @@ async function rebuild(target: string): Promise<void> {
 
 async function status(): Promise<void> {
   const config = projectorConfigFromEnv();
-  const opened = await openEventStore(config.store);
+  const opened = await openDomainEventStore(config.store);
   const engine = engineFor(opened, config, new Logger('Projector'));
   try {
     for (const s of await engine.status()) {

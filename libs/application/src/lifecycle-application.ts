@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { domainEventStore } from '@libs/codec';
 import {
   canonicalJson,
   comparePositions,
@@ -103,11 +104,15 @@ export class LifecycleApplication implements LifecycleService {
   private readonly locks = new KeyedLock();
   private readonly handledInline = new Set<string>();
 
+  /** The store behind the codec: every fold, query and reaction sees current contracts. */
+  readonly store: EventStore;
+
   constructor(
-    readonly store: EventStore,
+    store: EventStore,
     readonly db: SqlDatabase,
     options: ApplicationOptions,
   ) {
+    this.store = domainEventStore(store);
     this.policy = options.policy;
     this.clock = options.clock ?? (() => new Date());
     this.maxRetries = options.maxRetries ?? 10;

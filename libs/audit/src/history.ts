@@ -1,5 +1,6 @@
+import { domainEventStore, storedOf } from '@libs/codec';
 import type { EventStore, StoredEvent } from '@libs/event-store';
-import { upcastToCurrent, type EventUpcaster } from './upcast.js';
+import { asStored, upcastToCurrent, type EventUpcaster } from './upcast.js';
 
 export interface HistoryOptions {
   /** Default: {@link upcastToCurrent}. Pass `asStored` for the events exactly as hashed. */
@@ -16,7 +17,9 @@ export interface HistoryOptions {
  */
 export async function* streamHistory(store: EventStore, streamId: string, options: HistoryOptions = {}): AsyncGenerator<StoredEvent> {
   const upcast = options.upcast ?? upcastToCurrent;
-  for await (const event of store.iterateStream(streamId, { pageSize: options.pageSize ?? 500, fromVersion: options.fromVersion })) {
+  // As stored means under the codec; anything else reads through it (then `upcast` is a no-op).
+  const source = upcast === asStored ? storedOf(store) : domainEventStore(store);
+  for await (const event of source.iterateStream(streamId, { pageSize: options.pageSize ?? 500, fromVersion: options.fromVersion })) {
     yield upcast(event);
   }
 }

@@ -1,3 +1,4 @@
+import { storedOf } from '@libs/codec';
 import { ChainVerifier, type ChainVerification, type EventStore } from '@libs/event-store';
 
 export interface StreamVerification extends ChainVerification {
@@ -20,7 +21,8 @@ export interface StreamVerification extends ChainVerification {
 export async function verifyStream(store: EventStore, streamId: string, options: { pageSize?: number } = {}): Promise<StreamVerification> {
   const verifier = new ChainVerifier();
   let headHash: string | undefined;
-  for await (const event of store.iterateStream(streamId, { pageSize: options.pageSize ?? 1000 })) {
+  // The hash covers the data as recorded, so this reads under the codec.
+  for await (const event of storedOf(store).iterateStream(streamId, { pageSize: options.pageSize ?? 1000 })) {
     if (!verifier.push(event)) break;
     headHash = String(event.metadata.hash);
   }

@@ -1,6 +1,7 @@
 import type { SqlExecutor, StoredEvent } from '@libs/event-store';
 import { comparePositions } from '@libs/event-store';
-import { isDomainEventType, upcastEvent, type DomainEvent } from '@libs/domain';
+import { toDomainEvent } from '@libs/codec';
+import type { DomainEvent } from '@libs/domain';
 import { ident } from './sql.js';
 
 /** A stored event as projections see it: upcast to the current contract. */
@@ -41,8 +42,8 @@ export const REBUILD_SUFFIX = '__rebuild';
 
 /** Upcasts a stored event; undefined for types this code does not know (e.g. another service's). */
 export function toProjected(event: StoredEvent): ProjectedEvent | undefined {
-  if (!isDomainEventType(event.type)) return undefined;
-  const up = upcastEvent({ type: event.type, data: event.data, schemaVersion: event.metadata?.schemaVersion });
+  const up = toDomainEvent(event);
+  if (!up) return undefined;
   return { type: up.type, data: up.data, position: event.position, streamId: event.streamId, occurredAt: event.occurredAt } as ProjectedEvent;
 }
 

@@ -1,6 +1,5 @@
 import { Controller, Get, Headers, Inject, Logger, Optional, Query, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { upcastToCurrent } from '@libs/audit';
 import { comparePositions, type EventStore } from '@libs/event-store';
 import { Roles } from '../auth/roles.decorator.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
@@ -39,7 +38,7 @@ export class FeedController {
     // A rare type may be absent from a whole window; scanning a few windows saves readers empty round trips.
     for (let window = 0; window < MAX_WINDOWS_PER_PAGE && events.length < limit; window++) {
       const page = await this.store.readAll({ after: last, limit: limit - events.length, types, streamPrefix });
-      for (const event of page.events) events.push(toEnvelope(upcastToCurrent(event)));
+      for (const event of page.events) events.push(toEnvelope(event));
       if (comparePositions(page.last, last) <= 0) break;
       last = page.last;
     }
@@ -64,7 +63,7 @@ export class FeedController {
       batchSize: this.options.batchSize,
       // Awaited by the subscription before it reads the next batch: a slow client slows its reads.
       handler: async (events) => {
-        await session.send(events.map((event) => toEnvelope(upcastToCurrent(event))));
+        await session.send(events.map((event) => toEnvelope(event)));
         this.metrics?.feedEventsSent.inc({ transport: 'sse' }, events.length);
       },
       onError: (error) => {

@@ -9,7 +9,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
-import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import { openDomainEventStore } from '@libs/codec';
+import { type OpenedEventStore } from '@libs/event-store';
 import { ProjectionEngine } from '@libs/projections';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
@@ -48,7 +49,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
         {
           provide: OPENED_STORE,
           useFactory: () =>
-            openEventStore({
+            openDomainEventStore({
               backend: config.eventStore,
               dataDir: config.dataDir,
               databaseUrl: config.databaseUrl,

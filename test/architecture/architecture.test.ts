@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+/**
+ * The dependency rules of docs/architecture.md, read off the imports themselves (TypeScript's own
+ * pre-processor, no extra dependency), so a change that breaks the graph fails here rather than in
+ * a review.
+ */
+const root = resolve(import.meta.dirname, '../..');
+
+interface SourceFile {
+  /** Path from the repository root, with forward slashes. */
+  path: string;
+  /** `libs/<name>` or `apps/<name>`. */
+  unit: string;
+  test: boolean;
+  imports: string[];
+  text: string;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'node_modules' || name === 'dist' ? [] : walk(full);
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+const sources: SourceFile[] = ['libs', 'apps'].flatMap((top) =>
+  readdirSync(join(root, top)).flatMap((unit) =>
+    walk(join(root, top, unit)).map((full) => {
+      const path = relative(root, full).split(sep).join('/');
+      const text = readFileSync(full, 'utf8');
+      return {
+        path,
+        unit: `${top}/${unit}`,
+        test: /\.spec\.tsx?$/.test(path) || path.includes('/testing/'),
+        imports: ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName),
+        text,
+      };
+    }),
+  ),
+);
+
+const libs = [...new Set(sources.filter((s) => s.unit.startsWith('libs/')).map((s) => s.unit.slice('libs/'.length)))];
+const ourLibs = (file: SourceFile) => file.imports.filter((i) => i.startsWith('@libs/')).map((i) => i.slice('@libs/'.length));
+const production = sources.filter((s) => !s.test);
+const violations = (files: SourceFile[], bad: (file: SourceFile, spec: string) => boolean) =>
+  files.flatMap((f) => f.imports.filter((i) => bad(f, i)).map((i) => `${f.path} imports ${i}`));
+
+describe('architecture: the dependency graph', () => {
+  it('reads a real tree', () => {
+    expect(libs).toEqual(expect.arrayContaining(['domain', 'event-store', 'codec', 'application', 'projections', 'audit']));
+    expect(production.length).toBeGreaterThan(100);
+  });
+
+  it('the domain imports nothing of ours and, outside tests, only TypeBox and node:crypto', () => {
+    const domain = sources.filter((s) => s.unit === 'libs/domain');
+    expect(violations(domain, (_f, i) => i.startsWith('@libs/') || i.startsWith('@nestjs'))).toEqual([]);
+    expect(violations(domain.filter((s) => !s.test), (_f, i) => !i.startsWith('.') && !/^@sinclair\/typebox(\/|$)/.test(i) && i !== 'node:crypto')).toEqual([]);
+  });
+
+  it('the event store imports nothing of ours; the codec only the domain and the store', () => {
+    expect(violations(sources.filter((s) => s.unit === 'libs/event-store'), (_f, i) => i.startsWith('@libs/'))).toEqual([]);
+    expect(violations(sources.filter((s) => s.unit === 'libs/codec'), (_f, i) => i.startsWith('@libs/') && !['@libs/domain', '@libs/event-store'].includes(i))).toEqual([]);
+  });
+
+  it('no NestJS in libs/: the framework stays in the apps', () => {
+    expect(violations(sources.filter((s) => s.unit.startsWith('libs/')), (_f, i) => i.startsWith('@nestjs/'))).toEqual([]);
+  });
+
+  it('libraries are reached only through their index.ts, apps never imported, no relative path leaves its unit', () => {
+    expect(violations(production, (_f, i) => /^@libs\/[^/]+\/./.test(i) || i.startsWith('@apps/'))).toEqual([]);
+    expect(
+      violations(production, (f, i) => {
+        if (!i.startsWith('.')) return false;
+        const target = relative(root, resolve(root, dirname(f.path), i)).split(sep).join('/');
+        return !target.startsWith(`${f.unit}/`);
+      }),
+    ).toEqual([]);
+    expect(violations(sources, (_f, i) => i.startsWith('@libs/') && !libs.includes(i.slice('@libs/'.length)))).toEqual([]);
+  });
+
+  it('the libraries form no cycle', () => {
+    const edges = new Map(libs.map((l) => [l, new Set(sources.filter((s) => s.unit === `libs/${l}`).flatMap(ourLibs).filter((d) => d !== l))]));
+    const cycles: string[] = [];
+    const visit = (lib: string, path: string[]) => {
+      if (path.includes(lib)) return void cycles.push([...path.slice(path.indexOf(lib)), lib].join(' → '));
+      for (const next of edges.get(lib) ?? []) visit(next, [...path, lib]);
+    };
+    for (const lib of libs) visit(lib, []);
+    expect(cycles).toEqual([]);
+  });
+});
+
+describe('architecture: one read boundary', () => {
+  it('only the codec upcasts: no other production file calls the domain upcaster', () => {
+    const callers = production.filter((s) => s.unit !== 'libs/domain' && s.unit !== 'libs/codec' && /\bupcastEvent\s*\(/.test(s.text));
+    expect(callers.map((s) => s.path)).toEqual([]);
+  });
+
+  it('the processes open their store through the codec, never the bare store', () => {
+    const callers = production.filter((s) => s.unit !== 'libs/event-store' && s.unit !== 'libs/codec' && /\bopenEventStore\s*\(/.test(s.text));
+    expect(callers.map((s) => s.path)).toEqual([]);
+  });
+
+  it('the integrity checks and the as-stored history are the only readers under the codec', () => {
+    const callers = production.filter((s) => s.unit !== 'libs/codec' && /\bstoredOf\s*\(/.test(s.text)).map((s) => s.path);
+    expect(callers.sort()).toEqual(['libs/audit/src/history.ts', 'libs/audit/src/verify.ts']);
+  });
+});
