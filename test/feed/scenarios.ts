@@ -57,6 +57,7 @@ export function feedScenarios(app: () => RunningApp): void {
 
     const ndjson = await request(running.url).get(`/v1/subscribers/${s}/history`).set(bearer(KEYS.auditor)).set('Accept', 'application/x-ndjson').expect(200);
     expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    expect(ndjson.headers['vary']).toMatch(/\bAccept\b/);
     const lines = ndjson.text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual(events);
 

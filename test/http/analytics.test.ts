@@ -65,10 +65,34 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
     const json = (await get(`/v1/analytics/churn?from=2025-01&to=2025-03`).expect(200)).body;
     const csv = await get(`/v1/analytics/churn?from=2025-01&to=2025-03`).set('Accept', 'text/csv').expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="churn-2025-01-2025-03.csv"');
+    expect(csv.headers['vary']).toMatch(/\bAccept\b/);
     const lines = csv.text.trim().split(/\r?\n/);
     expect(lines).toHaveLength(1 + json.months.length);
     expect(lines[0]).toContain('customersAtStart');
     expect(lines[1]).toContain('2025-01');
+    expect(lines[0].split(',')).toEqual(expect.arrayContaining(['segment', 'mrrAtStart (minor units)', 'revenueChurnRate']));
+    const jsonAnswer = await get(`/v1/analytics/churn?from=2025-01&to=2025-03`).expect(200);
+    expect(jsonAnswer.headers['vary']).toMatch(/\bAccept\b/);
+  });
+
+  it('CSV is safe to open: a client named like a formula comes out as text', async () => {
+    const enrolled = await request(app.getHttpServer())
+      .post('/v1/subscribers')
+      .set(bearer('operator'))
+      .send({
+        subscriberId: 'formula-1',
+        name: '=HYPERLINK("http://evil.example","x")',
+        segment: 'b2c',
+        plan: { code: 'basic', monthlyFee: 3000, currency: 'EUR' },
+        salesRepId: 'rep-1',
+        qualification: { needsService: true, valuesService: true, canPay: true },
+      })
+      .expect(201);
+    const csv = await get(`/v1/subscribers?limit=1000&minPosition=${enrolled.body.position}`, 'operator').set('Accept', 'text/csv').expect(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="subscribers.csv"');
+    const line = csv.text.split('\r\n').find((l) => l.startsWith('formula-1,'));
+    expect(line).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
   });
 
   it('lists subscribers and cases, by role', async () => {

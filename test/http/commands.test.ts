@@ -221,7 +221,7 @@ describe('HTTP commands (PGlite)', () => {
   });
 
   describe('optimistic concurrency', () => {
-    it('ETag of a GET is the If-Match of a command; a stale one is 409 concurrency-conflict with nothing written', async () => {
+    it('ETag of a GET is the If-Match of a command; a stale one is 412 concurrency-conflict with nothing written; If-Match: * is no precondition', async () => {
       await post(app, '/v1/subscribers', enrollment('v1')).expect(201);
       const seen = await get(app, sub('v1'));
       expect(seen.headers.etag).toBe('"0"');
@@ -230,10 +230,23 @@ describe('HTTP commands (PGlite)', () => {
       expect(first.body.version).toBe(1);
       const head = await store.headPosition();
       const stale = await post(app, sub('v1', '/complaints'), { category: 'a', description: 'c' }, 'operator', { 'If-Match': seen.headers.etag! });
-      await expectProblem(stale, 409, 'concurrency-conflict');
+      await expectProblem(stale, 412, 'concurrency-conflict');
+      expect(stale.body.instance).toBe(`urn:client-lifecycle:request:${stale.headers['x-request-id']}`);
       expect(await store.headPosition()).toBe(head);
-      const notModified = await get(app, sub('v1'), 'operator', { 'If-None-Match': '"1"' });
+      const anyVersion = await post(app, sub('v1', '/complaints'), { category: 'a', description: 'd' }, 'operator', { 'If-Match': '*' });
+      expect([anyVersion.status, anyVersion.body.version]).toEqual([200, 2]);
+      const notModified = await get(app, sub('v1'), 'operator', { 'If-None-Match': '"2"' });
       expect(notModified.status).toBe(304);
+    }, 30_000);
+
+    it('every problem names its occurrence: instance is the request id as a URN', async () => {
+      const given = await post(app, sub('nobody', '/complaints'), { category: 'a', description: 'b' }, 'operator', { 'X-Request-Id': 'trace-1:a@b' });
+      expect(given.status).toBe(404);
+      expect(given.body.instance).toBe('urn:client-lifecycle:request:trace-1:a@b');
+      const unauthenticated = await request(app.getHttpServer()).get(sub('nobody')).set('X-Request-Id', 'bad id with spaces');
+      expect(unauthenticated.status).toBe(401);
+      expect(unauthenticated.body.instance).toMatch(/^urn:client-lifecycle:request:[0-9a-f-]{36}$/);
+      expect(unauthenticated.body.instance).toBe(`urn:client-lifecycle:request:${unauthenticated.headers['x-request-id']}`);
     }, 30_000);
 
     it('20 concurrent commands on one subscriber without If-Match all succeed with distinct versions', async () => {

@@ -36,7 +36,7 @@ describe('HTTP commands (PostgreSQL)', () => {
       const reused = await post(app, '/v1/subscribers/pg-1/payments', { ...body, amount: 5000 }, 'operator', { 'Idempotency-Key': 'pay-i1-1' });
       expect([reused.status, reused.body.code]).toEqual([422, 'idempotency-key-reused']);
       const stale = await post(app, '/v1/subscribers/pg-1/complaints', { category: 'a', description: 'b' }, 'operator', { 'If-Match': '"1"' });
-      expect([stale.status, stale.body.code]).toEqual([409, 'concurrency-conflict']);
+      expect([stale.status, stale.body.code]).toEqual([412, 'concurrency-conflict']);
       expect(await store.headPosition()).toBe(head);
     } finally {
       await app.close();
@@ -46,11 +46,17 @@ describe('HTTP commands (PostgreSQL)', () => {
   it('limits each key separately: over the limit → 429 problem+json with Retry-After', async () => {
     const app = await onPostgres({ rateLimitPerMinute: 3 });
     try {
-      for (let i = 0; i < 3; i++) expect((await get(app, '/v1/subscribers/pg-1')).status).toBe(200);
+      const first = await get(app, '/v1/subscribers/pg-1');
+      expect([first.status, first.headers['ratelimit']]).toEqual([200, expect.stringMatching(/^"per-key";r=2;t=\d+$/)]);
+      for (let i = 0; i < 2; i++) expect((await get(app, '/v1/subscribers/pg-1')).status).toBe(200);
       const limited = await get(app, '/v1/subscribers/pg-1');
       expect([limited.status, limited.body.code]).toEqual([429, 'rate-limited']);
       expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // The IETF RateLimit fields, not the older RateLimit-Limit/-Remaining pair.
+      expect(limited.headers['ratelimit-policy']).toBe('"per-key";q=3;w=60');
+      expect(limited.headers['ratelimit']).toMatch(/^"per-key";r=0;t=\d+$/);
+      expect(limited.headers['ratelimit-limit']).toBeUndefined();
       // Another key has its own budget.
       expect((await get(app, '/v1/subscribers/pg-1', 'auditor')).status).toBe(200);
     } finally {

@@ -19,7 +19,7 @@ export class AnalyticsController {
   async churn(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn'], q.minPosition);
     const range = await this.rm.range(q, 'churn');
-    return this.rm.respond(res, accept, await churn(this.rm.db, { ...range, segment: q.segment }));
+    return this.rm.respond(res, accept, await churn(this.rm.db, { ...range, segment: q.segment }), `churn-${range.from}-${range.to}`);
   }
 
   @Get('default-rate')
@@ -27,7 +27,7 @@ export class AnalyticsController {
   async defaultRate(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['default-rate'], q.minPosition);
     const range = await this.rm.range(q, 'default-rate');
-    return this.rm.respond(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment }));
+    return this.rm.respond(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment }), `default-rate-${range.from}-${range.to}`);
   }
 
   @Get('revenue-per-client')
@@ -35,7 +35,7 @@ export class AnalyticsController {
   async revenuePerClient(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['revenue-per-client'], q.minPosition);
     const range = await this.rm.range(q, 'revenue-per-client');
-    return this.rm.respond(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment }));
+    return this.rm.respond(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment }), `revenue-per-client-${range.from}-${range.to}`);
   }
 
   @Get('clients')
@@ -43,7 +43,7 @@ export class AnalyticsController {
   async clients(@Query() q: ClientsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['client-profitability'], q.minPosition);
     const body = await clients(this.rm.db, { sort: q.sort, order: q.order, limit: q.limit ? Number(q.limit) : undefined, segment: q.segment, flag: q.flag });
-    return this.rm.respond(res, accept, body);
+    return this.rm.respond(res, accept, body, 'clients');
   }
 
   @Get('sales-reps')
@@ -51,13 +51,13 @@ export class AnalyticsController {
   async salesReps(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['sales-per-rep'], q.minPosition);
     const range = await this.rm.range(q, 'sales-per-rep');
-    return this.rm.respond(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }));
+    return this.rm.respond(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }), `sales-reps-${range.from}-${range.to}`);
   }
 
   @Get('forecast')
   @ApiOperation({ summary: 'MRR and expected collections for the next months from the trailing three months (analyst)' })
   async forecast(@Query() q: ForecastQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn', 'default-rate'], q.minPosition);
-    return this.rm.respond(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment }));
+    return this.rm.respond(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment }), 'forecast');
   }
 }

@@ -18,7 +18,7 @@ export class SubscriberListController {
   async list(@Query() q: SubscribersListQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['subscribers'], q.minPosition);
     const body = await subscribers(this.rm.db, { status: q.status, segment: q.segment, flag: q.flag, limit: q.limit ? Number(q.limit) : undefined, cursor: q.cursor });
-    return this.rm.respond(res, accept, body);
+    return this.rm.respond(res, accept, body, 'subscribers');
   }
 }
 
@@ -34,6 +34,6 @@ export class CaseListController {
   async list(@Query() q: CasesListQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['cases'], q.minPosition);
     const body = await cases(this.rm.db, { subscriberId: q.subscriberId, kind: q.kind, status: q.status, limit: q.limit ? Number(q.limit) : undefined });
-    return this.rm.respond(res, accept, body);
+    return this.rm.respond(res, accept, body, 'cases');
   }
 }

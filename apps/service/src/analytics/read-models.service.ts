@@ -9,6 +9,11 @@ export interface HeaderSink {
 }
 type Response = HeaderSink;
 
+/** `<name>.csv`, restricted to characters that need no quoting or encoding in Content-Disposition. */
+export function csvFileName(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.csv`;
+}
+
 /** How long a query with `minPosition` waits for the read model (api.md). */
 export const MIN_POSITION_WAIT_MS = 5_000;
 /** Longest month range one analytics query may ask for. */
@@ -54,10 +59,15 @@ export class ReadModels {
     return { from, to };
   }
 
-  /** The body as JSON, or as CSV when the client asked for `text/csv`. */
-  respond(res: Response, accept: string | undefined, body: object): object | string {
+  /**
+   * The body as JSON, or as CSV when the client asked for `text/csv` — then as an attachment named
+   * `<name>.csv` (e.g. `churn-2026-01-2026-11`). Either way the answer depends on `Accept`.
+   */
+  respond(res: Response, accept: string | undefined, body: object, name = 'export'): object | string {
+    res.setHeader('Vary', 'Accept');
     if (accept && /\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept)) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(name)}"`);
       return toCsv(csvRows(body as Record<string, unknown>));
     }
     return body;

@@ -34,6 +34,8 @@ async function* envelopes(events: AsyncIterable<StoredEvent>): AsyncGenerator<un
 export async function writeHistory(res: ServerResponse, events: AsyncIterable<StoredEvent>, format: HistoryFormat): Promise<number> {
   res.statusCode = 200;
   res.setHeader('Content-Type', format === 'ndjson' ? 'application/x-ndjson; charset=utf-8' : 'application/json; charset=utf-8');
+  // The representation depends on Accept (JSON or JSON Lines): caches must key on it.
+  res.setHeader('Vary', 'Accept');
   // Audit data: never kept by intermediaries.
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');

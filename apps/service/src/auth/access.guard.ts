@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { LifecycleRequest } from '../http/request.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { HttpProblem } from '../http/problem.js';
-import { KeyRateLimiter } from './rate-limiter.js';
+import { KeyRateLimiter, rateLimitHeaders } from './rate-limiter.js';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles.decorator.js';
 
 /**
@@ -47,8 +47,7 @@ export class AccessGuard implements CanActivate {
     req.actingRole = role;
     const decision = this.limiter.consume(principal.id);
     const res = context.switchToHttp().getResponse<{ setHeader(name: string, value: string): unknown }>();
-    res.setHeader('RateLimit-Limit', String(decision.limit));
-    res.setHeader('RateLimit-Remaining', String(decision.remaining));
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
     if (!decision.allowed) {
       res.setHeader('Retry-After', String(decision.retryAfterSeconds));
       throw new HttpProblem(429, 'rate-limited', `the rate limit of ${decision.limit} requests per minute for this key is exhausted; retry in ${decision.retryAfterSeconds} s`);

@@ -1,7 +1,7 @@
 import { keyId } from '../config.js';
 import { actingRole } from './access.guard.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
-import { KeyRateLimiter } from './rate-limiter.js';
+import { KeyRateLimiter, rateLimitHeaders } from './rate-limiter.js';
 
 describe('ApiKeyAuthenticator', () => {
   const auth = new ApiKeyAuthenticator({
@@ -52,5 +52,16 @@ describe('KeyRateLimiter', () => {
     // …and has faded by the end of it.
     expect(limiter.consume('a', t0 + 119_000).allowed).toBe(true);
     expect(limiter.consume('a', t0 + 10 * 60_000).allowed).toBe(true);
+  });
+});
+
+describe('rateLimitHeaders', () => {
+  it('writes the IETF RateLimit-Policy and RateLimit fields: quota, window, remaining, seconds to reset', () => {
+    const limiter = new KeyRateLimiter({ rateLimitPerMinute: 2 });
+    const t0 = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
+    expect(rateLimitHeaders(limiter.consume('a', t0 + 15_000))).toEqual({ 'RateLimit-Policy': '"per-key";q=2;w=60', RateLimit: '"per-key";r=1;t=45' });
+    limiter.consume('a', t0 + 15_000);
+    const refused = limiter.consume('a', t0 + 15_000);
+    expect(rateLimitHeaders(refused).RateLimit).toBe(`"per-key";r=0;t=${refused.retryAfterSeconds}`);
   });
 });

@@ -9,6 +9,24 @@ export interface RateDecision {
   remaining: number;
   /** Seconds until the budget has room again (0 when allowed). */
   retryAfterSeconds: number;
+  /** Seconds until the current window ends and its count stops weighing fully (the `t` of `RateLimit`). */
+  resetSeconds: number;
+}
+
+/** Name of the one policy in `RateLimit-Policy` / `RateLimit` (IETF draft-ietf-httpapi-ratelimit-headers). */
+export const RATE_LIMIT_POLICY = 'per-key';
+
+/**
+ * The IETF RateLimit header fields for a decision: `RateLimit-Policy: "per-key";q=<limit>;w=60` and
+ * `RateLimit: "per-key";r=<remaining>;t=<seconds>`. They replace the older `RateLimit-Limit` /
+ * `RateLimit-Remaining` pair; `Retry-After` still comes with a 429.
+ */
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  const windowSeconds = KeyRateLimiter.WINDOW_MS / 1000;
+  return {
+    'RateLimit-Policy': `"${RATE_LIMIT_POLICY}";q=${decision.limit};w=${windowSeconds}`,
+    RateLimit: `"${RATE_LIMIT_POLICY}";r=${decision.remaining};t=${decision.allowed ? decision.resetSeconds : decision.retryAfterSeconds}`,
+  };
 }
 
 interface Window {
@@ -50,14 +68,15 @@ export class KeyRateLimiter {
       w.count = 0;
     }
     const overlap = (size - (now - start)) / size;
+    const resetSeconds = Math.max(1, Math.ceil((start + size - now) / 1000));
     const used = w.previous * overlap + w.count;
     if (used + 1 > this.limit) {
       // Room appears when the previous window's weight has decayed enough, or at the next window.
       const needed = used + 1 - this.limit;
       const wait = w.previous > 0 && needed <= w.previous * overlap ? (needed / w.previous) * size : start + size - now;
-      return { allowed: false, limit: this.limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+      return { allowed: false, limit: this.limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)), resetSeconds };
     }
     w.count++;
-    return { allowed: true, limit: this.limit, remaining: Math.max(0, Math.floor(this.limit - used - 1)), retryAfterSeconds: 0 };
+    return { allowed: true, limit: this.limit, remaining: Math.max(0, Math.floor(this.limit - used - 1)), retryAfterSeconds: 0, resetSeconds };
   }
 }

@@ -31,6 +31,11 @@ describe('toProblem', () => {
     expect(toProblem('a string')).toBeNull();
   });
 
+  it('a version conflict is 412 when the request had If-Match (its precondition failed), 409 when retries lost', () => {
+    expect(toProblem(new ConcurrencyError('case-c1', 3, 4), { preconditioned: true })).toMatchObject({ status: 412, code: 'concurrency-conflict', title: 'Precondition Failed' });
+    expect(toProblem(new ConcurrencyError('case-c1', 3, 4), { preconditioned: false })).toMatchObject({ status: 409 });
+  });
+
   it('keeps field errors of a domain validation error', () => {
     expect(toProblem(new CommandValidationError('X', [{ field: 'to.code', message: 'm' }]))?.errors).toEqual([{ field: 'to.code', message: 'm' }]);
   });

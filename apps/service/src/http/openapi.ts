@@ -24,6 +24,8 @@ export class ProblemDto {
   code!: string;
   @ApiPropertyOptional({ type: () => [FieldErrorDto], description: 'present on 400 answers' })
   errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ example: 'urn:client-lifecycle:request:7d0c5a1e-2f4b-4c3e-9a61-0b8e2f1d4c77', description: 'RFC 9457 instance: this occurrence, as the request id (X-Request-Id)' })
+  instance?: string;
 }
 
 /** What every command answers. */
@@ -44,7 +46,8 @@ function problems(...statuses: number[]): MethodDecorator[] {
     401: 'missing or unknown API key',
     403: 'the key has no role allowed here',
     404: 'unknown subscriber or case',
-    409: 'a domain rule (`code`), `concurrency-conflict` (stale If-Match) or `idempotency-key-in-use`',
+    409: 'a domain rule (`code`), `concurrency-conflict` (retries exhausted, no If-Match) or `idempotency-key-in-use`',
+    412: '`concurrency-conflict`: the If-Match version is stale',
     413: 'body over 64 kB',
     415: 'body is not application/json',
     422: '`idempotency-key-reused`: the same Idempotency-Key with another body',
@@ -61,11 +64,11 @@ export function ApiCommand(summary: string, options: { created?: boolean; roles:
     ApiBearerAuth(BEARER_SCHEME),
     ApiExtraModels(ProblemDto),
     ApiOperation({ summary, description: `Writes ${options.writes}. Role: ${options.roles} (or admin).` }),
-    ApiHeader({ name: 'If-Match', required: false, description: 'expected version, e.g. "3" (the ETag of a GET); stale → 409 concurrency-conflict' }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'expected version, e.g. "3" (the ETag of a GET); stale → 412 concurrency-conflict; * = no precondition' }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'up to 200 visible ASCII characters; a repeat answers the first result and writes nothing' }),
     ApiHeader({ name: 'X-Request-Id', required: false, description: 'correlation id recorded in the events (echoed back)' }),
     ApiResponse({ status, type: CommandResultDto, description: 'the command was applied' }),
-    ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
   );
 }
 

@@ -1,7 +1,8 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { problem, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
-import type { LifecycleRequest } from './request.js';
+import { parseIfMatch } from './command-context.js';
+import { problem, problemInstance, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import { assignRequestId, type LifecycleRequest } from './request.js';
 
 /**
  * The one place errors become answers: every error, from a guard, a pipe, a handler, the body
@@ -16,7 +17,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<ServerResponse>();
     const req = http.getRequest<LifecycleRequest>();
-    let body = toProblem(exception);
+    let body = toProblem(exception, { preconditioned: hasVersionPrecondition(req) });
     if (!body) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(`unexpected error on ${req.method} ${req.path} (request ${req.requestId ?? '-'}): ${err.message}`, err.stack);
@@ -26,11 +27,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    body.instance = problemInstance(assignRequestId(req, res));
     if (body.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     const payload = JSON.stringify(body);
     res.statusCode = body.status;
     res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     res.setHeader('Content-Length', Buffer.byteLength(payload));
     res.end(payload);
+  }
+}
+
+/** `If-Match` naming a version (not `*`, not malformed: those never reach a version check). */
+function hasVersionPrecondition(req: LifecycleRequest): boolean {
+  try {
+    return parseIfMatch(req.headers['if-match']) !== undefined;
+  } catch {
+    return false;
   }
 }

@@ -18,7 +18,12 @@ export interface ProblemDetails {
   /** Machine-readable: the domain rule's code, or one of the HTTP codes documented in docs/integrators.md, "HTTP API". */
   code: string;
   errors?: FieldProblem[];
+  /** RFC 9457 `instance`: this occurrence, `urn:client-lifecycle:request:<X-Request-Id>`. */
+  instance?: string;
 }
+
+/** The problem's `instance` for a request id: quote it (or the `X-Request-Id` header) when reporting. */
+export const problemInstance = (requestId: string): string => `urn:client-lifecycle:request:${requestId}`;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -53,6 +58,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -70,6 +76,7 @@ const STATUS_CODES: Record<number, string> = {
   405: 'method-not-allowed',
   406: 'not-acceptable',
   409: 'conflict',
+  412: 'precondition-failed',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   422: 'unprocessable',
@@ -125,11 +132,20 @@ function libraryError(error: unknown): ProblemDetails | null {
 /** Largest accepted request body. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** What the mapping needs to know about the request besides the error. */
+export interface ProblemContext {
+  /** The request carried a version precondition (`If-Match: "<n>"`, not `*`). */
+  preconditioned?: boolean;
+}
+
 /**
  * Maps any thrown value to its problem; `null` means unexpected (a 500 the filter logs). Pure, so
  * the mapping is unit-tested without HTTP.
+ *
+ * A version conflict on a request with `If-Match` is the caller's precondition failing: 412 (RFC
+ * 9110 §13.1.1). Without one the service retried and still lost: 409.
  */
-export function toProblem(error: unknown): ProblemDetails | null {
+export function toProblem(error: unknown, context: ProblemContext = {}): ProblemDetails | null {
   if (error instanceof RequestValidationError) return problem(400, error.code, 'the request is invalid', error.errors);
   if (error instanceof HttpProblem) return problem(error.status, error.code, error.message);
   if (error instanceof CommandValidationError) {
@@ -138,7 +154,7 @@ export function toProblem(error: unknown): ProblemDetails | null {
   if (error instanceof DomainError) return problem(error.status, error.code, error.message);
   if (error instanceof AggregateNotFoundError) return problem(404, error.code, error.message);
   if (error instanceof ConcurrencyError) {
-    return problem(409, 'concurrency-conflict', `the ${error.streamId.startsWith('case-') ? 'case' : 'subscriber'} is at version ${error.actual}, not ${String(error.expected)}`);
+    return problem(context.preconditioned ? 412 : 409, 'concurrency-conflict', `the ${error.streamId.startsWith('case-') ? 'case' : 'subscriber'} is at version ${error.actual}, not ${String(error.expected)}`);
   }
   if (error instanceof IdempotencyKeyReusedError) return problem(422, error.code, error.message);
   if (error instanceof IdempotencyKeyInUseError) return problem(409, error.code, error.message);

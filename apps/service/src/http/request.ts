@@ -22,12 +22,27 @@ export type Next = (error?: unknown) => void;
 export type Middleware = (req: LifecycleRequest, res: ServerResponse, next: Next) => void;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+/**
+ * The one rule for a caller's request id (docs/integrators.md, "Request ids"): it ends up in logs,
+ * event metadata and problem `instance` URNs, so only short, plain ids are kept.
+ */
+export const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * The request's id, assigned once: the caller's `X-Request-Id` when sane, else a new UUID, echoed
+ * in the response. Both the HTTP middleware and the request logger call it; the first one wins.
+ */
+export function assignRequestId(req: IncomingMessage & { requestId?: string }, res: ServerResponse): string {
+  if (typeof req.requestId === 'string' && req.requestId !== '') return req.requestId;
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  req.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
 
 /** Assigns the request id and echoes it in the response, before anything can fail. */
 export const requestIdMiddleware: Middleware = (req, res, next) => {
-  const given = req.headers[REQUEST_ID_HEADER];
-  req.requestId = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', req.requestId);
+  assignRequestId(req, res);
   next();
 };

@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Logger, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-
-/** A caller's request id is kept only if it is short and plain: it ends up in logs and event metadata. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+import { assignRequestId } from '../http/request.js';
 
 /** Headers that carry credentials; never written to a log. */
 export const REDACTED_PATHS = [
@@ -17,18 +13,10 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * The request id: the caller's `x-request-id` when sane, else a new UUID. Echoed in the response's
- * `x-request-id`, and pino-http stores it as `req.id` — the command handlers' correlationId.
+ * The request id (one rule, in http/request.ts): pino-http stores it as `req.id`, the command
+ * handlers use it as correlationId, and problems quote it as their `instance`.
  */
-export function requestId(req: IncomingMessage & { requestId?: string }, res: ServerResponse): string {
-  // The HTTP layer's middleware may have assigned it already (and echoed it): one id per request.
-  if (typeof req.requestId === 'string' && req.requestId !== '') return req.requestId;
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('x-request-id', id);
-  req.requestId = id;
-  return id;
-}
+export const requestId = assignRequestId;
 
 /**
  * nestjs-pino parameters: one JSON line per request and per log call, with the request id,
