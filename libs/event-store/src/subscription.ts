@@ -145,6 +145,10 @@ export class PollingSubscription implements Subscription {
         }
         this.woken = false;
         const page = await this.source.readAll({ after: this.current, limit: batchSize, types, streamPrefix });
+        if (failures > 0 && page.events.length === 0 && comparePositions(page.last, this.current) <= 0) {
+          failures = 0;
+          this.options.onRecovered?.();
+        }
         const moved = comparePositions(page.last, this.current) > 0;
         if (page.events.length > 0 || moved) {
           const from = this.current;
@@ -157,6 +161,7 @@ export class PollingSubscription implements Subscription {
             await handler(page.events, this.db ?? noTransaction);
           }
           this.setPosition(page.last);
+          if (failures > 0) this.options.onRecovered?.();
           failures = 0;
           // The cursor moved: there may be more right behind it — unless the read itself said it
           // was caught up; then, as after an empty read, only a wake-up (an append since the read

@@ -134,6 +134,8 @@ export interface SubscribeOptions extends EventFilter {
    */
   handler: (events: StoredEvent[], tx: SqlExecutor) => Promise<void>;
   onError?: (error: unknown) => void;
+  /** Called once the subscription reads (and checkpoints) again after an `onError` — e.g. the database is back. */
+  onRecovered?: () => void;
 }
 
 export interface Subscription {

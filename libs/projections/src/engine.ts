@@ -238,6 +238,7 @@ export class ProjectionEngine {
 
   private startLive(rt: Runtime): void {
     const p = rt.projection;
+    rt.failed = undefined;
     rt.live = this.options.store.subscribe({
       name: liveName(p.name),
       batchSize: this.batchSize,
@@ -249,6 +250,11 @@ export class ProjectionEngine {
       onError: (error) => {
         rt.failed = (error as Error).message ?? String(error);
         this.logger.error(`projection ${p.name}: ${rt.failed}`);
+      },
+      // A projection whose events are rare would otherwise stay "failed" after an outage.
+      onRecovered: () => {
+        if (rt.failed) this.logger.log(`projection ${p.name}: recovered`);
+        rt.failed = undefined;
       },
     });
   }

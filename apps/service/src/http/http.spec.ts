@@ -22,6 +22,20 @@ describe('toProblem', () => {
     for (const [error, status, code] of cases) expect(toProblem(error)).toMatchObject({ status, code, type: `urn:client-lifecycle:problem:${code}` });
   });
 
+  it('answers 503 database-unavailable for a lost, refused or timed-out database connection', () => {
+    const lost = [
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Client has encountered a connection error and is not queryable'),
+      new Error('wrapped', { cause: Object.assign(new Error('the database system is starting up'), { code: '57P03' }) }),
+    ];
+    for (const error of lost) expect(toProblem(error)).toMatchObject({ status: 503, code: 'database-unavailable' });
+    // A statement the server refused is not an outage: still the 500 path.
+    expect(toProblem(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+  });
+
   it('unwraps body-parser errors the Express adapter wrapped, and leaves the unexpected to the 500 path', () => {
     const parse = Object.assign(new SyntaxError('Unexpected end'), { status: 400, type: 'entity.parse.failed' });
     expect(toProblem(new BadRequestException('x', { cause: parse }))).toMatchObject({ status: 400, code: 'malformed-json' });

@@ -52,6 +52,7 @@ function problems(...statuses: number[]): MethodDecorator[] {
     415: 'body is not application/json',
     422: '`idempotency-key-reused`: the same Idempotency-Key with another body',
     429: 'rate limit of the key exceeded',
+    503: '`database-unavailable`: the database cannot be reached right now; nothing was written, retry after `Retry-After` seconds',
   };
   return statuses.map((status) => ApiResponse({ status, description: text[status], type: ProblemDto }) as MethodDecorator);
 }
@@ -68,7 +69,7 @@ export function ApiCommand(summary: string, options: { created?: boolean; roles:
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'up to 200 visible ASCII characters; a repeat answers the first result and writes nothing' }),
     ApiHeader({ name: 'X-Request-Id', required: false, description: 'correlation id recorded in the events (echoed back)' }),
     ApiResponse({ status, type: CommandResultDto, description: 'the command was applied' }),
-    ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429),
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503),
   );
 }
 
@@ -77,6 +78,6 @@ export function ApiAggregateQuery(summary: string, roles: string): MethodDecorat
   return applyDecorators(
     ApiBearerAuth(BEARER_SCHEME),
     ApiOperation({ summary, description: `Role: ${roles} (or admin). Answers with ETag: "<version>".` }),
-    ...problems(400, 401, 403, 404, 429),
+    ...problems(400, 401, 403, 404, 429, 503),
   );
 }

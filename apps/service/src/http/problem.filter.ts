@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { parseIfMatch } from './command-context.js';
-import { problem, problemInstance, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
+import { problem, problemInstance, PROBLEM_CONTENT_TYPE, toProblem, UNAVAILABLE_RETRY_AFTER_SECONDS } from './problem.js';
 import { assignRequestId, type LifecycleRequest } from './request.js';
 
 /**
@@ -29,6 +29,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     body.instance = problemInstance(assignRequestId(req, res));
     if (body.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (body.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     const payload = JSON.stringify(body);
     res.statusCode = body.status;
     res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);

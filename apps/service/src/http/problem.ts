@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { CommandValidationError, DomainError } from '@libs/domain';
-import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError } from '@libs/event-store';
+import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError, isDatabaseUnavailable } from '@libs/event-store';
 import { AggregateNotFoundError, IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '@libs/application';
 
 /** One offending input field: a dotted path (`plan.monthlyFee`, `actions.0.dueDate`) and what is wrong. */
@@ -129,6 +129,9 @@ function libraryError(error: unknown): ProblemDetails | null {
   }
 }
 
+/** `Retry-After` of every 503: the database usually returns within seconds (restart, fail-over). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
 /** Largest accepted request body. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -162,6 +165,9 @@ export function toProblem(error: unknown, context: ProblemContext = {}): Problem
   if (error instanceof InvalidAppendError) return problem(400, error.code, error.message);
   if (error instanceof InvalidPositionError) return problem(400, error.code, error.message);
   if (error instanceof EventStoreUnavailableError) return problem(503, error.code, 'the event store is unavailable; retry later');
+  // The connection failed, was cut or timed out (server restart, fail-over, network): the client
+  // should retry, so 503 rather than a 500 "bug" answer. Nothing was acknowledged.
+  if (isDatabaseUnavailable(error)) return problem(503, 'database-unavailable', 'the database is unreachable; retry later');
   if (error instanceof HttpException) {
     // The Express adapter wraps body-parser and router errors; their own type says more.
     const wrapped = libraryError(error.cause);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './database.js';
+import { isDatabaseUnavailable } from '../errors.js';
 
 const INT8_OID = 20;
 
@@ -22,7 +23,18 @@ export interface PgDatabaseOptions {
   /** Pool size; default 10. */
   max?: number;
   applicationName?: string;
+  /** Longest wait for a connection (new, or a free one of the pool); default 5,000 ms. */
+  connectTimeoutMs?: number;
+  /** Longest a query may take before the client gives up on it and its connection; default 30,000 ms. */
+  queryTimeoutMs?: number;
 }
+
+/** Reconnect back-off of the LISTEN connection: doubles from the first value up to the cap. */
+const RELISTEN_FIRST_MS = 250;
+const RELISTEN_MAX_MS = 5_000;
+
+/** Keeps a dedicated client's `'error'` event from crashing the process: the pending query fails instead. */
+const ignoreClientError = (): void => undefined;
 
 /** {@link SqlDatabase} over a `pg` pool. */
 export class PgDatabase implements SqlDatabase {
@@ -40,9 +52,19 @@ export class PgDatabase implements SqlDatabase {
       types: typeParsers,
       // A stuck transaction holds back every gap-free reader (pg_snapshot_xmin): cut it off.
       options: '-c idle_in_transaction_session_timeout=60000',
+      // Bounded waits: with the server gone (or a black-holed network) a request fails within
+      // these instead of hanging, and the HTTP layer answers 503 (issue 12).
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      query_timeout: options.queryTimeoutMs ?? 30_000,
+      keepAlive: true,
     });
     // An idle client dying (server restart) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    // A checked-out client has no pool listener, and pg can hand a client over and parse the
+    // server's "terminating connection" in the same socket read, before the borrower could attach
+    // one: every client gets a permanent listener at birth. Its pending query fails instead, and
+    // the borrower sees a connection error (issue 12: the process exited on 57P01).
+    this.pool.on('connect', (client) => client.on('error', ignoreClientError));
   }
 
   async query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number }> {
@@ -52,6 +74,7 @@ export class PgDatabase implements SqlDatabase {
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: unknown;
     try {
       await client.query('BEGIN');
       const tx: SqlExecutor = {
@@ -64,10 +87,12 @@ export class PgDatabase implements SqlDatabase {
       await client.query('COMMIT');
       return value;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed is not given back to the pool; ROLLBACK on it would only wait.
+      if (isDatabaseUnavailable(error)) broken = error;
+      else await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback));
       throw error;
     } finally {
-      client.release();
+      client.release(broken === undefined ? undefined : broken instanceof Error ? broken : true);
     }
   }
 
@@ -93,37 +118,68 @@ export class PgDatabase implements SqlDatabase {
 
   private async ensureListenClient(): Promise<pg.Client> {
     if (this.listenClient) return this.listenClient;
-    const client = new pg.Client({ connectionString: this.options.connectionString, types: typeParsers });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      types: typeParsers,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 5_000,
+      keepAlive: true,
+    });
     client.on('notification', (msg) => {
       for (const fn of this.listeners.get(msg.channel) ?? []) fn(msg.payload ?? '');
     });
     client.on('error', () => {
       // Reconnect and re-LISTEN; missed notifications are harmless (readers poll on wake-up
       // and on a slow timer), so wake everyone once to cover the gap.
-      this.listenClient = undefined;
       void client.end().catch(() => undefined);
-      if (this.closed) return;
-      setTimeout(() => void this.relisten(), 500).unref();
+      if (this.listenClient !== client) return;
+      this.listenClient = undefined;
+      this.scheduleRelisten(RELISTEN_FIRST_MS);
     });
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listenClient = client;
     return client;
   }
 
-  private async relisten(): Promise<void> {
+  private relistenTimer?: NodeJS.Timeout;
+
+  private scheduleRelisten(delayMs: number): void {
+    if (this.closed || this.relistenTimer) return;
+    this.relistenTimer = setTimeout(() => {
+      this.relistenTimer = undefined;
+      void this.relisten(delayMs);
+    }, delayMs);
+    this.relistenTimer.unref();
+  }
+
+  /** Reconnects the LISTEN connection with capped back-off, then wakes every listener once. */
+  private async relisten(lastDelayMs: number): Promise<void> {
     if (this.closed) return;
     try {
       const client = await this.ensureListenClient();
       for (const channel of this.listeners.keys()) await client.query(`LISTEN ${channel}`);
       for (const set of this.listeners.values()) for (const fn of set) fn('');
     } catch {
-      setTimeout(() => void this.relisten(), 1000).unref();
+      const failed = this.listenClient;
+      this.listenClient = undefined;
+      await failed?.end().catch(() => undefined);
+      this.scheduleRelisten(Math.min(RELISTEN_MAX_MS, lastDelayMs * 2));
     }
+  }
+
+  /** True while the LISTEN connection is up (or nobody listens): wake-ups arrive. */
+  listening(): boolean {
+    return this.listeners.size === 0 || this.listenClient !== undefined;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
     await this.listenClient?.end().catch(() => undefined);
     await this.pool.end();
   }
