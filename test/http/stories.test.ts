@@ -42,7 +42,15 @@ describe('seed stories over HTTP (PGlite)', () => {
   }, 30_000);
 
   it('2. the unprofitable business client: remedy first, executive approval, notice, termination by the scheduler, win-back', async () => {
-    await post(app, '/v1/subscribers', enrollment('msp-1', { segment: 'b2b', name: 'Talleres Gómez SL', plan: { code: 'msp-pro', monthlyFee: 90000, currency: 'EUR' } })).expect(201);
+    // A brand-new business client whose first visit comes before its first invoice is not "unprofitable"
+    // (domain.md §5): no automatic case, and the operator may still open one by hand.
+    await post(app, '/v1/subscribers', enrollment('msp-new', { segment: 'b2b', name: 'Nuevo Taller SL', plan: { code: 'msp-pro', monthlyFee: 90000, currency: 'EUR' } })).expect(201);
+    const firstVisit = await post(app, '/v1/subscribers/msp-new/costs', { kind: 'service_visit', amount: 150000, minutes: 240, note: 'installation visit', at: '2026-01-02T10:00:00Z' });
+    expect(firstVisit.body.events).toEqual(['CostToServeRecorded']);
+    await post(app, '/v1/cases', { caseId: 'msp-new-unprofitable', subscriberId: 'msp-new', kind: 'unprofitable', summary: 'watch the visits', at: '2026-01-02T11:00:00Z' }).expect(201);
+
+    // A client since September (the whole 90-day window) whose visits cost more than it paid.
+    await post(app, '/v1/subscribers', enrollment('msp-1', { segment: 'b2b', name: 'Talleres Gómez SL', plan: { code: 'msp-pro', monthlyFee: 90000, currency: 'EUR' }, at: '2025-09-01T09:00:00Z' })).expect(201);
     const cost = await post(app, '/v1/subscribers/msp-1/costs', { kind: 'service_visit', amount: 150000, minutes: 240, note: 'third on-site visit', at: '2026-01-10T10:00:00Z' });
     expect(cost.body.events).toEqual(['CostToServeRecorded', 'CaseOpened']);
     const [open] = (await get(app, '/v1/subscribers/msp-1')).body.openCases as Array<{ caseId: string; kind: string }>;

@@ -233,7 +233,10 @@ export class BruteForce {
     const now = Date.parse(this.asOf!);
     const t = this.money(id, now - 90 * DAY, now);
     const flags: string[] = [];
-    if (t.margin < 0) flags.push('unprofitable');
+    // Judged only after a whole window as a customer since enrolment or the last reactivation (domain.md §5).
+    const since = (this.streams.get(id) ?? []).filter((e) => e.type === 'SubscriberEnrolled' || e.type === 'SubscriberReactivated').at(-1)!.ms;
+    const judged = (s.status === 'active' || s.status === 'suspended') && since <= now - 90 * DAY;
+    if (judged && t.margin < 0) flags.push('unprofitable');
     if (Object.values(s.invoices).some((i) => i.missedAt !== null && i.owed > 0)) flags.push('in_default');
     if (this.openCases(id) > 0) flags.push('open_case');
     return flags;

@@ -110,7 +110,8 @@ describe('projections, given events then rows', () => {
 
       const cl = await clients(db, { sort: 'margin', order: 'asc', segment: 'all' });
       expect(cl.clients.map((c) => [c.subscriberId, c.lifetime.margin, c.flags])).toEqual([
-        ['a', -2000, ['unprofitable', 'open_case']],
+        // 'a' costs more than it paid, but has been a customer for 35 days only: not judged yet (domain.md §5).
+        ['a', -2000, ['open_case']],
         ['b', 0, ['in_default']],
         ['c', 0, []],
       ]);
@@ -142,6 +143,43 @@ describe('projections, given events then rows', () => {
       const f = await forecast(db, { months: 2 });
       expect(f.inputs).toMatchObject({ baseMonth: '2024-02', trailingMonths: ['2023-11', '2023-12', '2024-01'], mrr: 9000, newMrr: 13000 / 3, revenueChurnRate: 0 });
       expect(f.months.map((m) => m.month)).toEqual(['2024-03', '2024-04']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('unprofitable flag: only a customer of the whole trailing 90 days (since enrolment or reactivation), active or suspended', async () => {
+    // asOf is 2024-06-30 (the last event): the window is (2024-04-01, 2024-06-30].
+    const h = new History()
+      // Old client, costs more than it pays in the window: flagged.
+      .enroll('old', '2024-01-01T09:00:00.000Z', { fee: 1000 })
+      .cost('old', '2024-05-01T10:00:00.000Z', 5000)
+      // Brand-new b2b client whose first visit comes before its first invoice: not flagged.
+      .enroll('new', '2024-06-01T09:00:00.000Z', { fee: 9000, segment: 'b2b' })
+      .cost('new', '2024-06-02T10:00:00.000Z', 15000)
+      // Old client, costly, now under notice: not flagged.
+      .enroll('leaving', '2024-01-02T09:00:00.000Z', { fee: 1000 })
+      .cost('leaving', '2024-05-02T10:00:00.000Z', 5000)
+      .notice('leaving', '2024-06-01T10:00:00.000Z', '2024-08-01')
+      // Old client, suspended, costly: flagged.
+      .enroll('suspended', '2024-01-03T09:00:00.000Z', { fee: 1000 })
+      .suspend('suspended', '2024-04-10T00:00:00.000Z')
+      .cost('suspended', '2024-05-03T10:00:00.000Z', 5000)
+      // Won back in May: judged from the reactivation, not the first enrolment.
+      .enroll('back', '2023-01-01T09:00:00.000Z', { fee: 1000 })
+      .notice('back', '2023-02-01T09:00:00.000Z', '2023-04-01')
+      .terminate('back', '2023-04-01T00:00:00.000Z', { fee: 1000 })
+      .reactivate('back', '2024-05-01T00:00:00.000Z', 1000)
+      .cost('back', '2024-05-04T10:00:00.000Z', 5000)
+      .cost('old', '2024-06-30T10:00:00.000Z', 1);
+    const { db, close } = await projected(h.events, 5);
+    try {
+      const flagged = await clients(db, { flag: 'unprofitable' });
+      expect(flagged.clients.map((c) => c.subscriberId)).toEqual(['old', 'suspended']);
+      const all = await clients(db, { sort: 'margin', order: 'asc' });
+      expect(all.clients.find((c) => c.subscriberId === 'new')!.trailing90Days.margin).toBe(-15000);
+      expect(all.clients.find((c) => c.subscriberId === 'new')!.flags).toEqual([]);
+      expect((await subscribers(db, { flag: 'unprofitable' })).subscribers.map((s) => s.subscriberId)).toEqual(['old', 'suspended']);
     } finally {
       await close();
     }

@@ -131,6 +131,7 @@ export {
 export {
   arrangementInForce,
   earliestEffectiveDate,
+  hasFullProfitabilityWindow,
   invoicesToRecordMissed,
   isAutomaticReinstatementDue,
   isNoticeEffective,

@@ -253,8 +253,13 @@ const SORT_SQL: Record<ClientSort, string> = {
   costToServe: 'p.cost_to_serve',
 };
 
+/**
+ * `unprofitable` follows the profitability watch's tenure rule (domain.md §5): a customer the whole
+ * trailing window (since enrolment or the last reactivation, at or before `w.window_from`) and
+ * active or suspended — so the flag and the automatic case agree.
+ */
 const FLAG_SQL: Record<ClientFlag, string> = {
-  unprofitable: '(COALESCE(t.collected, 0) - COALESCE(t.cost, 0)) < 0',
+  unprofitable: `(p.status IN ('active', 'suspended') AND p.customer_since <= w.window_from AND (COALESCE(t.collected, 0) - COALESCE(t.cost, 0)) < 0)`,
   in_default: 'p.missed_unpaid > 0',
   open_case: 'p.open_cases > 0',
 };
@@ -265,7 +270,8 @@ function summary(billed: number, collected: number, cost: number): MoneySummary 
 
 function flagsOf(r: Record<string, unknown>): ClientFlag[] {
   const flags: ClientFlag[] = [];
-  if (num(r.t_collected) - num(r.t_cost) < 0) flags.push('unprofitable');
+  const judged = (r.status === 'active' || r.status === 'suspended') && Date.parse(iso(r.customer_since)!) <= Date.parse(iso(r.window_from)!);
+  if (judged && num(r.t_collected) - num(r.t_cost) < 0) flags.push('unprofitable');
   if (num(r.missed_unpaid) > 0) flags.push('in_default');
   if (num(r.open_cases) > 0) flags.push('open_case');
   return flags;
@@ -293,8 +299,9 @@ async function subscriberRows(
     `WITH t AS (
        SELECT subscriber_id, SUM(billed)::bigint AS billed, SUM(collected)::bigint AS collected, SUM(cost)::bigint AS cost
          FROM ${table}_ledger WHERE at > $${p + 1} AND at <= $${p + 2} GROUP BY subscriber_id)
-     SELECT p.*, t.billed AS t_billed, t.collected AS t_collected, t.cost AS t_cost
+     SELECT p.*, t.billed AS t_billed, t.collected AS t_collected, t.cost AS t_cost, w.window_from
        FROM ${table} p LEFT JOIN t USING (subscriber_id)
+      CROSS JOIN (SELECT $${p + 1}::timestamptz AS window_from) w
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${orderBy} LIMIT $${p + 3}`,
     [...params, from, to, limit],

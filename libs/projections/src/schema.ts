@@ -187,4 +187,77 @@ export const readModelMigrations: readonly Migration[] = [
       `COMMENT ON TABLE rm_sales_per_rep IS 'Per enrolment month, rep and segment: the sales and, to date, how that cohort churned and paid'`,
     ],
   },
+  {
+    // Issue 17 (domain.md §5, §6): the profitability tenure, the complete MRR movement, money keyed
+    // by currency and the signup cohorts. Existing rows cannot be given a currency or a tenure
+    // without the log, so a database that already holds read models asks for their rebuild.
+    version: 3,
+    name: 'analytics: tenure, MRR movements, currencies, cohorts',
+    statements: [
+      ...['rm_subscribers', 'rm_client_profitability'].flatMap((t) => [
+        `ALTER TABLE ${t} ADD COLUMN customer_since timestamptz`,
+        `UPDATE ${t} SET customer_since = enrolled_at`,
+        `ALTER TABLE ${t} ALTER COLUMN customer_since SET NOT NULL`,
+      ]),
+      `ALTER TABLE rm_churn_subscribers ADD COLUMN customer_since timestamptz`,
+      `ALTER TABLE rm_churn
+         ADD COLUMN currency text NOT NULL DEFAULT '',
+         ADD COLUMN churned_from_start int NOT NULL DEFAULT 0,
+         ADD COLUMN mrr_reactivation bigint NOT NULL DEFAULT 0,
+         ADD COLUMN mrr_suspended bigint NOT NULL DEFAULT 0,
+         ADD COLUMN mrr_reinstated bigint NOT NULL DEFAULT 0,
+         DROP CONSTRAINT IF EXISTS rm_churn_pkey,
+         ADD PRIMARY KEY (currency, segment, month)`,
+      `ALTER TABLE rm_default_rate_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_default_rate_invoices ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_default_rate_aging_spans ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_default_rate
+         ADD COLUMN currency text NOT NULL DEFAULT '',
+         DROP CONSTRAINT IF EXISTS rm_default_rate_pkey,
+         ADD PRIMARY KEY (currency, segment, month)`,
+      `ALTER TABLE rm_revenue_per_client_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_revenue_per_client_billed ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_revenue_per_client
+         ADD COLUMN currency text NOT NULL DEFAULT '',
+         DROP CONSTRAINT IF EXISTS rm_revenue_per_client_pkey,
+         ADD PRIMARY KEY (currency, segment, month)`,
+      `ALTER TABLE rm_sales_per_rep_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
+      `ALTER TABLE rm_sales_per_rep
+         ADD COLUMN currency text NOT NULL DEFAULT '',
+         DROP CONSTRAINT IF EXISTS rm_sales_per_rep_pkey,
+         ADD PRIMARY KEY (month, sales_rep_id, segment, currency)`,
+      `CREATE TABLE rm_cohort_members (
+         subscriber_id text PRIMARY KEY,
+         cohort text NOT NULL,
+         segment text NOT NULL,
+         currency text NOT NULL,
+         customer boolean NOT NULL,
+         mrr bigint NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month, whether it is a customer and its MRR now'`,
+      `CREATE TABLE rm_cohorts (
+         cohort text NOT NULL,
+         segment text NOT NULL,
+         currency text NOT NULL,
+         customers int NOT NULL DEFAULT 0,
+         mrr bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (cohort, segment, currency)
+       )`,
+      `COMMENT ON TABLE rm_cohorts IS 'Signup cohorts: subscribers first enrolled in the month and the sum of their enrolment fees'`,
+      `CREATE TABLE rm_cohort_changes (
+         cohort text NOT NULL,
+         month text NOT NULL,
+         segment text NOT NULL,
+         currency text NOT NULL,
+         customers_delta int NOT NULL DEFAULT 0,
+         mrr_delta bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (cohort, month, segment, currency)
+       )`,
+      `COMMENT ON TABLE rm_cohort_changes IS 'How a cohort''s customers and MRR changed in a month: retained at the end of C+k = the running sum up to C+k'`,
+      `INSERT INTO rm_projection_requests (name)
+         SELECT n FROM unnest(ARRAY['subscribers', 'client-profitability', 'churn', 'default-rate', 'revenue-per-client', 'sales-per-rep']) AS n
+          WHERE EXISTS (SELECT 1 FROM rm_projection_meta WHERE position > 0)
+         ON CONFLICT (name) DO NOTHING`,
+    ],
+  },
 ];

@@ -15,7 +15,7 @@ import type { CaseKind, DomainEvent, DomainEventType } from '../contracts/events
 import type { CaseState } from '../case/state.js';
 import { defaultDunningPolicy, type DunningPolicy } from '../dunning/policy.js';
 import { deterministicId } from '../shared/ids.js';
-import { isAutomaticReinstatementDue, isSuspensionDue, trailingProfitability } from '../subscriber/queries.js';
+import { hasFullProfitabilityWindow, isAutomaticReinstatementDue, isSuspensionDue, trailingProfitability } from '../subscriber/queries.js';
 import type { SubscriberState } from '../subscriber/state.js';
 
 /** An event as read from the store: its id (for deterministic ids) plus type and data (upcast). */
@@ -220,7 +220,8 @@ export const PROFITABILITY_WINDOW_DAYS = 90;
 /**
  * Profitability watch: when the cost to serve over the trailing 90 days (ending at the cost's
  * occurredAt) exceeds what the subscriber paid in that window, open an `unprofitable` case if none
- * is open.
+ * is open — only for a subscriber who was a customer that whole window and is active or suspended
+ * (see {@link hasFullProfitabilityWindow}); an operator may still open the case by hand.
  */
 export const profitabilityWatch: ProcessManager = {
   name: 'profitability-watch',
@@ -228,7 +229,7 @@ export const profitabilityWatch: ProcessManager = {
   react(event, lookups) {
     if (event.type !== 'CostToServeRecorded') return [];
     const s = requireLookup(lookups.subscriber, this.name, 'subscriber');
-    if (s.status === 'terminated') return [];
+    if (!hasFullProfitabilityWindow(s, event.data.occurredAt, PROFITABILITY_WINDOW_DAYS)) return [];
     if ((lookups.openCases ?? []).some((c) => c.kind === 'unprofitable')) return [];
     const p = trailingProfitability(s, event.data.occurredAt, PROFITABILITY_WINDOW_DAYS);
     if (p.costToServe <= p.paid) return [];

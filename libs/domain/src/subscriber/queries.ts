@@ -127,6 +127,19 @@ export function trailingProfitability(state: SubscriberState, asOf: string, days
   };
 }
 
+/**
+ * The profitability of a trailing window is judged only for a subscriber who was a customer the
+ * whole window (since enrolment or the last reactivation, at or before its start) and is `active`
+ * or `suspended` (domain.md §5): a brand-new client whose first service visit comes before its
+ * first invoice is not unprofitable, and a client under notice or gone is past judging.
+ * The analytics flag `unprofitable` (§6) follows the same rule so the flag and the case agree.
+ */
+export function hasFullProfitabilityWindow(state: SubscriberState, asOf: string, days = 90): boolean {
+  if (state.status !== 'active' && state.status !== 'suspended') return false;
+  if (state.customerSince === null) return false;
+  return instantMs(state.customerSince) <= instantMs(asOf) - days * DAY_MS;
+}
+
 /** Trailing-90-day cost to serve exceeds what the subscriber paid in that window. */
 export function isUnprofitable(state: SubscriberState, asOf: string, days = 90): boolean {
   const p = trailingProfitability(state, asOf, days);

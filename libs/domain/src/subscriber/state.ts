@@ -88,6 +88,11 @@ export interface SubscriberState {
   /** Contractual notice days; null = the segment's default. */
   readonly noticeDays: number | null;
   readonly enrolledAt: string | null;
+  /**
+   * Since when the subscriber has been a customer without a break: the enrolment, or the last
+   * reactivation (kept while terminated; the status says whether it is still a customer).
+   */
+  readonly customerSince: string | null;
   readonly invoices: Readonly<Record<string, InvoiceState>>;
   /** Invoice ids in issue order. */
   readonly invoiceOrder: readonly string[];
@@ -130,6 +135,7 @@ export function initialSubscriberState(): SubscriberState {
     override: null,
     noticeDays: null,
     enrolledAt: null,
+    customerSince: null,
     invoices: {},
     invoiceOrder: [],
     balance: 0,
@@ -185,6 +191,7 @@ export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent)
         override: d.override ? { ...d.override } : null,
         noticeDays: d.noticeDays ?? null,
         enrolledAt: d.occurredAt,
+        customerSince: d.occurredAt,
       };
     }
     case 'InvoiceIssued': {
@@ -360,6 +367,7 @@ export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent)
         plan: { ...d.plan },
         termination: null,
         terminatedAt: null,
+        customerSince: d.occurredAt,
         reactivations: state.reactivations + 1,
       };
     }

@@ -6,6 +6,7 @@ import { Counters, deleteRows, loadByKeys, upsertRows, type Column } from '../sq
 interface InvoiceRow {
   invoice_key: string;
   segment: string;
+  currency: string;
   due_date: string;
   due_month: string;
   amount: number;
@@ -19,6 +20,7 @@ interface SpanRow {
   from_month: string;
   to_month: string | null;
   segment: string;
+  currency: string;
   due_date: string;
   owed: number;
   deleted?: boolean;
@@ -27,6 +29,7 @@ interface SpanRow {
 const INVOICE_COLUMNS: Column[] = [
   { name: 'invoice_key', type: 'text' },
   { name: 'segment', type: 'text' },
+  { name: 'currency', type: 'text' },
   { name: 'due_date', type: 'date' },
   { name: 'due_month', type: 'text' },
   { name: 'amount', type: 'bigint' },
@@ -39,11 +42,13 @@ const SPAN_COLUMNS: Column[] = [
   { name: 'from_month', type: 'text' },
   { name: 'to_month', type: 'text' },
   { name: 'segment', type: 'text' },
+  { name: 'currency', type: 'text' },
   { name: 'due_date', type: 'date' },
   { name: 'owed', type: 'bigint' },
 ];
 const SPAN_KEY: Column[] = SPAN_COLUMNS.slice(0, 2);
 const MONTH_COLUMNS: Column[] = [
+  { name: 'currency', type: 'text' },
   { name: 'segment', type: 'text' },
   { name: 'month', type: 'text' },
   { name: 'invoices_due', type: 'int' },
@@ -63,6 +68,12 @@ const zero = () => ({
   amount_recovered: 0,
   amount_written_off: 0,
 });
+
+const SUBSCRIBER_COLUMNS: Column[] = [
+  { name: 'subscriber_id', type: 'text' },
+  { name: 'segment', type: 'text' },
+  { name: 'currency', type: 'text' },
+];
 
 const dateText = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
@@ -90,9 +101,9 @@ export const defaultRateProjection: Projection = {
       if (e.type === 'InvoiceIssued' || e.type === 'PaymentReceived' || e.type === 'PaymentMissed') invKeys.add(invoiceKey(e.data.subscriberId, e.data.invoiceId));
       if (e.type === 'DebtWrittenOff') for (const id of e.data.invoiceIds) invKeys.add(invoiceKey(e.data.subscriberId, id));
     }
-    const segments = new Map<string, string>();
-    for (const r of await loadByKeys<{ subscriber_id: string; segment: string }>(ctx.tx, ctx.table('rm_default_rate_subscribers'), 'subscriber_id', subIds)) {
-      segments.set(r.subscriber_id, r.segment);
+    const segments = new Map<string, { segment: string; currency: string }>();
+    for (const r of await loadByKeys<{ subscriber_id: string; segment: string; currency: string }>(ctx.tx, ctx.table('rm_default_rate_subscribers'), 'subscriber_id', subIds)) {
+      segments.set(r.subscriber_id, { segment: r.segment, currency: r.currency });
     }
     const invs = new Map<string, InvoiceRow>();
     for (const r of await loadByKeys<Record<string, unknown>>(ctx.tx, ctx.table('rm_default_rate_invoices'), 'invoice_key', invKeys)) {
@@ -106,14 +117,15 @@ export const defaultRateProjection: Projection = {
     const newSubs: Record<string, unknown>[] = [];
     const dirtyInvs = new Set<string>();
     const spans = new Map<string, SpanRow>();
-    const months = new Counters<{ segment: string; month: string }, ReturnType<typeof zero>>(zero);
+    const months = new Counters<{ currency: string; segment: string; month: string }, ReturnType<typeof zero>>(zero);
+    const cohortOf = (inv: InvoiceRow) => months.at({ currency: inv.currency, segment: inv.segment, month: inv.due_month });
 
     const span = (inv: InvoiceRow, from: string, owedIfNew: number): SpanRow => {
       const k = `${inv.invoice_key}\u0000${from}`;
       let s = spans.get(k);
       if (!s) {
         // The open span in the database always carries the invoice's current owed amount.
-        s = { invoice_key: inv.invoice_key, from_month: from, to_month: null, segment: inv.segment, due_date: inv.due_date, owed: owedIfNew };
+        s = { invoice_key: inv.invoice_key, from_month: from, to_month: null, segment: inv.segment, currency: inv.currency, due_date: inv.due_date, owed: owedIfNew };
         spans.set(k, s);
       }
       return s;
@@ -143,17 +155,18 @@ export const defaultRateProjection: Projection = {
       switch (e.type) {
         case 'SubscriberEnrolled':
           if (!segments.has(e.data.subscriberId)) {
-            segments.set(e.data.subscriberId, e.data.segment);
-            newSubs.push({ subscriber_id: e.data.subscriberId, segment: e.data.segment });
+            segments.set(e.data.subscriberId, { segment: e.data.segment, currency: e.data.plan.currency });
+            newSubs.push({ subscriber_id: e.data.subscriberId, segment: e.data.segment, currency: e.data.plan.currency });
           }
           break;
         case 'InvoiceIssued': {
           const key = invoiceKey(e.data.subscriberId, e.data.invoiceId);
-          const segment = segments.get(e.data.subscriberId);
-          if (!segment || invs.has(key)) break;
+          const sub = segments.get(e.data.subscriberId);
+          if (!sub || invs.has(key)) break;
           const inv: InvoiceRow = {
             invoice_key: key,
-            segment,
+            segment: sub.segment,
+            currency: sub.currency,
             due_date: e.data.dueDate,
             due_month: e.data.dueDate.slice(0, 7),
             amount: e.data.amount,
@@ -163,7 +176,7 @@ export const defaultRateProjection: Projection = {
           };
           invs.set(key, inv);
           dirtyInvs.add(key);
-          const c = months.at({ segment, month: inv.due_month });
+          const c = cohortOf(inv);
           c.invoices_due += 1;
           c.amount_due += inv.amount;
           break;
@@ -177,7 +190,7 @@ export const defaultRateProjection: Projection = {
           inv.owed -= applied;
           dirtyInvs.add(inv.invoice_key);
           if (inv.missed) {
-            const c = months.at({ segment: inv.segment, month: inv.due_month });
+            const c = cohortOf(inv);
             c.amount_recovered += applied;
             if (inv.owed === 0) c.invoices_recovered += 1;
           }
@@ -189,7 +202,7 @@ export const defaultRateProjection: Projection = {
           if (!inv || inv.missed) break;
           inv.missed = true;
           dirtyInvs.add(inv.invoice_key);
-          const c = months.at({ segment: inv.segment, month: inv.due_month });
+          const c = cohortOf(inv);
           c.invoices_defaulted += 1;
           c.amount_defaulted += e.data.amount;
           if (inv.owed > 0) {
@@ -206,7 +219,7 @@ export const defaultRateProjection: Projection = {
             const inv = invs.get(invoiceKey(e.data.subscriberId, id));
             if (!inv || inv.owed === 0) continue;
             const before = inv.owed;
-            months.at({ segment: inv.segment, month: inv.due_month }).amount_written_off += inv.owed;
+            cohortOf(inv).amount_written_off += inv.owed;
             inv.owed = 0;
             dirtyInvs.add(inv.invoice_key);
             owedChanged(inv, monthOf(e.occurredAt), before);
@@ -216,7 +229,7 @@ export const defaultRateProjection: Projection = {
           break;
       }
     }
-    await upsertRows(ctx.tx, ctx.table('rm_default_rate_subscribers'), [{ name: 'subscriber_id', type: 'text' }, { name: 'segment', type: 'text' }], ['subscriber_id'], newSubs, 'ignore');
+    await upsertRows(ctx.tx, ctx.table('rm_default_rate_subscribers'), SUBSCRIBER_COLUMNS, ['subscriber_id'], newSubs, 'ignore');
     await upsertRows(ctx.tx, ctx.table('rm_default_rate_invoices'), INVOICE_COLUMNS, ['invoice_key'], [...dirtyInvs].map((k) => invs.get(k)! as unknown as Record<string, unknown>), 'replace');
     const all = [...spans.values()];
     await deleteRows(ctx.tx, ctx.table('rm_default_rate_aging_spans'), SPAN_KEY, all.filter((s) => s.deleted).map((s) => ({ invoice_key: s.invoice_key, from_month: s.from_month })));
@@ -228,6 +241,6 @@ export const defaultRateProjection: Projection = {
       all.filter((s) => !s.deleted).map(({ deleted: _d, ...row }) => row),
       'replace',
     );
-    await upsertRows(ctx.tx, ctx.table('rm_default_rate'), MONTH_COLUMNS, ['segment', 'month'], months.rows(), 'add');
+    await upsertRows(ctx.tx, ctx.table('rm_default_rate'), MONTH_COLUMNS, ['currency', 'segment', 'month'], months.rows(), 'add');
   },
 };

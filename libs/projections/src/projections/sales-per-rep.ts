@@ -9,6 +9,7 @@ interface SaleRow {
   subscriber_id: string;
   sales_rep_id: string;
   segment: string;
+  currency: string;
   cohort_month: string;
   enrolled_at: string;
   churned: boolean;
@@ -18,6 +19,7 @@ const SALE_COLUMNS: Column[] = [
   { name: 'subscriber_id', type: 'text' },
   { name: 'sales_rep_id', type: 'text' },
   { name: 'segment', type: 'text' },
+  { name: 'currency', type: 'text' },
   { name: 'cohort_month', type: 'text' },
   { name: 'enrolled_at', type: 'timestamptz' },
   { name: 'churned', type: 'boolean' },
@@ -26,6 +28,7 @@ const REP_COLUMNS: Column[] = [
   { name: 'month', type: 'text' },
   { name: 'sales_rep_id', type: 'text' },
   { name: 'segment', type: 'text' },
+  { name: 'currency', type: 'text' },
   { name: 'new_subscribers', type: 'int' },
   { name: 'new_mrr', type: 'bigint' },
   { name: 'churned_within_90_days', type: 'int' },
@@ -50,7 +53,8 @@ export const salesPerRepProjection: Projection = {
       sales.set(r.subscriber_id as string, { ...(r as unknown as SaleRow), enrolled_at: new Date(r.enrolled_at as Date).toISOString() });
     }
     const dirty = new Set<string>();
-    const reps = new Counters<{ month: string; sales_rep_id: string; segment: string }, ReturnType<typeof zero>>(zero);
+    const reps = new Counters<{ month: string; sales_rep_id: string; segment: string; currency: string }, ReturnType<typeof zero>>(zero);
+    const cohortOf = (sale: SaleRow) => reps.at({ month: sale.cohort_month, sales_rep_id: sale.sales_rep_id, segment: sale.segment, currency: sale.currency });
     for (const e of events) {
       const id = e.data.subscriberId;
       if (e.type === 'SubscriberEnrolled') {
@@ -59,20 +63,21 @@ export const salesPerRepProjection: Projection = {
           subscriber_id: id,
           sales_rep_id: e.data.salesRepId,
           segment: e.data.segment,
+          currency: e.data.plan.currency,
           cohort_month: monthOf(e.occurredAt),
           enrolled_at: e.occurredAt,
           churned: false,
         };
         sales.set(id, sale);
         dirty.add(id);
-        const c = reps.at({ month: sale.cohort_month, sales_rep_id: sale.sales_rep_id, segment: sale.segment });
+        const c = cohortOf(sale);
         c.new_subscribers += 1;
         c.new_mrr += e.data.plan.monthlyFee;
         continue;
       }
       const sale = sales.get(id);
       if (!sale) continue;
-      const c = reps.at({ month: sale.cohort_month, sales_rep_id: sale.sales_rep_id, segment: sale.segment });
+      const c = cohortOf(sale);
       if (e.type === 'SubscriberTerminated') {
         if (!sale.churned && Date.parse(e.occurredAt) - Date.parse(sale.enrolled_at) <= EARLY_CHURN_DAYS * DAY_MS) {
           sale.churned = true;
@@ -86,6 +91,6 @@ export const salesPerRepProjection: Projection = {
       }
     }
     await upsertRows(ctx.tx, ctx.table('rm_sales_per_rep_subscribers'), SALE_COLUMNS, ['subscriber_id'], [...dirty].map((id) => sales.get(id)! as unknown as Record<string, unknown>), 'replace');
-    await upsertRows(ctx.tx, ctx.table('rm_sales_per_rep'), REP_COLUMNS, ['month', 'sales_rep_id', 'segment'], reps.rows(), 'add');
+    await upsertRows(ctx.tx, ctx.table('rm_sales_per_rep'), REP_COLUMNS, ['month', 'sales_rep_id', 'segment', 'currency'], reps.rows(), 'add');
   },
 };

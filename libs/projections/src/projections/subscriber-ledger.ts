@@ -14,6 +14,8 @@ interface SubscriberRow extends LifecycleState {
   sales_rep_id: string;
   enrolled_at: string;
   terminated_at: string | null;
+  /** Enrolment or last reactivation: the tenure the `unprofitable` flag asks for (domain.md §5). */
+  customer_since: string;
   billed: number;
   collected: number;
   cost_to_serve: number;
@@ -45,6 +47,7 @@ const SUBSCRIBER_COLUMNS: Column[] = [
   { name: 'sales_rep_id', type: 'text' },
   { name: 'enrolled_at', type: 'timestamptz' },
   { name: 'terminated_at', type: 'timestamptz' },
+  { name: 'customer_since', type: 'timestamptz' },
   { name: 'notice_by', type: 'text' },
   { name: 'billed', type: 'bigint' },
   { name: 'collected', type: 'bigint' },
@@ -86,6 +89,7 @@ function fromDb(r: Record<string, unknown>): SubscriberRow {
     sales_rep_id: r.sales_rep_id as string,
     enrolled_at: iso(r.enrolled_at)!,
     terminated_at: iso(r.terminated_at),
+    customer_since: iso(r.customer_since)!,
     billed: Number(r.billed),
     collected: Number(r.collected),
     cost_to_serve: Number(r.cost_to_serve),
@@ -111,6 +115,7 @@ function toDb(s: SubscriberRow): Record<string, unknown> {
     sales_rep_id: s.sales_rep_id,
     enrolled_at: s.enrolled_at,
     terminated_at: s.terminated_at,
+    customer_since: s.customer_since,
     notice_by: s.noticeBy,
     billed: s.billed,
     collected: s.collected,
@@ -173,6 +178,7 @@ export function subscriberLedgerProjection(name: string, prefix: string, descrip
             sales_rep_id: d.salesRepId,
             enrolled_at: e.occurredAt,
             terminated_at: null,
+            customer_since: e.occurredAt,
             billed: 0,
             collected: 0,
             cost_to_serve: 0,
@@ -197,6 +203,7 @@ export function subscriberLedgerProjection(name: string, prefix: string, descrip
             break;
           case 'SubscriberReactivated':
             s.terminated_at = null;
+            s.customer_since = e.occurredAt;
             break;
           case 'InvoiceIssued': {
             const key = invoiceKey(id, e.data.invoiceId);
