@@ -105,6 +105,37 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
     await request(app.getHttpServer()).get(`/v1/analytics/churn?from=2025-01&to=2025-02`).expect(401);
   });
 
+  it('every list pages to its last row with limit, cursor and nextCursor', async () => {
+    const pageAll = async (path: string, key: string, role: keyof typeof KEYS) => {
+      const rows: Array<Record<string, unknown>> = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const body = (await get(`${path}${path.includes('?') ? '&' : '?'}limit=3${cursor ? `&cursor=${cursor}` : ''}`, role).expect(200)).body;
+        rows.push(...body[key]);
+        cursor = body.nextCursor;
+        pages++;
+      } while (cursor);
+      return { rows, pages };
+    };
+    for (const [path, key, role] of [
+      ['/v1/cases', 'cases', 'auditor'],
+      ['/v1/analytics/clients?sort=marginRatio&order=desc', 'clients', 'analyst'],
+      ['/v1/analytics/clients?sort=trailingMargin', 'clients', 'analyst'],
+      ['/v1/subscribers?segment=b2c', 'subscribers', 'operator'],
+    ] as const) {
+      const whole = (await get(`${path}${path.includes('?') ? '&' : '?'}limit=1000`, role).expect(200)).body;
+      expect(whole.nextCursor).toBeUndefined();
+      const paged = await pageAll(path, key, role);
+      expect(paged.pages).toBeGreaterThan(1);
+      expect(paged.rows).toEqual(whole[key]);
+    }
+    const first = (await get('/v1/analytics/clients?sort=margin&limit=2').expect(200)).body;
+    const foreign = await get(`/v1/analytics/clients?sort=billed&limit=2&cursor=${first.nextCursor}`).expect(400);
+    expect([foreign.body.code, foreign.body.errors[0].field]).toEqual(['invalid-cursor', 'cursor']);
+    expect((await get('/v1/cases?cursor=bm90LWEtY3Vyc29y', 'auditor').expect(400)).body.code).toBe('invalid-cursor');
+  });
+
   it('refuses malformed queries with problem+json', async () => {
     const bad = await get(`/v1/analytics/churn?from=2025-13&to=2025-02&segment=vip`).expect(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);

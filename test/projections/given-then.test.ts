@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { applyProjectionBatch, cases, churn, clients, defaultRate, defaultRateProjection, revenuePerClient, salesReps, subscribers, forecast } from '@libs/projections';
+import { applyProjectionBatch, cases, churn, clients, CLIENT_SORTS, defaultRate, defaultRateProjection, revenuePerClient, salesReps, subscribers, forecast } from '@libs/projections';
 import { History } from './history.js';
 import { dumpReadModels, projected } from './support.js';
 
@@ -117,6 +117,20 @@ describe('projections, given events then rows', () => {
       ]);
       expect(cl.clients[0].lifetime).toEqual({ billed: 6000, collected: 3000, costToServe: 5000, margin: -2000, marginRatio: -2000 / 3000 });
       expect((await clients(db, { flag: 'in_default' })).clients.map((c) => c.subscriberId)).toEqual(['b']);
+      // One row per page, every sort and order: ties (b and c at margin 0) and nulls (no collections) page exactly once.
+      for (const sort of CLIENT_SORTS) {
+        for (const order of ['asc', 'desc'] as const) {
+          const whole = (await clients(db, { sort, order })).clients.map((c) => c.subscriberId);
+          const paged: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await clients(db, { sort, order, limit: 1, cursor });
+            paged.push(...page.clients.map((c) => c.subscriberId));
+            cursor = page.nextCursor;
+          } while (cursor);
+          expect([sort, order, paged]).toEqual([sort, order, whole]);
+        }
+      }
 
       const reps = await salesReps(db, { from: '2024-01', to: '2024-02' });
       expect(reps.months[0].reps).toEqual([
@@ -131,13 +145,18 @@ describe('projections, given events then rows', () => {
         ['b', 'active', 6000, 6000],
       ]);
       const page2 = await subscribers(db, { limit: 2, cursor: page1.nextCursor! });
-      expect(page2).toMatchObject({ subscribers: [{ subscriberId: 'c', status: 'terminated', mrr: 0 }], nextCursor: null });
+      expect(page2).toMatchObject({ subscribers: [{ subscriberId: 'c', status: 'terminated', mrr: 0 }] });
+      expect(page2).not.toHaveProperty('nextCursor');
       expect((await subscribers(db, { flag: 'open_case' })).subscribers.map((s) => s.subscriberId)).toEqual(['a']);
       expect((await subscribers(db, { segment: 'b2b' })).subscribers.map((s) => s.subscriberId)).toEqual(['b']);
 
       expect((await cases(db, { status: 'open' })).cases).toEqual([
         expect.objectContaining({ caseId: 'k1', subscriberId: 'a', kind: 'unprofitable', status: 'open', closedAt: null, outcome: null }),
       ]);
+      const casePage1 = await cases(db, { limit: 1 });
+      expect(casePage1.cases.map((c) => c.caseId)).toEqual(['k1']);
+      const casePage2 = await cases(db, { limit: 1, cursor: casePage1.nextCursor });
+      expect([casePage2.cases.map((c) => c.caseId), casePage2.nextCursor]).toEqual([['k2'], undefined]);
       expect((await cases(db, { subscriberId: 'c' })).cases[0]).toMatchObject({ status: 'closed', outcome: 'resolved', closedAt: '2024-01-18T10:00:00.000Z' });
 
       const f = await forecast(db, { months: 2 });

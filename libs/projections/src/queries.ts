@@ -2,6 +2,7 @@
  * Query functions of the read models: each returns exactly the response body of its route in
  * api.md. They read only `rm_*` tables, so they work in any process that shares the database.
  */
+import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT, whereAfter } from './paging.js';
 import type { SqlExecutor } from '@libs/event-store';
 import { addMonths, DAY_MS, monthOf, monthRange } from './months.js';
 import { META_TABLE } from './projection.js';
@@ -239,7 +240,10 @@ export type ClientSort = (typeof CLIENT_SORTS)[number];
 export interface ClientsQuery {
   sort?: ClientSort;
   order?: 'asc' | 'desc';
+  /** Rows per page (default 100). */
   limit?: number;
+  /** Opaque: the `nextCursor` of the previous page (same sort and order). */
+  cursor?: string;
   segment?: SegmentFilter;
   flag?: ClientFlag;
 }
@@ -290,6 +294,8 @@ async function subscriberRows(
   params: unknown[],
   orderBy: string,
   limit: number,
+  /** An SQL expression selected as `sort_key`: the value a page's cursor resumes after. */
+  sortKey = 'NULL',
 ): Promise<{ asOf: string | null; rows: Record<string, unknown>[] }> {
   const asOf = await projectionAsOf(db, projection);
   const to = asOf ?? new Date(0).toISOString();
@@ -299,7 +305,7 @@ async function subscriberRows(
     `WITH t AS (
        SELECT subscriber_id, SUM(billed)::bigint AS billed, SUM(collected)::bigint AS collected, SUM(cost)::bigint AS cost
          FROM ${table}_ledger WHERE at > $${p + 1} AND at <= $${p + 2} GROUP BY subscriber_id)
-     SELECT p.*, t.billed AS t_billed, t.collected AS t_collected, t.cost AS t_cost, w.window_from
+     SELECT p.*, t.billed AS t_billed, t.collected AS t_collected, t.cost AS t_cost, w.window_from, ${sortKey} AS sort_key
        FROM ${table} p LEFT JOIN t USING (subscriber_id)
       CROSS JOIN (SELECT $${p + 1}::timestamptz AS window_from) w
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
@@ -310,14 +316,24 @@ async function subscriberRows(
 }
 
 /** `GET /v1/analytics/clients`: profitability per client, lifetime and trailing 90 days, with flags. */
-export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ asOf: string | null; clients: ClientRow[] }> {
+export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ asOf: string | null; clients: ClientRow[]; nextCursor?: string }> {
   const sort = q.sort ?? 'margin';
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
+  const limit = q.limit ?? PAGE_LIMIT.default;
+  const scope = `clients:${sort}:${dir}`;
   const where = ['p.segment = ANY($1::text[])'];
+  const params: unknown[] = [segmentsOf(q.segment)];
   if (q.flag) where.push(FLAG_SQL[q.flag]);
-  const { asOf, rows } = await subscriberRows(db, 'rm_client_profitability', 'client-profitability', where, [segmentsOf(q.segment)], `${SORT_SQL[sort]} ${dir} NULLS LAST, p.subscriber_id ASC`, q.limit ?? 100);
+  if (q.cursor) {
+    const [value, id] = decodeCursor(q.cursor, scope, 2);
+    whereAfter(where, params, { expr: SORT_SQL[sort], dir, idColumn: 'p.subscriber_id' }, value, id);
+  }
+  const read = await subscriberRows(db, 'rm_client_profitability', 'client-profitability', where, params, `${SORT_SQL[sort]} ${dir} NULLS LAST, p.subscriber_id ASC`, limit + 1, SORT_SQL[sort]);
+  const { asOf } = read;
+  const { page: rows, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor(scope, [cursorValue(last.sort_key), last.subscriber_id as string]));
   return {
     asOf,
+    ...(nextCursor === undefined ? {} : { nextCursor }),
     clients: rows.map((r) => ({
       subscriberId: r.subscriber_id as string,
       name: r.name as string,
@@ -355,12 +371,15 @@ export interface SubscribersQuery {
   cursor?: string;
 }
 
-export const encodeCursor = (subscriberId: string): string => Buffer.from(subscriberId, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString('utf8');
+/** A sort value as a cursor holds it: bigints stay exact as strings, floats as numbers. */
+function cursorValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'number' ? v : String(v);
+}
 
 /** `GET /v1/subscribers`: the list, in subscriber-id order, paged by cursor. */
-export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Promise<{ subscribers: SubscriberListItem[]; nextCursor: string | null }> {
-  const limit = q.limit ?? 100;
+export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Promise<{ subscribers: SubscriberListItem[]; nextCursor?: string }> {
+  const limit = q.limit ?? PAGE_LIMIT.default;
   const where = ['p.segment = ANY($1::text[])'];
   const params: unknown[] = [segmentsOf(q.segment)];
   if (q.status) {
@@ -368,13 +387,14 @@ export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Pr
     where.push(`p.status = $${params.length}`);
   }
   if (q.cursor) {
-    params.push(decodeCursor(q.cursor));
+    params.push(decodeCursor(q.cursor, 'subscribers', 1)[0]);
     where.push(`p.subscriber_id > $${params.length}`);
   }
   if (q.flag) where.push(FLAG_SQL[q.flag]);
-  const { rows } = await subscriberRows(db, 'rm_subscribers', 'subscribers', where, params, 'p.subscriber_id ASC', limit + 1);
-  const page = rows.slice(0, limit);
+  const read = await subscriberRows(db, 'rm_subscribers', 'subscribers', where, params, 'p.subscriber_id ASC', limit + 1);
+  const { page, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor('subscribers', [last.subscriber_id as string]));
   return {
+    ...(nextCursor === undefined ? {} : { nextCursor }),
     subscribers: page.map((r) => ({
       subscriberId: r.subscriber_id as string,
       name: r.name as string,
@@ -389,7 +409,6 @@ export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Pr
       openCases: num(r.open_cases),
       flags: flagsOf(r),
     })),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].subscriber_id as string) : null,
   };
 }
 
@@ -411,11 +430,14 @@ export interface CasesQuery {
   subscriberId?: string;
   kind?: string;
   status?: 'open' | 'closed';
+  /** Rows per page (default 100). */
   limit?: number;
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor?: string;
 }
 
-/** `GET /v1/cases`, oldest first. */
-export async function cases(db: SqlExecutor, q: CasesQuery = {}): Promise<{ cases: CaseListItem[] }> {
+/** `GET /v1/cases`, oldest first (by opening, then case id), paged by cursor to the newest. */
+export async function cases(db: SqlExecutor, q: CasesQuery = {}): Promise<{ cases: CaseListItem[]; nextCursor?: string }> {
   const where: string[] = [];
   const params: unknown[] = [];
   for (const [col, value] of [
@@ -427,12 +449,21 @@ export async function cases(db: SqlExecutor, q: CasesQuery = {}): Promise<{ case
     params.push(value);
     where.push(`${col} = $${params.length}`);
   }
-  params.push(q.limit ?? 1000);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT * FROM rm_cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at, case_id LIMIT $${params.length}`,
+  if (q.cursor) {
+    const [openedAt, caseId] = decodeCursor(q.cursor, 'cases', 2);
+    params.push(openedAt, caseId);
+    where.push(`(opened_at, case_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  const limit = q.limit ?? PAGE_LIMIT.default;
+  params.push(limit + 1);
+  // opened_at as text: the exact stored instant (microseconds included) for the cursor.
+  const read = await db.query<Record<string, unknown>>(
+    `SELECT *, opened_at::text AS opened_key FROM rm_cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at, case_id LIMIT $${params.length}`,
     params,
   );
+  const { page: rows, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor('cases', [last.opened_key as string, last.case_id as string]));
   return {
+    ...(nextCursor === undefined ? {} : { nextCursor }),
     cases: rows.map((r) => ({
       caseId: r.case_id as string,
       subscriberId: r.subscriber_id as string,

@@ -5,6 +5,8 @@ import { DOMAIN_VALUES } from '@libs/domain';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const POSITION = /^(0|[1-9]\d{0,38})$/;
+const CURSOR = /^[A-Za-z0-9_-]{1,600}$/;
+const LIMIT = /^([1-9]\d{0,2}|1000)$/;
 
 /** `minPosition`: every read-model query may wait for a command's position. */
 export class ReadModelQueryDto {
@@ -31,7 +33,20 @@ export class MonthRangeQueryDto extends ReadModelQueryDto {
   segment?: (typeof SEGMENTS)[number];
 }
 
-export class ClientsQueryDto extends ReadModelQueryDto {
+/** `limit` and `cursor`: the one pagination convention of every list (docs/integrators.md, "Paging"). */
+export class PageQueryDto extends ReadModelQueryDto {
+  @ApiPropertyOptional({ example: '100', description: 'rows per page, 1–1000, default 100' })
+  @IsOptional()
+  @Matches(LIMIT, { message: 'must be an integer from 1 to 1000' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: 'the nextCursor of the previous page (opaque); absent = the first page' })
+  @IsOptional()
+  @Matches(CURSOR, { message: 'must be a cursor returned by a previous page' })
+  cursor?: string;
+}
+
+export class ClientsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CLIENT_SORTS, default: 'margin' })
   @IsOptional()
   @IsIn(CLIENT_SORTS)
@@ -41,11 +56,6 @@ export class ClientsQueryDto extends ReadModelQueryDto {
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
-
-  @ApiPropertyOptional({ example: '50', description: '1–1000, default 100' })
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
-  limit?: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
   @IsOptional()
@@ -72,7 +82,7 @@ export class ForecastQueryDto extends ReadModelQueryDto {
 
 export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'notice', 'terminated'] as const;
 
-export class SubscribersListQueryDto extends ReadModelQueryDto {
+export class SubscribersListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SUBSCRIBER_STATUSES })
   @IsOptional()
   @IsIn(SUBSCRIBER_STATUSES)
@@ -88,20 +98,11 @@ export class SubscribersListQueryDto extends ReadModelQueryDto {
   @IsIn(CLIENT_FLAGS)
   flag?: (typeof CLIENT_FLAGS)[number];
 
-  @ApiPropertyOptional({ example: '100', description: '1–1000, default 100' })
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
-  limit?: string;
-
-  @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'must be a cursor returned by a previous page' })
-  cursor?: string;
 }
 
 export const CASE_KINDS = DOMAIN_VALUES.caseKind;
 
-export class CasesListQueryDto extends ReadModelQueryDto {
+export class CasesListQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}$/, { message: 'must be a subscriber id' })
@@ -116,9 +117,4 @@ export class CasesListQueryDto extends ReadModelQueryDto {
   @IsOptional()
   @IsIn(['open', 'closed'])
   status?: 'open' | 'closed';
-
-  @ApiPropertyOptional({ example: '1000', description: '1–1000, default 1000' })
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'must be an integer from 1 to 1000' })
-  limit?: string;
 }

@@ -30,10 +30,10 @@ export class CaseListController {
 
   @Get()
   @Roles('operator', 'auditor')
-  @ApiOperation({ summary: 'Cases from the read model, oldest first (operator, auditor)' })
+  @ApiOperation({ summary: 'Cases from the read model, oldest first, paged by cursor (operator, auditor)' })
   async list(@Query() q: CasesListQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['cases'], q.minPosition);
-    const body = await cases(this.rm.db, { subscriberId: q.subscriberId, kind: q.kind, status: q.status, limit: q.limit ? Number(q.limit) : undefined });
+    const body = await cases(this.rm.db, { subscriberId: q.subscriberId, kind: q.kind, status: q.status, limit: q.limit ? Number(q.limit) : undefined, cursor: q.cursor });
     return this.rm.respond(res, accept, body, 'cases');
   }
 }

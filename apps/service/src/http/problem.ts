@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { CommandValidationError, DomainError } from '@libs/domain';
 import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError, isDatabaseUnavailable } from '@libs/event-store';
 import { AggregateNotFoundError, IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '@libs/application';
+import { InvalidCursorError } from '@libs/projections';
 
 /** One offending input field: a dotted path (`plan.monthlyFee`, `actions.0.dueDate`) and what is wrong. */
 export interface FieldProblem {
@@ -159,6 +160,7 @@ export function toProblem(error: unknown, context: ProblemContext = {}): Problem
   if (error instanceof ConcurrencyError) {
     return problem(context.preconditioned ? 412 : 409, 'concurrency-conflict', `the ${error.streamId.startsWith('case-') ? 'case' : 'subscriber'} is at version ${error.actual}, not ${String(error.expected)}`);
   }
+  if (error instanceof InvalidCursorError) return problem(400, error.code, 'the request is invalid', [{ field: 'cursor', message: error.message }]);
   if (error instanceof IdempotencyKeyReusedError) return problem(422, error.code, error.message);
   if (error instanceof IdempotencyKeyInUseError) return problem(409, error.code, error.message);
   // Only reachable with odd input the HTTP validation let through: still the client's request.
