@@ -77,6 +77,11 @@ export class BruteForce {
   stateBefore(id: string, t: number): SubscriberState {
     return foldSubscriber((this.streams.get(id) ?? []).filter((e) => e.ms < t) as unknown as SubscriberEvent[]);
   }
+  /** The subscriber's state just before `e` in its stream. */
+  stateBeforeEvent(e: E): SubscriberState {
+    const stream = this.streams.get(e.data.subscriberId) ?? [];
+    return foldSubscriber(stream.slice(0, stream.indexOf(e)) as unknown as SubscriberEvent[]);
+  }
   final(id: string): SubscriberState {
     return foldSubscriber((this.streams.get(id) ?? []) as unknown as SubscriberEvent[]);
   }
@@ -112,21 +117,44 @@ export class BruteForce {
         const reactivated = this.inMonth(month, seg, 'SubscriberReactivated').length;
         const changes = this.inMonth(month, seg, 'PlanChanged') as Array<Extract<E, { type: 'PlanChanged' }>>;
         const mrrLost = terminated.reduce((a, e) => a + e.data.planAtTermination.monthlyFee, 0);
+        // Subscribers terminated in M who were customers at M's first instant (counted once each).
+        const customerAtStart = (id: string) => ['active', 'suspended', 'notice'].includes(this.stateBefore(id, startOf(month)).status);
+        const fromStart = new Set(terminated.map((e) => e.data.subscriberId).filter(customerAtStart)).size;
+        const reactivations = this.inMonth(month, seg, 'SubscriberReactivated') as Array<Extract<E, { type: 'SubscriberReactivated' }>>;
+        const mrrReactivation = reactivations.reduce((a, e) => a + e.data.plan.monthlyFee, 0);
+        // Fee of the plan at the suspension / reinstatement of a service (the state just before the event).
+        const feeOnTransition = (type: string, suspendedBefore: boolean) =>
+          this.inMonth(month, seg, type).reduce((a, e) => {
+            const before = this.stateBeforeEvent(e);
+            return (before.status === 'suspended') === suspendedBefore ? a + before.plan!.monthlyFee : a;
+          }, 0);
+        const mrrNew = enrolled.reduce((a, e) => a + e.data.plan.monthlyFee, 0);
+        const mrrExpansion = changes.reduce((a, e) => a + Math.max(0, e.data.to.monthlyFee - e.data.from.monthlyFee), 0);
+        const mrrContraction = changes.reduce((a, e) => a + Math.max(0, e.data.from.monthlyFee - e.data.to.monthlyFee), 0);
+        const net = ratio(mrrLost + mrrContraction - mrrExpansion - mrrReactivation, start.mrr);
         return {
           month,
           customersAtStart: start.customers,
           new: enrolled.length,
           reactivated,
-          churned: { voluntary: kind('voluntary'), involuntary: kind('involuntary'), migrated: kind('migrated'), total },
+          churned: { voluntary: kind('voluntary'), involuntary: kind('involuntary'), migrated: kind('migrated'), total, fromStart },
           customersAtEnd: start.customers + enrolled.length + reactivated - total,
           customerChurnRate: ratio(total, start.customers),
+          startingCustomerChurnRate: ratio(fromStart, start.customers),
           mrrAtStart: start.mrr,
           mrrAtEnd: end.mrr,
           mrrLost,
           revenueChurnRate: ratio(mrrLost, start.mrr),
-          mrrNew: enrolled.reduce((a, e) => a + e.data.plan.monthlyFee, 0),
-          mrrExpansion: changes.reduce((a, e) => a + Math.max(0, e.data.to.monthlyFee - e.data.from.monthlyFee), 0),
-          mrrContraction: changes.reduce((a, e) => a + Math.max(0, e.data.from.monthlyFee - e.data.to.monthlyFee), 0),
+          mrrNew,
+          mrrExpansion,
+          mrrContraction,
+          mrrReactivation,
+          mrrSuspended: feeOnTransition('ServiceSuspended', false),
+          mrrReinstated: feeOnTransition('ServiceReinstated', true),
+          grossMrrChurnRate: ratio(mrrLost + mrrContraction, start.mrr),
+          netMrrChurnRate: net,
+          netRevenueRetention: net === null ? null : 1 - net,
+          quickRatio: ratio(mrrNew + mrrExpansion + mrrReactivation, mrrLost + mrrContraction),
         };
       }),
     };

@@ -31,7 +31,9 @@ describe('projections, given events then rows', () => {
       const feb = body.months[1];
       expect([feb.mrrNew, feb.mrrExpansion, feb.mrrContraction]).toEqual([2000, 1000, 500]);
       const mar = body.months[2];
-      expect(mar.churned).toEqual({ voluntary: 1, involuntary: 1, migrated: 0, total: 2 });
+      expect(mar.churned).toEqual({ voluntary: 1, involuntary: 1, migrated: 0, total: 2, fromStart: 2 });
+      expect([mar.mrrSuspended, mar.grossMrrChurnRate, mar.startingCustomerChurnRate]).toEqual([4000, 9000 / 10500, 2 / 3]);
+      expect([body.months[3].mrrReactivation, body.months[3].netMrrChurnRate]).toEqual([3500, -3500 / 1500]);
       expect(mar.customerChurnRate).toBe(2 / 3);
       expect(mar.revenueChurnRate).toBe(9000 / 10500);
       expect(body.months[0].customerChurnRate).toBeNull();

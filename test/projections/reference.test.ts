@@ -98,6 +98,10 @@ describe.each([
       const churned = bf.churn(from, to, 'all').months;
       expect(churned.some((m) => m.churned.total > 0 && m.reactivated >= 0)).toBe(true);
       expect(bf.defaultRate(from, to, 'all').months.some((m) => m.aging['31-60'] > 0)).toBe(true);
+      for (const field of ['mrrReactivation', 'mrrSuspended', 'mrrReinstated', 'mrrExpansion', 'mrrContraction'] as const) {
+        expect([field, churned.some((m) => m[field] > 0)]).toEqual([field, true]);
+      }
+      expect(churned.some((m) => m.churned.fromStart > 0 && m.netMrrChurnRate !== null && m.quickRatio !== null)).toBe(true);
 
       const before = await dumpReadModels(opened.db);
       for (const name of engine.names()) expect(await engine.rebuild(name)).toBe('rebuilt');

@@ -36,9 +36,12 @@ export interface ChurnMonth {
   customersAtStart: number;
   new: number;
   reactivated: number;
-  churned: { voluntary: number; involuntary: number; migrated: number; total: number };
+  /** `fromStart`: of `total`, the subscribers who were customers at the month's first instant. */
+  churned: { voluntary: number; involuntary: number; migrated: number; total: number; fromStart: number };
   customersAtEnd: number;
   customerChurnRate: number | null;
+  /** churned.fromStart / customersAtStart (the convention that leaves out who joined and left in M). */
+  startingCustomerChurnRate: number | null;
   mrrAtStart: number;
   mrrAtEnd: number;
   mrrLost: number;
@@ -46,6 +49,17 @@ export interface ChurnMonth {
   mrrNew: number;
   mrrExpansion: number;
   mrrContraction: number;
+  mrrReactivation: number;
+  mrrSuspended: number;
+  mrrReinstated: number;
+  /** (mrrLost + mrrContraction) / mrrAtStart. */
+  grossMrrChurnRate: number | null;
+  /** (mrrLost + mrrContraction − mrrExpansion − mrrReactivation) / mrrAtStart; may be negative. */
+  netMrrChurnRate: number | null;
+  /** 1 − netMrrChurnRate. */
+  netRevenueRetention: number | null;
+  /** (mrrNew + mrrExpansion + mrrReactivation) / (mrrLost + mrrContraction). */
+  quickRatio: number | null;
 }
 
 /** `GET /v1/analytics/churn`. Customers and MRR at a month's start are the state before any of that month's events. */
@@ -55,7 +69,8 @@ export async function churn(db: SqlExecutor, q: MonthRange): Promise<{ segment: 
     `SELECT month, SUM(new_subscribers)::bigint AS n, SUM(reactivated)::bigint AS r, SUM(churned_voluntary)::bigint AS cv,
             SUM(churned_involuntary)::bigint AS ci, SUM(churned_migrated)::bigint AS cm, SUM(mrr_new)::bigint AS mrr_new,
             SUM(mrr_lost)::bigint AS mrr_lost, SUM(mrr_expansion)::bigint AS exp, SUM(mrr_contraction)::bigint AS con,
-            SUM(mrr_delta)::bigint AS delta
+            SUM(mrr_delta)::bigint AS delta, SUM(churned_from_start)::bigint AS from_start, SUM(mrr_reactivation)::bigint AS reactivation,
+            SUM(mrr_suspended)::bigint AS suspended, SUM(mrr_reinstated)::bigint AS reinstated
        FROM rm_churn WHERE segment = ANY($1::text[]) AND month <= $2 GROUP BY month ORDER BY month`,
     [segmentsOf(segment), q.to],
   );
@@ -77,21 +92,32 @@ export async function churn(db: SqlExecutor, q: MonthRange): Promise<{ segment: 
     const mrrStart = mrr;
     customers = start + num(r.n) + num(r.r) - total;
     mrr = mrrStart + num(r.delta);
+    const fromStart = num(r.from_start);
+    const [lost, expansion, contraction, reactivation] = [num(r.mrr_lost), num(r.exp), num(r.con), num(r.reactivation)];
+    const netMrrChurnRate = rate(lost + contraction - expansion - reactivation, mrrStart);
     return {
       month,
       customersAtStart: start,
       new: num(r.n),
       reactivated: num(r.r),
-      churned: { voluntary, involuntary, migrated, total },
+      churned: { voluntary, involuntary, migrated, total, fromStart },
       customersAtEnd: customers,
       customerChurnRate: rate(total, start),
+      startingCustomerChurnRate: rate(fromStart, start),
       mrrAtStart: mrrStart,
       mrrAtEnd: mrr,
-      mrrLost: num(r.mrr_lost),
-      revenueChurnRate: rate(num(r.mrr_lost), mrrStart),
+      mrrLost: lost,
+      revenueChurnRate: rate(lost, mrrStart),
       mrrNew: num(r.mrr_new),
-      mrrExpansion: num(r.exp),
-      mrrContraction: num(r.con),
+      mrrExpansion: expansion,
+      mrrContraction: contraction,
+      mrrReactivation: reactivation,
+      mrrSuspended: num(r.suspended),
+      mrrReinstated: num(r.reinstated),
+      grossMrrChurnRate: rate(lost + contraction, mrrStart),
+      netMrrChurnRate,
+      netRevenueRetention: netMrrChurnRate === null ? null : 1 - netMrrChurnRate,
+      quickRatio: rate(num(r.mrr_new) + expansion + reactivation, lost + contraction),
     };
   });
   return { segment, months };
