@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { LifecycleApplication } from '@libs/application';
 import type { SqlDatabase } from '@libs/event-store';
-import { churn, clients, defaultRate, forecast, revenuePerClient, salesReps } from '@libs/projections';
+import { churn, clients, defaultRate, DEFINITIONS_VERSION, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
 import { InProcessTarget, runSimulation } from '@libs/simulator';
 import { createApp } from '../../apps/service/src/app.js';
 import { parseApiKeys } from '../../apps/service/src/config.js';
@@ -42,23 +42,37 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
   afterAll(async () => app?.close());
 
   const get = (path: string, role: keyof typeof KEYS = 'analyst') => request(app.getHttpServer()).get(path).set(bearer(role));
+  /** What an analytics route answers: the read model's body with the definitions version its numbers follow. */
+  const v = async (body: Promise<object>) => ({ ...(await body), definitionsVersion: DEFINITIONS_VERSION });
 
   it('serves every analytics route as the read models hold it, after waiting for minPosition', async () => {
     const churnRes = await get(`/v1/analytics/churn?from=2025-01&to=2025-08&segment=all&minPosition=${head}`).expect(200);
-    expect(churnRes.body).toEqual(await churn(db, { from: '2025-01', to: '2025-08', segment: 'all' }));
+    expect(churnRes.body).toEqual(await v(churn(db, { from: '2025-01', to: '2025-08', segment: 'all' })));
     expect(churnRes.body.months).toHaveLength(8);
     expect(churnRes.body.months.reduce((n: number, m: { new: number }) => n + m.new, 0)).toBeGreaterThan(10);
 
     const range = { from: '2025-01', to: '2025-08', segment: 'b2c' as const };
-    expect((await get(`/v1/analytics/default-rate?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await defaultRate(db, range));
-    expect((await get(`/v1/analytics/revenue-per-client?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await revenuePerClient(db, range));
-    expect((await get(`/v1/analytics/sales-reps?from=2025-01&to=2025-08`).expect(200)).body).toEqual(await salesReps(db, { from: '2025-01', to: '2025-08' }));
+    expect((await get(`/v1/analytics/default-rate?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await v(defaultRate(db, range)));
+    expect((await get(`/v1/analytics/revenue-per-client?from=2025-01&to=2025-08&segment=b2c`).expect(200)).body).toEqual(await v(revenuePerClient(db, range)));
+    expect((await get(`/v1/analytics/sales-reps?from=2025-01&to=2025-08`).expect(200)).body).toEqual(await v(salesReps(db, { from: '2025-01', to: '2025-08' })));
     expect((await get(`/v1/analytics/clients?sort=margin&order=asc&limit=5`).expect(200)).body).toEqual(
-      await clients(db, { sort: 'margin', order: 'asc', limit: 5 }),
+      await v(clients(db, { sort: 'margin', order: 'asc', limit: 5 })),
     );
-    expect((await get(`/v1/analytics/forecast?months=6&segment=all`).expect(200)).body).toEqual(await forecast(db, { months: 6, segment: 'all' }));
+    expect((await get(`/v1/analytics/forecast?months=6&segment=all`).expect(200)).body).toEqual(await v(forecast(db, { months: 6, segment: 'all' })));
     const aging = (await get(`/v1/analytics/default-rate?from=2025-01&to=2025-08`).expect(200)).body.months[0].aging;
     expect(Object.keys(aging).sort()).toEqual(['1-30', '31-60', '61-90', '90+']);
+  });
+
+  it('serves the definitions, and every analytics answer says which version its numbers follow', async () => {
+    const defs = await get('/v1/analytics/definitions').expect(200);
+    expect(defs.body.version).toBe(DEFINITIONS_VERSION);
+    expect(defs.body.metrics).toEqual(METRIC_DEFINITIONS);
+    expect(defs.body.metrics.find((d: { name: string }) => d.name === 'churn.quickRatio')).toMatchObject({ since: 2 });
+    await get('/v1/analytics/definitions', 'operator').expect(403);
+    const answer = await get('/v1/analytics/churn?from=2025-01&to=2025-02').expect(200);
+    expect([answer.body.definitionsVersion, answer.headers['x-definitions-version']]).toEqual([DEFINITIONS_VERSION, String(DEFINITIONS_VERSION)]);
+    const csv = await get('/v1/analytics/churn?from=2025-01&to=2025-02').set('Accept', 'text/csv').expect(200);
+    expect(csv.text.split('\r\n')[0].split(',')).toContain('definitionsVersion');
   });
 
   it('answers CSV with the same rows on Accept: text/csv', async () => {
@@ -155,6 +169,6 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
       if (!churnStatus.rebuild || churnStatus.rebuild.state === 'done' || churnStatus.status === 'running') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect((await get(`/v1/analytics/churn?from=2025-01&to=2025-08&minPosition=${head}`).expect(200)).body).toEqual(before);
+    expect((await get(`/v1/analytics/churn?from=2025-01&to=2025-08&minPosition=${head}`).expect(200)).body).toEqual({ ...before, definitionsVersion: DEFINITIONS_VERSION });
   });
 });

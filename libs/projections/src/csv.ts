@@ -69,10 +69,12 @@ export function csvRows(body: Record<string, unknown>): Record<string, unknown>[
   const context: Record<string, unknown> = {};
   if (typeof body.segment === 'string') context.segment = body.segment;
   if (typeof body.currency === 'string') context.currency = body.currency;
+  if (typeof body.definitionsVersion === 'number') context.definitionsVersion = body.definitionsVersion;
   const withContext = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...context, ...r }));
   if (Array.isArray(body.clients)) return withContext(body.clients as Record<string, unknown>[]);
   if (Array.isArray(body.subscribers)) return body.subscribers as Record<string, unknown>[];
   if (Array.isArray(body.cases)) return body.cases as Record<string, unknown>[];
+  if (Array.isArray(body.metrics)) return body.metrics as Record<string, unknown>[];
   const months = (body.months ?? []) as Array<Record<string, unknown>>;
   // sales-reps: one line per month and rep.
   if (months.some((m) => Array.isArray(m.reps))) return withContext(months.flatMap((m) => (m.reps as Record<string, unknown>[]).map((r) => ({ month: m.month, ...r }))));

@@ -8,6 +8,7 @@ export * from './engine.js';
 export * from './leadership.js';
 export * from './queries.js';
 export * from './csv.js';
+export * from './definitions.js';
 export * from './paging.js';
 export * from './months.js';
 export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';

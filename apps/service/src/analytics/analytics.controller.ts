@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { HeaderSink as Response } from './read-models.service.js';
-import { churn, clients, defaultRate, forecast, revenuePerClient, salesReps } from '@libs/projections';
+import { churn, clients, defaultRate, definitions, forecast, revenuePerClient, salesReps } from '@libs/projections';
 import { Roles } from '../auth/roles.decorator.js';
 import { ClientsQueryDto, ForecastQueryDto, MonthRangeQueryDto } from './analytics.dto.js';
 import { ReadModels } from './read-models.service.js';
@@ -14,12 +14,19 @@ import { ReadModels } from './read-models.service.js';
 export class AnalyticsController {
   constructor(private readonly rm: ReadModels) {}
 
+  @Get('definitions')
+  @ApiOperation({ summary: 'Every served metric: its formula in words and the definitions version it dates from (analyst)' })
+  definitions(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('X-Definitions-Version', String(definitions().version));
+    return this.rm.respond(res, accept, definitions(), 'definitions');
+  }
+
   @Get('churn')
   @ApiOperation({ summary: 'Customers, churn by kind and MRR movement per month (analyst)' })
   async churn(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn'], q.minPosition);
     const range = await this.rm.range(q, 'churn');
-    return this.rm.respond(res, accept, await churn(this.rm.db, { ...range, segment: q.segment }), `churn-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await churn(this.rm.db, { ...range, segment: q.segment }), `churn-${range.from}-${range.to}`);
   }
 
   @Get('default-rate')
@@ -27,7 +34,7 @@ export class AnalyticsController {
   async defaultRate(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['default-rate'], q.minPosition);
     const range = await this.rm.range(q, 'default-rate');
-    return this.rm.respond(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment }), `default-rate-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment }), `default-rate-${range.from}-${range.to}`);
   }
 
   @Get('revenue-per-client')
@@ -35,7 +42,7 @@ export class AnalyticsController {
   async revenuePerClient(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['revenue-per-client'], q.minPosition);
     const range = await this.rm.range(q, 'revenue-per-client');
-    return this.rm.respond(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment }), `revenue-per-client-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment }), `revenue-per-client-${range.from}-${range.to}`);
   }
 
   @Get('clients')
@@ -43,7 +50,7 @@ export class AnalyticsController {
   async clients(@Query() q: ClientsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['client-profitability'], q.minPosition);
     const body = await clients(this.rm.db, { sort: q.sort, order: q.order, limit: q.limit ? Number(q.limit) : undefined, cursor: q.cursor, segment: q.segment, flag: q.flag });
-    return this.rm.respond(res, accept, body, 'clients');
+    return this.rm.analytics(res, accept, body, 'clients');
   }
 
   @Get('sales-reps')
@@ -51,13 +58,13 @@ export class AnalyticsController {
   async salesReps(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['sales-per-rep'], q.minPosition);
     const range = await this.rm.range(q, 'sales-per-rep');
-    return this.rm.respond(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }), `sales-reps-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }), `sales-reps-${range.from}-${range.to}`);
   }
 
   @Get('forecast')
   @ApiOperation({ summary: 'MRR and expected collections for the next months from the trailing three months (analyst)' })
   async forecast(@Query() q: ForecastQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn', 'default-rate'], q.minPosition);
-    return this.rm.respond(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment }), 'forecast');
+    return this.rm.analytics(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment }), 'forecast');
   }
 }

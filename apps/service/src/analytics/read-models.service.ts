@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, Optional } from '@nestjs/common';
 import type { SqlDatabase } from '@libs/event-store';
-import { addMonths, csvRows, monthOf, monthsBetween, projectionAsOf, toCsv, type ProjectionEngine } from '@libs/projections';
+import { addMonths, csvRows, DEFINITIONS_VERSION, monthOf, monthsBetween, projectionAsOf, toCsv, type ProjectionEngine } from '@libs/projections';
 import { PROJECTIONS, SQL_DATABASE } from '../infrastructure/tokens.js';
 
 /** The part of the HTTP response the read-model routes touch. */
@@ -57,6 +57,15 @@ export class ReadModels {
       throw new BadRequestException({ message: `at most ${MAX_MONTHS} months per query`, errors: [{ field: 'from', message: `at most ${MAX_MONTHS} months before to` }] });
     }
     return { from, to };
+  }
+
+  /**
+   * An analytics answer: the body with the `definitionsVersion` its numbers follow (domain.md §6,
+   * `GET /v1/analytics/definitions`; also a CSV column and the `X-Definitions-Version` header).
+   */
+  analytics(res: Response, accept: string | undefined, body: object, name: string): object | string {
+    res.setHeader('X-Definitions-Version', String(DEFINITIONS_VERSION));
+    return this.respond(res, accept, { ...body, definitionsVersion: DEFINITIONS_VERSION }, name);
   }
 
   /**
