@@ -8,7 +8,7 @@ import { useStructuredLogging } from './operations/logging.js';
 
 /**
  * Builds the whole service, configured but not listening: `main.ts` listens on it, tests drive it
- * with supertest. `overrides` replace values read from the environment (an explicit
+ * with supertest (`main.ts` also installs the graceful shutdown on SIGTERM/SIGINT). `overrides` replace values read from the environment (an explicit
  * `dataDir: undefined` means an in-memory PGlite store).
  */
 export async function createApp(overrides: Partial<ServiceConfig> = {}): Promise<INestApplication> {
@@ -16,7 +16,6 @@ export async function createApp(overrides: Partial<ServiceConfig> = {}): Promise
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   useStructuredLogging(app);
   configureHttp(app);
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

@@ -35,6 +35,10 @@ export interface ServiceConfig {
   logLevel: string;
   /** Load the demo company at start (once, into an empty store). */
   demo: boolean;
+  /** Graceful shutdown: longest wait for in-flight requests (ms). */
+  shutdownDrainMs: number;
+  /** Graceful shutdown: longest whole shutdown before exiting 1 (ms). */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +122,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], 60_000, 1, 10_000_000),
     logLevel: env['LOG_LEVEL']?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
     demo: ['1', 'true', 'yes'].includes((env['DEMO'] ?? '').trim().toLowerCase()),
+    shutdownDrainMs: integer('SHUTDOWN_DRAIN_MS', env['SHUTDOWN_DRAIN_MS'], 10_000, 0, 600_000),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env['SHUTDOWN_TIMEOUT_MS'], 25_000, 100, 600_000),
   };
 }
 

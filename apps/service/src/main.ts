@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, persistDevelopmentKey } from './config.js';
+import { shutDownGracefully } from './operations/shutdown.js';
 
 async function main(): Promise<void> {
   const logger = new Logger('Service');
@@ -18,6 +19,23 @@ async function main(): Promise<void> {
   const { config: resolved, created } = persistDevelopmentKey(config);
   config = resolved;
   const app = await createApp(config);
+  const { shutdownDrainMs: drainMs, shutdownTimeoutMs: timeoutMs } = config;
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.log(`${signal}: shutting down (drain ≤ ${drainMs} ms, all ≤ ${timeoutMs} ms)`);
+    // Exit 0 after a clean shutdown: an orchestrator's SIGTERM is the normal end of a process.
+    void shutDownGracefully(app, { drainMs, timeoutMs }, logger).then(
+      (code) => process.exit(code),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   await app.listen(config.port);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   logger.log(`client-lifecycle listening on ${url} (event store: ${config.eventStore}, scheduler: ${config.scheduler})`);

@@ -5,6 +5,7 @@ import type { EventStore } from '@libs/event-store';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { ProjectionsLocator } from './projections.js';
+import { ShutdownState } from './shutdown.js';
 
 /** Thresholds of readiness. */
 export interface HealthOptions {
@@ -41,6 +42,7 @@ export class HealthController {
     private readonly projections: ProjectionsLocator,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get()
@@ -61,6 +63,8 @@ export class HealthController {
   @Public()
   @HealthCheck()
   ready(@Res({ passthrough: true }) res: ServerResponse): Promise<HealthCheckResult> {
+    // Shutting down: out of rotation at once, before the listener closes (issue 12).
+    if (this.shutdown.draining) return this.run(res, [() => this.indicators.check('shutdown').down({ message: 'the service is shutting down' })]);
     return this.run(res, [() => this.storeIndicator(), () => this.projectionsIndicator()]);
   }
 

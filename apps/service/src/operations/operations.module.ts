@@ -10,6 +10,7 @@ import { loggingParams } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
 import { ApplicationMetricsObserver, MetricsService } from './metrics.service.js';
 import { ProjectionsLocator } from './projections.js';
+import { DrainMiddleware, ShutdownState } from './shutdown.js';
 
 /**
  * Operations surface: `/health` (+ `/live`, `/ready`), `/metrics`, structured JSON logs with request
@@ -28,16 +29,18 @@ import { ProjectionsLocator } from './projections.js';
   controllers: [HealthController, MetricsController],
   providers: [
     ProjectionsLocator,
+    ShutdownState,
     MetricsService,
     ApplicationMetricsObserver,
     { provide: APPLICATION_OBSERVER, useExisting: ApplicationMetricsObserver },
     { provide: HEALTH_OPTIONS, useFactory: () => healthOptionsFromEnv() },
   ],
-  exports: [MetricsService, ApplicationMetricsObserver, APPLICATION_OBSERVER, ProjectionsLocator],
+  exports: [ShutdownState, MetricsService, ApplicationMetricsObserver, APPLICATION_OBSERVER, ProjectionsLocator],
 })
 export class OperationsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // `{/*splat}` matches every path under express 5's path-to-regexp, the root included.
+    consumer.apply(DrainMiddleware).forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
     consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
   }
 }
