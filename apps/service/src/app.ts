@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { loadConfig, type ServiceConfig } from './config.js';
+import { serveConsole } from './console/serve-console.js';
 import { configureHttp } from './http/configure.js';
 import { useStructuredLogging } from './operations/logging.js';
 
@@ -15,6 +16,7 @@ export async function createApp(overrides: Partial<ServiceConfig> = {}): Promise
   const config: ServiceConfig = { ...loadConfig(process.env), ...overrides };
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false, abortOnError: false });
   useStructuredLogging(app);
+  serveConsole(app, config.consoleDir);
   configureHttp(app);
   await app.init();
   return app;

@@ -39,6 +39,8 @@ export interface ServiceConfig {
   shutdownDrainMs: number;
   /** Graceful shutdown: longest whole shutdown before exiting 1 (ms). */
   shutdownTimeoutMs: number;
+  /** The built web console (`apps/console`, `vite build`), served at `/console/`. */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +126,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     demo: ['1', 'true', 'yes'].includes((env['DEMO'] ?? '').trim().toLowerCase()),
     shutdownDrainMs: integer('SHUTDOWN_DRAIN_MS', env['SHUTDOWN_DRAIN_MS'], 10_000, 0, 600_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env['SHUTDOWN_TIMEOUT_MS'], 25_000, 100, 600_000),
+    consoleDir: env['CONSOLE_DIR']?.trim() || 'dist/console',
   };
 }
 

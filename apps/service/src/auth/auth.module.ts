@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
+import { MeController } from './me.controller.js';
 import { KeyRateLimiter } from './rate-limiter.js';
 
 /**
@@ -10,6 +11,7 @@ import { KeyRateLimiter } from './rate-limiter.js';
  * they are admin-only.
  */
 @Module({
+  controllers: [MeController],
   providers: [ApiKeyAuthenticator, KeyRateLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [ApiKeyAuthenticator],
 })

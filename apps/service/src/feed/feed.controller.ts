@@ -47,11 +47,21 @@ export class FeedController {
   }
 
   /**
+   * `GET /v1/events/head`: the position of the newest event. A live view (the console's feed)
+   * streams from here instead of replaying the whole log first.
+   */
+  @Get('head')
+  @Roles('service', 'auditor')
+  async head(): Promise<{ position: string }> {
+    return { position: await this.store.headPosition() };
+  }
+
+  /**
    * `GET /v1/events/stream`: Server-Sent Events, catch-up then live. `id:` is the position, so a
    * reconnecting client's `Last-Event-ID` resumes right after the last event it saw.
    */
   @Get('stream')
-  @Roles('service')
+  @Roles('service', 'auditor')
   stream(@Query() query: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: ServerResponse): void {
     // Validated before any byte is written, so a bad request still gets its problem+json 400.
     const { after, types, streamPrefix } = parseFeedQuery(query, { paged: false, lastEventId });

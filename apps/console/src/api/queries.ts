@@ -1,0 +1,150 @@
+/**
+ * TanStack Query hooks over the typed client. Keys are the path and its parameters, so two screens
+ * asking for the same rows share one request and one cache entry.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from './client.js';
+import type {
+  CaseListItem,
+  CaseView,
+  ChurnMonth,
+  ClientsAnswer,
+  DefaultRateMonth,
+  ForecastAnswer,
+  IntegrityReport,
+  Me,
+  MonthsAnswer,
+  RevenueMonth,
+  SalesRepsAnswer,
+  SegmentFilter,
+  SubscriberView,
+} from './views.js';
+import type { Envelope } from '../lib/timeline.js';
+
+export interface RangeQuery {
+  from: string;
+  to: string;
+  segment: SegmentFilter;
+}
+
+export function useMe(enabled: boolean) {
+  return useQuery({
+    queryKey: ['me'],
+    enabled,
+    retry: false,
+    queryFn: async () => unwrap<Me>(await api.GET('/v1/me')),
+  });
+}
+
+export function useChurn(q: RangeQuery, enabled = true) {
+  return useQuery({
+    queryKey: ['churn', q],
+    enabled,
+    queryFn: async () => unwrap<MonthsAnswer<ChurnMonth>>(await api.GET('/v1/analytics/churn', { params: { query: q } })),
+  });
+}
+
+export function useDefaultRate(q: RangeQuery, enabled = true) {
+  return useQuery({
+    queryKey: ['default-rate', q],
+    enabled,
+    queryFn: async () => unwrap<MonthsAnswer<DefaultRateMonth>>(await api.GET('/v1/analytics/default-rate', { params: { query: q } })),
+  });
+}
+
+export function useRevenue(q: RangeQuery, enabled = true) {
+  return useQuery({
+    queryKey: ['revenue-per-client', q],
+    enabled,
+    queryFn: async () => unwrap<MonthsAnswer<RevenueMonth>>(await api.GET('/v1/analytics/revenue-per-client', { params: { query: q } })),
+  });
+}
+
+export function useSalesReps(q: RangeQuery, enabled = true) {
+  return useQuery({
+    queryKey: ['sales-reps', q],
+    enabled,
+    queryFn: async () => unwrap<SalesRepsAnswer>(await api.GET('/v1/analytics/sales-reps', { params: { query: q } })),
+  });
+}
+
+export function useForecast(segment: SegmentFilter, months: number, enabled = true) {
+  return useQuery({
+    queryKey: ['forecast', segment, months],
+    enabled,
+    queryFn: async () => unwrap<ForecastAnswer>(await api.GET('/v1/analytics/forecast', { params: { query: { segment, months: String(months) } } })),
+  });
+}
+
+export interface ClientsQuery {
+  segment: SegmentFilter;
+  flag?: 'unprofitable' | 'in_default' | 'open_case';
+  sort: 'margin' | 'marginRatio' | 'trailingMargin' | 'billed' | 'collected' | 'costToServe';
+  order: 'asc' | 'desc';
+}
+
+/** One page of the profitability list; `cursor` continues where the last page stopped. */
+export async function fetchClientsPage(q: ClientsQuery, limit: number, cursor?: string): Promise<ClientsAnswer> {
+  const query: Record<string, string> = { segment: q.segment, sort: q.sort, order: q.order, limit: String(limit) };
+  if (q.flag) query['flag'] = q.flag;
+  if (cursor) query['cursor'] = cursor;
+  return unwrap<ClientsAnswer>(await api.GET('/v1/analytics/clients', { params: { query: query as never } }));
+}
+
+export function useSubscriber(id: string, asOf: string | null) {
+  return useQuery({
+    queryKey: ['subscriber', id, asOf],
+    queryFn: async () =>
+      unwrap<SubscriberView>(await api.GET('/v1/subscribers/{id}', { params: { path: { id }, query: asOf ? { asOf } : {} } })),
+  });
+}
+
+export function useSubscriberHistory(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['subscriber-history', id],
+    enabled,
+    queryFn: async () => unwrap<{ events: Envelope[] }>(await api.GET('/v1/subscribers/{id}/history', { params: { path: { id } } })),
+  });
+}
+
+export function useSubscriberIntegrity(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['subscriber-integrity', id],
+    enabled,
+    queryFn: async () => unwrap<IntegrityReport>(await api.GET('/v1/subscribers/{id}/integrity', { params: { path: { id } } })),
+  });
+}
+
+export function useCase(id: string) {
+  return useQuery({
+    queryKey: ['case', id],
+    queryFn: async () => unwrap<CaseView>(await api.GET('/v1/cases/{id}', { params: { path: { id } } })),
+  });
+}
+
+export function useCaseHistory(id: string) {
+  return useQuery({
+    queryKey: ['case-history', id],
+    queryFn: async () => unwrap<{ events: Envelope[] }>(await api.GET('/v1/cases/{id}/history', { params: { path: { id } } })),
+  });
+}
+
+export function useCaseIntegrity(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['case-integrity', id],
+    enabled,
+    queryFn: async () => unwrap<IntegrityReport>(await api.GET('/v1/cases/{id}/integrity', { params: { path: { id } } })),
+  });
+}
+
+export function useCases(filter: { subscriberId?: string; status?: 'open' | 'closed'; kind?: string }, enabled = true) {
+  return useQuery({
+    queryKey: ['cases', filter],
+    enabled,
+    queryFn: async () => {
+      const query: Record<string, string> = {};
+      for (const [k, v] of Object.entries(filter)) if (v) query[k] = v;
+      return unwrap<{ cases: CaseListItem[]; nextCursor?: string | null }>(await api.GET('/v1/cases', { params: { query: query as never } }));
+    },
+  });
+}
