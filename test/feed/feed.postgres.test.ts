@@ -5,7 +5,9 @@ import { createTestDatabase } from '../support/postgres.js';
 import { feedScenarios } from './scenarios.js';
 import { bearer, complaint, enrolled, KEYS, startApp, type RunningApp } from './support.js';
 
-jest.setTimeout(30_000);
+// Bounded by the machine, not by correctness: these scenarios write thousands of events, and on a
+// loaded 2-core machine 30 s was not enough (a timed-out scenario's writers then leaked into the next).
+jest.setTimeout(120_000);
 
 describe('feed and audit routes (PostgreSQL)', () => {
   let database: { url: string; drop(): Promise<void> };
