@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { isJsonRequest, requireJsonContentType, requireObjectBody } from './body.js';
 import { BEARER_SCHEME } from './openapi-constants.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { BODY_LIMIT_BYTES } from './problem.js';
 import { ProblemDetailsFilter } from './problem.filter.js';
 import { requestIdMiddleware } from './request.js';
@@ -26,18 +27,6 @@ export function configureHttp(app: INestApplication): void {
   http.use(requireObjectBody);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('client-lifecycle')
-      .setDescription(
-        'Event-sourced lifecycle of a subscription business\'s clients. Errors are application/problem+json ' +
-          '`{type, title, status, detail, code, errors?}`; commands accept `If-Match: "<version>"` and `Idempotency-Key`. See docs/integrators.md, "HTTP API".',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key from API_KEYS (role:key)' }, BEARER_SCHEME)
-      .addSecurityRequirements(BEARER_SCHEME)
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -62,7 +62,8 @@ export function IsText(max: number, options: { allowEmpty?: boolean; singleLine?
       target: object.constructor,
       propertyName,
       options: validationOptions,
-      constraints: [max],
+      // Read back by the OpenAPI document (openapi/validator-schema.ts).
+      constraints: [max, options.allowEmpty === true],
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string' || value.length > max) return false;
@@ -156,6 +157,7 @@ export function IsMinorUnits(min: 0 | 1, validationOptions?: ValidationOptions) 
       target: object.constructor,
       propertyName,
       options: validationOptions,
+      constraints: [min],
       validator: {
         validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value < MAX_MINOR_UNITS,
         defaultMessage: () => `must be an integer number of minor units (cents), ${min === 1 ? 'at least 1' : 'at least 0'} and below 10^12`,
@@ -171,6 +173,7 @@ export function IsCount(max: number, validationOptions?: ValidationOptions) {
       target: object.constructor,
       propertyName,
       options: validationOptions,
+      constraints: [max],
       validator: {
         validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max,
         defaultMessage: () => `must be an integer from 0 to ${max}`,

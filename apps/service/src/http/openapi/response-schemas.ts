@@ -1,0 +1,284 @@
+/**
+ * JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of what the read routes answer. Request bodies
+ * and query strings are described from the validators themselves (validator-schema.ts); answers
+ * have no validator, so they are declared here once, and test/openapi checks sampled real answers
+ * against them. Answers may gain fields (readers ignore unknown ones), so these objects stay open.
+ */
+import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const str = (extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...extra });
+const int = (extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', ...extra });
+const num = (extra: JsonSchema = {}): JsonSchema => ({ type: 'number', ...extra });
+const bool: JsonSchema = { type: 'boolean' };
+const arr = (items: JsonSchema, extra: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...extra });
+/** `schema` or null. */
+const orNull = (schema: JsonSchema): JsonSchema =>
+  typeof schema.type === 'string' ? { ...schema, type: [schema.type, 'null'] } : { oneOf: [schema, { type: 'null' }] };
+/** An object whose properties are all required except `optional`. */
+function obj(properties: Record<string, JsonSchema>, optional: readonly string[] = [], extra: JsonSchema = {}): JsonSchema {
+  return { type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)), ...extra };
+}
+
+const money = int({ description: 'integer minor units (cents) of the currency' });
+const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
+const count = int({ minimum: 0 });
+const instant = str({ format: 'date-time' });
+const date = str({ format: 'date', description: 'calendar date YYYY-MM-DD' });
+const month = str({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-01' });
+const position = str({ pattern: '^(0|[1-9][0-9]*)$', description: 'global position, a decimal string', example: '1289' });
+const ratio = orNull(num({ description: 'a ratio; null when its denominator is 0' }));
+const segment = str({ enum: ['b2b', 'b2c'] });
+const segmentFilter = str({ enum: ['all', 'b2b', 'b2c'] });
+const plan = obj({ code: str(), monthlyFee: money, currency: str({ pattern: '^[A-Z]{3}$' }) });
+const flags = arr(str({ enum: ['unprofitable', 'in_default', 'open_case'] }));
+const nextCursor = str({ description: 'the cursor of the next page; absent on the last page' });
+
+const invoice = obj({
+  invoiceId: str(),
+  period: month,
+  amount: money,
+  dueDate: date,
+  status: str(),
+  owed: money,
+  paid: money,
+  writtenOff: money,
+  issuedAt: instant,
+  missedAt: orNull(instant),
+  arrangedUntil: orNull(str()),
+  reminders: arr(obj({ tone: str({ enum: ['friendly', 'firm', 'final'] }), at: instant })),
+});
+
+const moneySummary = obj({ billed: money, collected: money, costToServe: money, margin: signedMoney, marginRatio: ratio });
+
+/** Every answer body, by component name. */
+export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
+  EventEnvelope: (({ $schema: _s, title: _t, ...rest }) => ({ ...rest, description: 'the one envelope of every event that leaves the service' }))(ENVELOPE_JSON_SCHEMA as JsonSchema),
+  SubscriberView: obj(
+    {
+      subscriberId: str(),
+      name: str(),
+      segment,
+      status: str({ enum: ['active', 'suspended', 'notice', 'terminated'] }),
+      plan,
+      currency: str({ pattern: '^[A-Z]{3}$' }),
+      salesRepId: str(),
+      qualification: obj({ needsService: bool, valuesService: bool, canPay: bool }),
+      override: orNull(obj({ by: str(), justification: str() })),
+      noticeDays: orNull(count),
+      enrolledAt: instant,
+      balance: money,
+      overdue: money,
+      consecutiveMissed: count,
+      invoices: arr(invoice),
+      arrangement: orNull(obj({ invoiceIds: arr(str()), payBy: date, agreedAt: instant })),
+      totals: obj({ billed: money, paid: money, writtenOff: money, costToServe: money }),
+      costs: arr(obj({ kind: str(), amount: money, minutes: orNull(count), at: instant })),
+      complaintCount: count,
+      pendingCancellation: orNull(obj({ reason: str(), requestedEffectiveDate: orNull(date), requestedAt: instant })),
+      notice: orNull({ type: 'object' }),
+      suspension: orNull({ type: 'object' }),
+      termination: orNull(obj({ kind: str(), reasons: arr(str()), effectiveDate: date, finalBalance: money, at: instant })),
+      reactivations: count,
+      lastOccurredAt: orNull(instant),
+      version: int({ minimum: 0, description: 'stream version (the ETag)' }),
+      openCases: arr(obj({ caseId: str(), kind: str() }, [], { description: 'an open case' })),
+    },
+    ['openCases'],
+  ),
+  CaseView: obj(
+    {
+      caseId: str(),
+      subscriberId: str(),
+      kind: str(),
+      status: str({ enum: ['open', 'closed'] }),
+      summary: str(),
+      openedBy: str(),
+      openedAt: instant,
+      incidents: arr(obj({ description: str(), incidentAt: instant, documentedAt: instant })),
+      remedySteps: { type: 'object', additionalProperties: orNull({ type: 'object' }) },
+      analysis: orNull({ type: 'object' }),
+      proposedPlan: orNull({ type: 'object' }),
+      agreedPlan: orNull({ type: 'object' }),
+      rejection: orNull({ type: 'object' }),
+      recommendation: orNull({ type: 'object' }),
+      approval: orNull({ type: 'object' }),
+      closure: orNull(obj({ outcome: str(), at: instant })),
+      lastOccurredAt: orNull(instant),
+      version: int({ minimum: 0, description: 'stream version (the ETag)' }),
+    },
+  ),
+  SubscriberList: obj(
+    {
+      subscribers: arr(
+        obj({
+          subscriberId: str(),
+          name: str(),
+          segment,
+          status: str(),
+          plan,
+          mrr: money,
+          balance: money,
+          salesRepId: str(),
+          enrolledAt: instant,
+          terminatedAt: orNull(instant),
+          openCases: count,
+          flags,
+        }),
+      ),
+      nextCursor,
+    },
+    ['nextCursor'],
+  ),
+  CaseList: obj(
+    {
+      cases: arr(
+        obj({
+          caseId: str(),
+          subscriberId: str(),
+          kind: str(),
+          status: str({ enum: ['open', 'closed'] }),
+          summary: str(),
+          openedBy: str(),
+          openedAt: instant,
+          closedAt: orNull(instant),
+          outcome: orNull(str()),
+          lastEventType: str(),
+          lastEventAt: instant,
+        }),
+      ),
+      nextCursor,
+    },
+    ['nextCursor'],
+  ),
+  ClientList: obj(
+    {
+      asOf: orNull(instant),
+      clients: arr(
+        obj({ subscriberId: str(), name: str(), segment, status: str(), salesRepId: str(), lifetime: moneySummary, trailing90Days: moneySummary, flags }),
+      ),
+      nextCursor,
+    },
+    ['nextCursor'],
+  ),
+  ChurnReport: obj({
+    segment: segmentFilter,
+    months: arr(
+      obj({
+        month,
+        customersAtStart: count,
+        new: count,
+        reactivated: count,
+        churned: obj({ voluntary: count, involuntary: count, migrated: count, total: count }),
+        customersAtEnd: count,
+        customerChurnRate: ratio,
+        mrrAtStart: money,
+        mrrAtEnd: money,
+        mrrLost: money,
+        revenueChurnRate: ratio,
+        mrrNew: money,
+        mrrExpansion: money,
+        mrrContraction: money,
+      }),
+    ),
+  }),
+  DefaultRateReport: obj({
+    segment: segmentFilter,
+    months: arr(
+      obj({
+        month,
+        invoicesDue: count,
+        amountDue: money,
+        invoicesDefaulted: count,
+        amountDefaulted: money,
+        defaultRate: ratio,
+        amountDefaultRate: ratio,
+        invoicesRecovered: count,
+        amountRecovered: money,
+        amountWrittenOff: money,
+        aging: obj({ '1-30': money, '31-60': money, '61-90': money, '90+': money }, [], { description: 'still owed at month end by days past due (minor units)' }),
+      }),
+    ),
+  }),
+  RevenueReport: obj({
+    segment: segmentFilter,
+    months: arr(
+      obj({
+        month,
+        clientsBilled: count,
+        billed: money,
+        collected: money,
+        costToServe: money,
+        arpu: orNull(num()),
+        collectedPerClient: orNull(num()),
+        costPerClient: orNull(num()),
+        marginPerClient: orNull(num()),
+      }),
+    ),
+  }),
+  SalesRepsReport: obj({
+    segment: segmentFilter,
+    months: arr(
+      obj({
+        month,
+        reps: arr(
+          obj({ salesRepId: str(), newSubscribers: count, newMrr: money, churnedWithin90Days: count, invoicesDue: count, invoicesDefaulted: count, defaultRate: ratio }),
+        ),
+      }),
+    ),
+  }),
+  ForecastReport: obj({
+    segment: segmentFilter,
+    inputs: obj({
+      asOf: orNull(instant),
+      baseMonth: month,
+      trailingMonths: arr(month),
+      mrr: num(),
+      revenueChurnRate: num(),
+      newMrr: num(),
+      netExpansion: num(),
+      amountDefaultRate: num(),
+    }),
+    months: arr(obj({ month, mrr: num(), expectedCollections: num() })),
+  }),
+  EventPage: obj({ events: arr(ref('EventEnvelope')), last: position }),
+  History: obj({ events: arr(ref('EventEnvelope')) }),
+  Integrity: obj(
+    { streamId: str(), valid: bool, events: count, brokenAtVersion: int({ minimum: 0 }), reason: str(), headHash: str({ pattern: '^[0-9a-f]{64}$' }) },
+    ['brokenAtVersion', 'reason', 'headHash'],
+  ),
+  EventSchemas: obj({
+    envelope: { type: 'object' },
+    events: arr(obj({ type: str(), stream: str(), schemaVersion: int({ minimum: 1 }), current: bool, schema: { type: 'object' } }, ['stream', 'current'])),
+    upcasting: arr(obj({ type: str(), fromVersion: int(), toVersion: int(), addedProperties: arr(str()), removedProperties: arr(str()) })),
+    readers: str(),
+  }),
+  ProjectionList: obj({
+    projections: arr(
+      obj(
+        {
+          name: str(),
+          status: str(),
+          leader: bool,
+          checkpoint: position,
+          asOf: orNull(instant),
+          lagEvents: count,
+          lagCapped: bool,
+          lagSeconds: num({ minimum: 0 }),
+          lastError: str(),
+          rebuild: { type: 'object' },
+        },
+        ['leader', 'lagCapped', 'lastError', 'rebuild'],
+      ),
+    ),
+  }),
+  RebuildAccepted: obj({ name: str(), status: str({ enum: ['rebuilding', 'requested'] }) }),
+  TickResult: obj({ now: instant, subscribersExamined: count, commands: count, events: arr(str()) }, ['subscribersExamined']),
+  Health: obj({ status: str({ enum: ['ok', 'error', 'shutting_down'] }), info: { type: 'object' }, error: { type: 'object' }, details: { type: 'object' } }, [
+    'info',
+    'error',
+    'details',
+  ]),
+};
