@@ -62,6 +62,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
 
   'GET /v1/events': { id: 'listEvents', ok: 'EventPage', summary: 'The event feed, one page after a position (service, auditor)' },
   'GET /v1/events/stream': { id: 'streamEvents', media: 'sse', summary: 'The event feed live, as Server-Sent Events (service)' },
+  'GET /v1/events/head': { id: 'getEventsHead', ok: 'EventHead', summary: 'The position of the last event written: where a new reader may start live (service, auditor)' },
   'GET /v1/events/schemas': { id: 'getEventSchemas', ok: 'EventSchemas', summary: 'JSON Schema of every event type and version, the envelope and the upcasting rules (service)' },
 
   'GET /v1/analytics/churn': { id: 'getChurn', ok: 'ChurnReport', media: 'json+csv' },
@@ -69,7 +70,10 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/analytics/revenue-per-client': { id: 'getRevenuePerClient', ok: 'RevenueReport', media: 'json+csv' },
   'GET /v1/analytics/clients': { id: 'listClients', ok: 'ClientList', media: 'json+csv' },
   'GET /v1/analytics/sales-reps': { id: 'getSalesReps', ok: 'SalesRepsReport', media: 'json+csv' },
+  'GET /v1/analytics/definitions': { id: 'getAnalyticsDefinitions', ok: 'AnalyticsDefinitions', media: 'json+csv' },
   'GET /v1/analytics/forecast': { id: 'getForecast', ok: 'ForecastReport', media: 'json+csv' },
+
+  'GET /v1/me': { id: 'getMe' },
 
   'GET /v1/projections': { id: 'listProjections', ok: 'ProjectionList' },
   'POST /v1/projections/{name}/rebuild': { id: 'rebuildProjection', ok: 'RebuildAccepted' },
@@ -84,6 +88,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast), as JSON or CSV.' },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
+  { name: 'auth', description: 'Who the presented API key is, and its roles.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; public, no key.' },
 ];
 
@@ -92,6 +97,6 @@ export function tagOf(path: string): string {
   if (path.startsWith('/health') || path === '/metrics') return 'operations';
   if (/\/(history|integrity)$/.test(path) || path.startsWith('/v1/audit')) return 'audit';
   const segment = path.split('/')[2] ?? '';
-  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin' };
+  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin', me: 'auth' };
   return byPrefix[segment] ?? segment;
 }

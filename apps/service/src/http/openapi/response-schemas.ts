@@ -243,6 +243,11 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     }),
     months: arr(obj({ month, mrr: num(), expectedCollections: num() })),
   }),
+  EventHead: obj({ position }),
+  AnalyticsDefinitions: obj({
+    version: int({ minimum: 1, description: 'the definitions version (also X-Definitions-Version and definitionsVersion on every analytics answer)' }),
+    metrics: arr(obj({ name: str({ example: 'churn.customerChurnRate' }), formula: str(), since: int({ minimum: 1 }) })),
+  }),
   EventPage: obj({ events: arr(ref('EventEnvelope')), last: position }),
   History: obj({ events: arr(ref('EventEnvelope')) }),
   Integrity: obj(
