@@ -3,24 +3,27 @@
  * EVENT_STORE, DATABASE_URL, DATA_DIR, EVENTSTORE_CONNECTION_STRING) and runs the audit CLI.
  */
 import { openDomainEventStore } from '@libs/codec';
-import { type EventStoreBackend } from '@libs/event-store';
+import { readSettings, settingsOf, SettingsError } from '@libs/settings';
 import { EXIT_USAGE, runAuditCli } from './cli.js';
 
-const BACKENDS: readonly EventStoreBackend[] = ['pglite', 'postgres', 'eventstoredb'];
-
 async function main(): Promise<number> {
-  const backend = (process.env['EVENT_STORE']?.trim() || 'pglite') as EventStoreBackend;
-  if (!BACKENDS.includes(backend)) {
-    process.stderr.write(`audit: EVENT_STORE must be one of ${BACKENDS.join(', ')}, got "${backend}"\n`);
+  let s;
+  try {
+    s = readSettings(process.env, settingsOf('audit'));
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    process.stderr.write(`audit: configuration error: ${error.message}\n`);
     return EXIT_USAGE;
   }
   const opened = await openDomainEventStore({
-    backend,
-    databaseUrl: process.env['DATABASE_URL']?.trim() || undefined,
+    backend: s.EVENT_STORE,
+    databaseUrl: s.DATABASE_URL,
     // The service's default, so the CLI reads the same embedded database without configuration.
-    dataDir: process.env['DATA_DIR']?.trim() || './data',
-    eventstoreConnectionString: process.env['EVENTSTORE_CONNECTION_STRING']?.trim() || undefined,
+    dataDir: s.DATA_DIR,
+    eventstoreConnectionString: s.EVENTSTORE_CONNECTION_STRING,
     poolSize: 4,
+    connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
   });
   try {
     return await runAuditCli(process.argv.slice(2), { store: opened.store, stdout: process.stdout, stderr: process.stderr });

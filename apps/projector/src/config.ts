@@ -1,4 +1,5 @@
 import type { EventStoreConfig } from '@libs/event-store';
+import { readSettings, settingsOf } from '@libs/settings';
 
 /** The projector's settings, from the same environment variables as the service (api.md "Running"). */
 export interface ProjectorConfig {
@@ -9,19 +10,20 @@ export interface ProjectorConfig {
   only?: string[];
 }
 
+/** Reads the projector's settings against the one schema (libs/settings); throws {@link SettingsError} naming each bad variable. */
 export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
-  const backend = (env.EVENT_STORE ?? 'pglite') as EventStoreConfig['backend'];
-  if (!['pglite', 'postgres', 'eventstoredb'].includes(backend)) throw new Error(`EVENT_STORE must be pglite, postgres or eventstoredb, not ${backend}`);
-  const batchSize = Number(env.PROJECTOR_BATCH_SIZE ?? 1000);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error('PROJECTOR_BATCH_SIZE must be an integer from 1 to 10000');
+  const s = readSettings(env, settingsOf('projector'));
   return {
     store: {
-      backend,
-      dataDir: env.DATA_DIR ?? './data',
-      databaseUrl: env.DATABASE_URL,
-      eventstoreConnectionString: env.EVENTSTORE_CONNECTION_STRING,
+      backend: s.EVENT_STORE,
+      dataDir: s.DATA_DIR,
+      databaseUrl: s.DATABASE_URL,
+      eventstoreConnectionString: s.EVENTSTORE_CONNECTION_STRING,
+      poolSize: s.DATABASE_POOL_SIZE,
+      connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
     },
-    batchSize,
-    only: env.PROJECTIONS ? env.PROJECTIONS.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    batchSize: s.PROJECTOR_BATCH_SIZE,
+    only: s.PROJECTIONS ? s.PROJECTIONS.split(',').map((p) => p.trim()).filter(Boolean) : undefined,
   };
 }

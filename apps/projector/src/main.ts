@@ -14,7 +14,19 @@ import cliProgress from 'cli-progress';
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { PROJECTION_NAMES, ProjectionEngine, projectionByName, type RebuildProgress } from '@libs/projections';
+import { SettingsError } from '@libs/settings';
 import { projectorConfigFromEnv, type ProjectorConfig } from './config.js';
+
+/** The settings, or exit 2 naming every bad variable (issue 12: no silent fall-back to defaults). */
+function configOrExit(): ProjectorConfig {
+  try {
+    return projectorConfigFromEnv();
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    process.stderr.write(`projector: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+}
 
 function engineFor(opened: OpenedEventStore, config: ProjectorConfig, logger: Logger): ProjectionEngine {
   return new ProjectionEngine({
@@ -27,7 +39,7 @@ function engineFor(opened: OpenedEventStore, config: ProjectorConfig, logger: Lo
 
 async function run(): Promise<void> {
   const logger = new Logger('Projector');
-  const config = projectorConfigFromEnv();
+  const config = configOrExit();
   const opened = await openDomainEventStore(config.store);
   const engine = engineFor(opened, config, logger);
   await engine.start(config.only);
@@ -66,7 +78,7 @@ async function rebuild(target: string): Promise<void> {
     process.stderr.write(`unknown projection ${unknown.join(', ')}; known: ${PROJECTION_NAMES.join(', ')}, all\n`);
     process.exit(2);
   }
-  const config = projectorConfigFromEnv();
+  const config = configOrExit();
   const opened = await openDomainEventStore(config.store);
   const logger = new Logger('Projector');
   const engine = engineFor(opened, config, logger);
@@ -114,7 +126,7 @@ async function rebuild(target: string): Promise<void> {
 }
 
 async function status(): Promise<void> {
-  const config = projectorConfigFromEnv();
+  const config = configOrExit();
   const opened = await openDomainEventStore(config.store);
   const engine = engineFor(opened, config, new Logger('Projector'));
   try {

@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dunningPolicyFromEnv, type DunningPolicy } from '@libs/domain';
+import { makeDunningPolicy, type DunningPolicy } from '@libs/domain';
+import { isOn, readSettings, settingsOf, SettingsError, type SettingName, type Settings } from '@libs/settings';
 import type { EventStoreBackend } from '@libs/event-store';
 import { ROLES, type Role } from './auth/roles.decorator.js';
 
 /** One configured API key. `id` is what logs and event metadata show; the key itself never is. */
 export interface ApiKey {
   id: string;
-  key: string;
+  /** The plain key, when it was given so (absent for `role:sha256:<hex>` entries). */
+  key?: string;
+  /** Hex SHA-256 of the key: what requests are compared with (from `key` when not given). */
+  sha256?: string;
   roles: Role[];
 }
 
@@ -21,6 +25,8 @@ export interface ServiceConfig {
   dataDir?: string;
   databaseUrl?: string;
   eventstoreConnectionString?: string;
+  /** PostgreSQL pool size and bounds (`DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_QUERY_TIMEOUT_MS`). */
+  database?: { poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number };
   policy: DunningPolicy;
   scheduler: 'clock' | 'manual';
   /** Scheduler period for `clock` (ms). */
@@ -55,78 +61,115 @@ export function keyId(key: string): string {
   return `key-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
-/** Parses `role:key` pairs; a key listed with several roles gets all of them. */
-export function parseApiKeys(raw: string): ApiKey[] {
-  const byKey = new Map<string, ApiKey>();
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+const SHA256_KEY = /^sha256:([0-9a-f]{64})$/i;
+
+/**
+ * Parses `role:key` (or `role:sha256:<64 hex>`, the key's digest, so the plain key need not sit in
+ * the environment) entries separated by commas or new lines; `#` starts a comment. A key listed
+ * with several roles gets all of them. `source` names the variable in messages.
+ */
+export function parseApiKeys(raw: string, source = 'API_KEYS'): ApiKey[] {
+  const byDigest = new Map<string, ApiKey>();
+  const entries = raw
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, ''))
+    .flatMap((line) => line.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const part of entries) {
     const colon = part.indexOf(':');
     const role = part.slice(0, colon).trim();
     const key = part.slice(colon + 1).trim();
-    if (colon <= 0 || key === '') throw new ConfigError(`API_KEYS: "${role || '?'}:…" is not a role:key pair`);
-    if (!(ROLES as readonly string[]).includes(role)) throw new ConfigError(`API_KEYS: unknown role "${role}" (roles: ${ROLES.join(', ')})`);
-    if (key.length < 8) throw new ConfigError(`API_KEYS: the key for role ${role} is shorter than 8 characters`);
-    const entry = byKey.get(key) ?? { id: keyId(key), key, roles: [] };
+    if (colon <= 0 || key === '') throw new ConfigError(`${source}: "${role || '?'}:…" is not a role:key pair (or role:sha256:<64 hex>)`);
+    if (!(ROLES as readonly string[]).includes(role)) throw new ConfigError(`${source}: unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+    const hashed = SHA256_KEY.exec(key);
+    if (!hashed && /^sha256:/i.test(key)) throw new ConfigError(`${source}: the sha256 digest for role ${role} must be 64 hexadecimal digits`);
+    if (!hashed && key.length < 8) throw new ConfigError(`${source}: the key for role ${role} is shorter than 8 characters`);
+    const digest = hashed ? hashed[1]!.toLowerCase() : sha256Hex(key);
+    const entry = byDigest.get(digest) ?? { id: `key-${digest.slice(0, 12)}`, ...(hashed ? {} : { key }), sha256: digest, roles: [] };
     if (!entry.roles.includes(role as Role)) entry.roles.push(role as Role);
-    byKey.set(key, entry);
+    byDigest.set(digest, entry);
   }
-  return [...byKey.values()];
+  return [...byDigest.values()];
 }
 
-function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
-  const value = (raw ?? '').trim() || fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
-  return value as T;
+function sha256Hex(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.trim());
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
-  return n;
+/** The API keys from `API_KEYS` or the file `API_KEYS_FILE` names (not both). */
+function readApiKeys(settings: Pick<Settings, 'API_KEYS' | 'API_KEYS_FILE'>): ApiKey[] {
+  if (settings.API_KEYS && settings.API_KEYS_FILE) throw new ConfigError('API_KEYS and API_KEYS_FILE are both set: give the keys one way');
+  if (!settings.API_KEYS_FILE) return parseApiKeys(settings.API_KEYS ?? '');
+  let text: string;
+  try {
+    text = readFileSync(settings.API_KEYS_FILE, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`API_KEYS_FILE: cannot read ${settings.API_KEYS_FILE}: ${(error as Error).message}`);
+  }
+  const keys = parseApiKeys(text, `API_KEYS_FILE (${settings.API_KEYS_FILE})`);
+  if (keys.length === 0) throw new ConfigError(`API_KEYS_FILE: ${settings.API_KEYS_FILE} holds no keys`);
+  return keys;
+}
+
+/** Every variable the service reads, validated against the one schema of libs/settings. */
+export function serviceSettings(env: Readonly<Record<string, string | undefined>>): Pick<Settings, SettingName> {
+  try {
+    return readSettings(env, settingsOf('service'));
+  } catch (error) {
+    if (error instanceof SettingsError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Reads and validates the configuration; throws {@link ConfigError} with a message naming the variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServiceConfig {
-  const nodeEnv = choice('NODE_ENV', env['NODE_ENV'], ['production', 'development', 'test'], 'development');
-  const eventStore = choice('EVENT_STORE', env['EVENT_STORE'], ['pglite', 'postgres', 'eventstoredb'], 'pglite');
-  const databaseUrl = env['DATABASE_URL']?.trim() || undefined;
+  const s = serviceSettings(env);
+  const nodeEnv = s.NODE_ENV;
+  const eventStore = s.EVENT_STORE;
+  const databaseUrl = s.DATABASE_URL;
   if (eventStore === 'postgres' && !databaseUrl) throw new ConfigError('EVENT_STORE=postgres needs DATABASE_URL');
-  const eventstoreConnectionString = env['EVENTSTORE_CONNECTION_STRING']?.trim() || undefined;
+  const eventstoreConnectionString = s.EVENTSTORE_CONNECTION_STRING;
   if (eventStore === 'eventstoredb' && !eventstoreConnectionString) {
     throw new ConfigError('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING (e.g. esdb://localhost:2113?tls=false)');
   }
   let policy: DunningPolicy;
   try {
-    policy = dunningPolicyFromEnv(env);
+    policy = makeDunningPolicy({
+      graceDays: s.DUNNING_GRACE_DAYS,
+      suspendAfterDays: s.DUNNING_SUSPEND_AFTER_DAYS,
+      writeOffOnSuspension: s.DUNNING_WRITE_OFF_ON_SUSPENSION === 'true',
+    });
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw new ConfigError(`DUNNING_*: ${(error as Error).message}`);
   }
-  let apiKeys = parseApiKeys(env['API_KEYS'] ?? '');
+  let apiKeys = readApiKeys(s);
   let generatedAdminKey: string | undefined;
   if (apiKeys.length === 0) {
-    if (nodeEnv === 'production') throw new ConfigError('API_KEYS is required in production (NODE_ENV=production), e.g. API_KEYS=operator:<key>,admin:<key>');
+    if (nodeEnv === 'production') throw new ConfigError('API_KEYS (or API_KEYS_FILE) is required in production (NODE_ENV=production), e.g. API_KEYS=operator:<key>,admin:sha256:<hex>');
     generatedAdminKey = `dev-${randomBytes(18).toString('base64url')}`;
-    apiKeys = [{ id: keyId(generatedAdminKey), key: generatedAdminKey, roles: ['admin'] }];
+    apiKeys = [{ id: keyId(generatedAdminKey), key: generatedAdminKey, sha256: sha256Hex(generatedAdminKey), roles: ['admin'] }];
   }
   return {
-    port: integer('PORT', env['PORT'], 3000, 0, 65535),
+    port: s.PORT,
     nodeEnv,
     eventStore,
-    dataDir: env['DATA_DIR']?.trim() || './data',
+    dataDir: s.DATA_DIR,
     databaseUrl,
     eventstoreConnectionString,
+    database: { poolSize: s.DATABASE_POOL_SIZE, connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS },
     policy,
-    scheduler: choice('SCHEDULER', env['SCHEDULER'], ['clock', 'manual'], 'clock'),
-    schedulerIntervalMs: integer('SCHEDULER_INTERVAL_MS', env['SCHEDULER_INTERVAL_MS'], 60_000, 100, 86_400_000),
+    scheduler: s.SCHEDULER,
+    schedulerIntervalMs: s.SCHEDULER_INTERVAL_MS,
     apiKeys,
     generatedAdminKey,
-    projector: choice('PROJECTOR', env['PROJECTOR'], ['inline', 'external'], 'inline'),
-    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env['RATE_LIMIT_PER_MINUTE'], 60_000, 1, 10_000_000),
-    logLevel: env['LOG_LEVEL']?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
-    demo: ['1', 'true', 'yes'].includes((env['DEMO'] ?? '').trim().toLowerCase()),
-    shutdownDrainMs: integer('SHUTDOWN_DRAIN_MS', env['SHUTDOWN_DRAIN_MS'], 10_000, 0, 600_000),
-    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env['SHUTDOWN_TIMEOUT_MS'], 25_000, 100, 600_000),
-    consoleDir: env['CONSOLE_DIR']?.trim() || 'dist/console',
+    projector: s.PROJECTOR,
+    rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
+    logLevel: s.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    demo: isOn(s.DEMO),
+    shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
+    shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
+    consoleDir: s.CONSOLE_DIR,
   };
 }
 

@@ -5,7 +5,20 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { readSettings, settingsOf, SettingsError } from '@libs/settings';
 import { formatSummary, HttpTarget, InMemoryDomainTarget, runSimulation, type SimulationTarget } from '@libs/simulator';
+
+/** SIMULATOR_URL and API_KEY, validated against the one schema (libs/settings). */
+function environment(): { SIMULATOR_URL: string; API_KEY?: string } {
+  try {
+    return readSettings(process.env, settingsOf('simulator'));
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    process.stderr.write(`simulate: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+const env = environment();
 
 function int(name: string, min: number) {
   return (value: string): number => {
@@ -41,8 +54,8 @@ const program = new Command()
   .option('--start <YYYY-MM>', 'first simulated month', '2024-01')
   .option('--b2b-share <x>', 'share of business clients', share, 0.2)
   .option('--concurrency <n>', 'subscribers simulated in parallel within a day', int('concurrency', 1), 1)
-  .option('--url <url>', 'service base URL', process.env['SIMULATOR_URL'] ?? 'http://localhost:3000')
-  .option('--key <key>', 'an admin API key (may do everything)', process.env['API_KEY'])
+  .option('--url <url>', 'service base URL', env.SIMULATOR_URL)
+  .option('--key <key>', 'an admin API key (may do everything)', env.API_KEY)
   .option('--keys <pairs>', 'API keys per role: operator:k1,executive:k2,admin:k3', parseKeys)
   .option('--target <kind>', 'http (a running service) or memory (the domain in-process, no service)', 'http')
   .option('--run-id <id>', 'prefix of the Idempotency-Keys', 'sim')

@@ -23,6 +23,10 @@ export interface EventStoreConfig {
   eventstoreConnectionString?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: longest wait for a connection (default 5,000 ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: longest a query may take (default 30,000 ms). */
+  queryTimeoutMs?: number;
 }
 
 /** An opened store and the SQL database that holds read models, checkpoints and idempotency keys. */
@@ -73,7 +77,7 @@ export async function openEventStore(config: EventStoreConfig): Promise<OpenedEv
 export async function openDatabase(config: EventStoreConfig): Promise<SqlDatabase> {
   if (config.backend === 'postgres') {
     if (!config.databaseUrl) throw new EventStoreUnavailableError('EVENT_STORE=postgres needs DATABASE_URL');
-    const db = new PgDatabase({ connectionString: config.databaseUrl, max: config.poolSize });
+    const db = new PgDatabase({ connectionString: config.databaseUrl, max: config.poolSize, connectTimeoutMs: config.connectTimeoutMs, queryTimeoutMs: config.queryTimeoutMs });
     try {
       await db.query('SELECT 1');
     } catch (error) {

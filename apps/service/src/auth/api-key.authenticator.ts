@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceConfig } from '../config.js';
+import type { ApiKey, ServiceConfig } from '../config.js';
 import { SERVICE_CONFIG } from '../infrastructure/tokens.js';
 import type { Principal } from './principal.js';
 
@@ -16,6 +16,13 @@ function sha256(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
+/** A configured key's digest: given (`role:sha256:<hex>`) or computed from the plain key. */
+function digestOf(key: ApiKey): Buffer {
+  if (key.sha256) return Buffer.from(key.sha256, 'hex');
+  if (key.key !== undefined) return sha256(key.key);
+  throw new Error(`API key ${key.id} has neither a key nor a sha256 digest`);
+}
+
 /**
  * Resolves `Authorization: Bearer <key>` to a principal. Keys are compared as SHA-256 digests with
  * `timingSafeEqual`, and every configured key is compared on every request, so neither the time
@@ -26,7 +33,7 @@ export class ApiKeyAuthenticator {
   private readonly keys: StoredKey[];
 
   constructor(@Inject(SERVICE_CONFIG) config: Pick<ServiceConfig, 'apiKeys'>) {
-    this.keys = config.apiKeys.map((k) => ({ digest: sha256(k.key), principal: Object.freeze({ id: k.id, roles: Object.freeze([...k.roles]) }) }));
+    this.keys = config.apiKeys.map((k) => ({ digest: digestOf(k), principal: Object.freeze({ id: k.id, roles: Object.freeze([...k.roles]) }) }));
   }
 
   /** The presented key, or `null` when the header is absent or not a bearer credential. */

@@ -1,4 +1,5 @@
-import { keyId } from '../config.js';
+import { createHash } from 'node:crypto';
+import { keyId, parseApiKeys } from '../config.js';
 import { actingRole } from './access.guard.js';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { KeyRateLimiter, rateLimitHeaders } from './rate-limiter.js';
@@ -16,6 +17,13 @@ describe('ApiKeyAuthenticator', () => {
     expect(JSON.stringify(auth.authenticate('operator-key-1'))).not.toContain('operator-key-1');
     expect(auth.authenticate('operator-key-2')).toBeNull();
     expect(auth.authenticate('')).toBeNull();
+  });
+
+  it('accepts a key configured only by its sha256 digest (role:sha256:<hex>)', () => {
+    const [key] = parseApiKeys(`auditor:sha256:${createHash('sha256').update('auditor-key-1').digest('hex')}`);
+    const hashed = new ApiKeyAuthenticator({ apiKeys: [key!] });
+    expect(hashed.authenticate('auditor-key-1')).toEqual({ id: keyId('auditor-key-1'), roles: ['auditor'] });
+    expect(hashed.authenticate(key!.sha256!)).toBeNull();
   });
 
   it('reads only Bearer credentials', () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { readSettings } from '@libs/settings';
 import { SseSession, type SseSessionOptions } from './sse.js';
 
 /** Settings of the feed; `FEED_HEARTBEAT_MS` lets tests shorten the 15 s heartbeat. */
@@ -13,9 +14,9 @@ export const FEED_OPTIONS = Symbol('FEED_OPTIONS');
 
 /** Reads the feed's settings from the environment. */
 export function feedOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): FeedOptions {
-  const heartbeat = Number(env['FEED_HEARTBEAT_MS'] ?? '');
   return {
-    heartbeatMs: Number.isInteger(heartbeat) && heartbeat >= 10 ? heartbeat : 15_000,
+    // Validated at start with every other setting (libs/settings): a bad value never gets here.
+    heartbeatMs: readSettings(env, ['FEED_HEARTBEAT_MS']).FEED_HEARTBEAT_MS,
     batchSize: 200,
   };
 }

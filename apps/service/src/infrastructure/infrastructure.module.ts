@@ -54,6 +54,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
               dataDir: config.dataDir,
               databaseUrl: config.databaseUrl,
               eventstoreConnectionString: config.eventstoreConnectionString,
+              ...config.database,
             }),
         },
         { provide: EVENT_STORE, useFactory: (o: OpenedEventStore) => o.store, inject: [OPENED_STORE] },

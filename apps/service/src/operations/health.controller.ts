@@ -2,6 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException, Res } from '@nest
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { ServerResponse } from 'node:http';
 import type { EventStore } from '@libs/event-store';
+import { readSettings } from '@libs/settings';
 import { Public } from '../auth/roles.decorator.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { ProjectionsLocator } from './projections.js';
@@ -19,14 +20,8 @@ export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 
 /** `HEALTH_STORE_TIMEOUT_MS` (default 2,000) and `HEALTH_MAX_PROJECTION_LAG_EVENTS` (default 10,000). */
 export function healthOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): HealthOptions {
-  const int = (raw: string | undefined, fallback: number) => {
-    const n = Number(raw ?? '');
-    return raw !== undefined && raw.trim() !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
-  };
-  return {
-    storeTimeoutMs: int(env['HEALTH_STORE_TIMEOUT_MS'], 2_000),
-    maxProjectionLagEvents: int(env['HEALTH_MAX_PROJECTION_LAG_EVENTS'], 10_000),
-  };
+  const s = readSettings(env, ['HEALTH_STORE_TIMEOUT_MS', 'HEALTH_MAX_PROJECTION_LAG_EVENTS']);
+  return { storeTimeoutMs: s.HEALTH_STORE_TIMEOUT_MS, maxProjectionLagEvents: s.HEALTH_MAX_PROJECTION_LAG_EVENTS };
 }
 
 /**

@@ -1,0 +1,109 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Every environment setting of the service, the projector and the CLIs, in one TypeBox schema
+ * (issue 12): the type, the accepted values, the default and what it means. `readSettings`
+ * validates against it at start, so a bad value of any of them stops the process with a message
+ * naming the variable and what it accepts instead of silently falling back to a default.
+ */
+
+/** Who reads a setting (docs/operations.md lists them by process). */
+export type SettingUser = 'service' | 'projector' | 'audit' | 'simulator';
+
+// Settings with a default are always present once read; the others are Optional (may be unset).
+const integer = (minimum: number, maximum: number, fallback: number, description: string) => Type.Integer({ minimum, maximum, default: fallback, description });
+// Unsafe<T> keeps the literal union type that mapping over `values` would widen to string.
+const oneOf = <const T extends string>(values: readonly T[], fallback: T, description: string) =>
+  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), { default: fallback, description }));
+const optionalOneOf = <const T extends string>(values: readonly T[], description: string) =>
+  Type.Optional(Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v)), { description })));
+const text = (description: string, fallback: string, pattern?: string) => Type.String({ minLength: 1, default: fallback, ...(pattern ? { pattern } : {}), description });
+const optionalText = (description: string, pattern?: string) => Type.Optional(Type.String({ minLength: 1, ...(pattern ? { pattern } : {}), description }));
+/** Spelled the ways people write booleans in environments. */
+export const FLAG_VALUES = ['1', '0', 'true', 'false', 'yes', 'no'] as const;
+const flag = (fallback: (typeof FLAG_VALUES)[number], description: string) => oneOf(FLAG_VALUES, fallback, description);
+
+const SERVICE: SettingUser[] = ['service'];
+const STORE_USERS: SettingUser[] = ['service', 'projector', 'audit'];
+
+export const SETTINGS = Type.Object({
+  NODE_ENV: oneOf(['production', 'development', 'test'], 'development', 'production refuses to start without API keys'),
+  PORT: integer(0, 65535, 3000, 'HTTP port of the service'),
+  EVENT_STORE: oneOf(['pglite', 'postgres', 'eventstoredb'], 'pglite', 'event-store backend'),
+  DATA_DIR: text('directory of the embedded store (and the development key)', './data'),
+  DATABASE_URL: optionalText('PostgreSQL URL, e.g. postgres://user@host:5432/db', '^postgres(ql)?://'),
+  EVENTSTORE_CONNECTION_STRING: optionalText('EventStoreDB / KurrentDB connection string, e.g. esdb://localhost:2113?tls=false', '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover|kdb|kdb\\+discover)://'),
+  DATABASE_POOL_SIZE: integer(1, 1000, 10, 'connections of the PostgreSQL pool'),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 600_000, 5_000, 'longest wait for a PostgreSQL connection before answering 503'),
+  DATABASE_QUERY_TIMEOUT_MS: integer(100, 3_600_000, 30_000, 'longest a PostgreSQL query may take before answering 503'),
+  DUNNING_GRACE_DAYS: integer(0, 3650, 0, 'dunning policy: days of grace after a due date'),
+  DUNNING_SUSPEND_AFTER_DAYS: integer(0, 3650, 15, 'dunning policy: days overdue before suspension'),
+  DUNNING_WRITE_OFF_ON_SUSPENSION: oneOf(['true', 'false'], 'true', 'dunning policy: write the debt off when suspending'),
+  SCHEDULER: oneOf(['clock', 'manual'], 'clock', 'clock: a scheduler pass every SCHEDULER_INTERVAL_MS; manual: only POST /v1/admin/tick'),
+  SCHEDULER_INTERVAL_MS: integer(100, 86_400_000, 60_000, 'period of the clock scheduler'),
+  API_KEYS: optionalText('comma-separated role:key or role:sha256:<64 hex> entries'),
+  API_KEYS_FILE: optionalText('file holding the API_KEYS entries (commas or one per line, # comments), instead of API_KEYS'),
+  PROJECTOR: oneOf(['inline', 'external'], 'inline', 'inline: projections run in the service; external: an apps/projector process runs them'),
+  RATE_LIMIT_PER_MINUTE: integer(1, 10_000_000, 60_000, 'requests per minute per key'),
+  LOG_LEVEL: optionalOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level (default info; silent with NODE_ENV=test)'),
+  DEMO: flag('0', 'load the demo company into an empty store at start'),
+  FEED_HEARTBEAT_MS: integer(10, 3_600_000, 15_000, 'SSE heartbeat comment interval'),
+  HEALTH_STORE_TIMEOUT_MS: integer(1, 600_000, 2_000, 'readiness: the store must answer within this'),
+  HEALTH_MAX_PROJECTION_LAG_EVENTS: integer(1, 1_000_000_000, 10_000, 'readiness: largest tolerated projection lag'),
+  SHUTDOWN_DRAIN_MS: integer(0, 600_000, 10_000, 'graceful shutdown: longest wait for in-flight requests'),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 25_000, 'graceful shutdown: longest whole shutdown, then exit 1'),
+  CONSOLE_DIR: text('directory of the built web console served at /console/', 'dist/console'),
+  PROJECTOR_BATCH_SIZE: integer(1, 10_000, 1_000, 'projector: events per transaction of a live projection'),
+  PROJECTIONS: optionalText('projector: comma-separated projections this process may run (default all)', '^[a-z-]+(\\s*,\\s*[a-z-]+)*$'),
+  SIMULATOR_URL: text('simulator: base URL of the service', 'http://localhost:3000', '^https?://'),
+  API_KEY: optionalText('simulator: an admin API key'),
+});
+
+export type SettingName = keyof typeof SETTINGS.properties;
+
+/** Which processes read each setting. */
+export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
+  NODE_ENV: SERVICE,
+  PORT: SERVICE,
+  EVENT_STORE: STORE_USERS,
+  DATA_DIR: STORE_USERS,
+  DATABASE_URL: STORE_USERS,
+  EVENTSTORE_CONNECTION_STRING: STORE_USERS,
+  DATABASE_POOL_SIZE: STORE_USERS,
+  DATABASE_CONNECT_TIMEOUT_MS: STORE_USERS,
+  DATABASE_QUERY_TIMEOUT_MS: STORE_USERS,
+  DUNNING_GRACE_DAYS: SERVICE,
+  DUNNING_SUSPEND_AFTER_DAYS: SERVICE,
+  DUNNING_WRITE_OFF_ON_SUSPENSION: SERVICE,
+  SCHEDULER: SERVICE,
+  SCHEDULER_INTERVAL_MS: SERVICE,
+  API_KEYS: SERVICE,
+  API_KEYS_FILE: SERVICE,
+  PROJECTOR: SERVICE,
+  RATE_LIMIT_PER_MINUTE: SERVICE,
+  LOG_LEVEL: SERVICE,
+  DEMO: SERVICE,
+  FEED_HEARTBEAT_MS: SERVICE,
+  HEALTH_STORE_TIMEOUT_MS: SERVICE,
+  HEALTH_MAX_PROJECTION_LAG_EVENTS: SERVICE,
+  SHUTDOWN_DRAIN_MS: SERVICE,
+  SHUTDOWN_TIMEOUT_MS: SERVICE,
+  CONSOLE_DIR: SERVICE,
+  PROJECTOR_BATCH_SIZE: ['projector'],
+  PROJECTIONS: ['projector'],
+  SIMULATOR_URL: ['simulator'],
+  API_KEY: ['simulator'],
+};
+
+/** The names a process reads. */
+export function settingsOf(user: SettingUser): SettingName[] {
+  return (Object.keys(SETTING_USERS) as SettingName[]).filter((name) => SETTING_USERS[name].includes(user));
+}
+
+/** What a schema accepts, in words, for error messages and the docs. */
+export function describeSetting(schema: TSchema): string {
+  if (schema.type === 'integer') return `an integer from ${schema.minimum} to ${schema.maximum}`;
+  if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as TSchema[]).map((s) => String(s.const)).join(', ')}`;
+  if (schema.type === 'string') return schema.pattern ? `${schema.description} (matching ${schema.pattern})` : `a non-empty string (${schema.description})`;
+  return schema.description ?? 'a valid value';
+}
