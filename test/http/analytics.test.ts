@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { LifecycleApplication } from '@libs/application';
 import type { SqlDatabase } from '@libs/event-store';
-import { churn, clients, defaultRate, DEFINITIONS_VERSION, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
+import { churn, clients, cohorts, defaultRate, DEFINITIONS_VERSION, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
 import { InProcessTarget, runSimulation } from '@libs/simulator';
 import { createApp } from '../../apps/service/src/app.js';
 import { parseApiKeys } from '../../apps/service/src/config.js';
@@ -170,5 +170,28 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await get(`/v1/analytics/churn?from=2025-01&to=2025-08&minPosition=${head}`).expect(200)).body).toEqual({ ...before, definitionsVersion: DEFINITIONS_VERSION });
+  });
+
+  it('serves the signup cohorts, as JSON and CSV; once two currencies are in use, the caller must name one', async () => {
+    const body = (await get(`/v1/analytics/cohorts?from=2025-01&to=2025-03&minPosition=${head}`).expect(200)).body;
+    expect(body).toEqual(await v(cohorts(db, { from: '2025-01', to: '2025-03', segment: 'all' })));
+    expect(body.currency).toBe('EUR');
+    expect(body.cohorts[0].customers).toBeGreaterThan(0);
+    expect(body.cohorts[0].months[0]).toMatchObject({ offset: 0, month: '2025-01' });
+    const csv = await get('/v1/analytics/cohorts?from=2025-01&to=2025-01').set('Accept', 'text/csv').expect(200);
+    expect(csv.text.split('\r\n')[0].split(',')).toEqual(expect.arrayContaining(['cohort', 'offset', 'customersRetained', 'mrrRetained (minor units)']));
+
+    const enrolled = await request(app.getHttpServer())
+      .post('/v1/subscribers')
+      .set(bearer('operator'))
+      .send({ subscriberId: 'usd-1', name: 'Dollar Client', segment: 'b2b', plan: { code: 'basic-usd', monthlyFee: 5000, currency: 'USD' }, salesRepId: 'rep-1', qualification: { needsService: true, valuesService: true, canPay: true } })
+      .expect(201);
+    const refused = await get(`/v1/analytics/cohorts?from=2025-01&to=2025-03&minPosition=${enrolled.body.position}`).expect(400);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect([refused.body.code, refused.body.currencies, refused.body.errors[0].field]).toEqual(['currency-required', ['EUR', 'USD'], 'currency']);
+    const usd = (await get('/v1/analytics/cohorts?from=2025-01&to=2025-03&currency=USD').expect(200)).body;
+    expect(usd.currency).toBe('USD');
+    expect(usd.cohorts.every((c: { customers: number }) => c.customers === 0)).toBe(true);
+    expect((await get('/v1/analytics/cohorts?currency=usd').expect(400)).body.errors[0].field).toBe('currency');
   });
 });

@@ -6,14 +6,15 @@
  */
 import { daysPastDue, foldSubscriber, upcastEvent, type DomainEvent, type SubscriberEvent, type SubscriberState } from '@libs/domain';
 import type { EventStore, StoredEvent } from '@libs/event-store';
+import { bruteForceCohorts } from './brute-force-cohorts.js';
 
-type E = DomainEvent & { occurredAt: string; ms: number; streamId: string };
-type Seg = 'all' | 'b2b' | 'b2c';
+export type E = DomainEvent & { occurredAt: string; ms: number; streamId: string };
+export type Seg = 'all' | 'b2b' | 'b2c';
 const DAY = 86_400_000;
 
-const monthOf = (iso: string) => iso.slice(0, 7);
-const startOf = (month: string) => Date.parse(`${month}-01T00:00:00.000Z`);
-const next = (month: string) => {
+export const monthOf = (iso: string) => iso.slice(0, 7);
+export const startOf = (month: string) => Date.parse(`${month}-01T00:00:00.000Z`);
+export const next = (month: string) => {
   const d = new Date(startOf(month));
   d.setUTCMonth(d.getUTCMonth() + 1);
   return d.toISOString().slice(0, 7);
@@ -23,12 +24,12 @@ const shift = (month: string, n: number) => {
   d.setUTCMonth(d.getUTCMonth() + n);
   return d.toISOString().slice(0, 7);
 };
-const months = (from: string, to: string) => {
+export const months = (from: string, to: string) => {
   const out: string[] = [];
   for (let m = from; m <= to; m = next(m)) out.push(m);
   return out;
 };
-const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+export const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 /**
  * The whole log written so far. An empty page does not mean the end (nor does `headPosition`):
@@ -69,7 +70,7 @@ export class BruteForce {
     this.asOf = this.events.reduce<string | null>((m, e) => (m === null || e.occurredAt > m ? e.occurredAt : m), null);
   }
 
-  private inSeg(id: string, seg: Seg) {
+  inSeg(id: string, seg: Seg) {
     return seg === 'all' || this.segment.get(id) === seg;
   }
 
@@ -388,6 +389,24 @@ export class BruteForce {
         };
       }),
     };
+  }
+
+  /** The currency of each subscriber (its enrolment plan's; the domain never changes it). */
+  currencyOf(id: string): string {
+    const enrolment = (this.streams.get(id) ?? []).find((e) => e.type === 'SubscriberEnrolled') as Extract<E, { type: 'SubscriberEnrolled' }>;
+    return enrolment.data.plan.currency;
+  }
+
+  /** The currency an answer covers: the one named, else the only one in use (several: the route refuses). */
+  currency(requested?: string): string | null {
+    if (requested) return requested;
+    const inUse = [...new Set([...this.segment.keys()].map((id) => this.currencyOf(id)))].sort();
+    if (inUse.length > 1) throw new Error(`currency required: ${inUse.join(', ')}`);
+    return inUse[0] ?? null;
+  }
+
+  cohorts(from: string, to: string, seg: Seg, requested?: string) {
+    return bruteForceCohorts(this, from, to, seg, requested);
   }
 
   forecast(n: number, seg: Seg) {

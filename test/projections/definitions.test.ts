@@ -5,7 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { churn, CLIENT_FLAGS, clients, defaultRate, definitions, definitionsMarkdown, DIMENSION_FIELDS, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
+import { churn, CLIENT_FLAGS, clients, cohorts, defaultRate, definitions, definitionsMarkdown, DIMENSION_FIELDS, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
 import { History } from './history.js';
 import { projected } from './support.js';
 
@@ -26,7 +26,7 @@ function servedFields(route: string, body: unknown, out = new Set<string>(), pre
   for (const [key, value] of Object.entries(body)) {
     if (DIMENSION_FIELDS.includes(key)) continue;
     if (key === 'flags') for (const flag of CLIENT_FLAGS) out.add(`${prefix}.flags.${flag}`);
-    else servedFields(route, value, out, ['months', 'clients', 'reps'].includes(key) ? prefix : `${prefix}.${key}`);
+    else servedFields(route, value, out, ['months', 'clients', 'reps', 'cohorts'].includes(key) ? prefix : `${prefix}.${key}`);
   }
   return out;
 }
@@ -49,6 +49,7 @@ describe('analytics definitions', () => {
         ['clients', await clients(db, {})],
         ['sales-reps', await salesReps(db, range)],
         ['forecast', await forecast(db, { months: 2 })],
+        ['cohorts', await cohorts(db, range)],
       ] as const) {
         servedFields(route, body, served);
       }

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { applyProjectionBatch, cases, churn, clients, CLIENT_SORTS, defaultRate, defaultRateProjection, revenuePerClient, salesReps, subscribers, forecast } from '@libs/projections';
+import { applyProjectionBatch, cases, churn, clients, cohorts, CLIENT_SORTS, defaultRate, defaultRateProjection, revenuePerClient, salesReps, subscribers, forecast } from '@libs/projections';
 import { History } from './history.js';
 import { dumpReadModels, projected } from './support.js';
 
@@ -201,6 +201,43 @@ describe('projections, given events then rows', () => {
       expect(all.clients.find((c) => c.subscriberId === 'new')!.trailing90Days.margin).toBe(-15000);
       expect(all.clients.find((c) => c.subscriberId === 'new')!.flags).toEqual([]);
       expect((await subscribers(db, { flag: 'unprofitable' })).subscribers.map((s) => s.subscriberId)).toEqual(['old', 'suspended']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('signup cohorts: size, enrolment MRR, and customers and MRR retained at each month end; a reactivated client is retained again', async () => {
+    const h = new History()
+      .enroll('a', '2024-01-05T10:00:00.000Z', { fee: 1000 })
+      .enroll('b', '2024-01-20T10:00:00.000Z', { fee: 3000 })
+      .enroll('c', '2024-02-03T10:00:00.000Z', { fee: 2000 })
+      // b leaves in February, comes back in April on a dearer plan.
+      .notice('b', '2024-01-25T10:00:00.000Z', '2024-02-10')
+      .terminate('b', '2024-02-10T00:00:00.000Z', { fee: 3000 })
+      .reactivate('b', '2024-04-02T00:00:00.000Z', 4000)
+      // a is suspended in March (still a customer, no MRR), expands in April once reinstated.
+      .suspend('a', '2024-03-05T00:00:00.000Z')
+      .reinstate('a', '2024-04-01T00:00:00.000Z')
+      .changePlan('a', '2024-04-10T10:00:00.000Z', 1000, 1500)
+      .complaint('c', '2024-05-02T10:00:00.000Z');
+    const { db, close } = await projected(h.events, 3);
+    try {
+      const body = await cohorts(db, { from: '2024-01', to: '2024-02', segment: 'all' });
+      expect(body).toMatchObject({ segment: 'all', currency: 'EUR', lastMonth: '2024-05' });
+      const [jan, feb] = body.cohorts;
+      expect([jan.cohort, jan.customers, jan.mrr]).toEqual(['2024-01', 2, 4000]);
+      expect(jan.months.map((m) => [m.offset, m.month, m.customersRetained, m.mrrRetained])).toEqual([
+        [0, '2024-01', 2, 4000],
+        [1, '2024-02', 1, 1000],
+        [2, '2024-03', 1, 0],
+        [3, '2024-04', 2, 5500],
+        [4, '2024-05', 2, 5500],
+      ]);
+      expect([jan.months[1].customerRetention, jan.months[3].netMrrRetention]).toEqual([0.5, 5500 / 4000]);
+      expect(feb).toMatchObject({ cohort: '2024-02', customers: 1, mrr: 2000 });
+      expect(feb.months.map((m) => m.offset)).toEqual([0, 1, 2, 3]);
+      expect((await cohorts(db, { from: '2024-03', to: '2024-03', segment: 'all' })).cohorts[0]).toMatchObject({ customers: 0, mrr: 0 });
+      expect((await cohorts(db, { from: '2024-01', to: '2024-01', segment: 'b2b' })).cohorts[0].months[0]).toMatchObject({ customersRetained: 0, customerRetention: null });
     } finally {
       await close();
     }

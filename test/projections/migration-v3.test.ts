@@ -31,7 +31,7 @@ describe('read-model schema v3', () => {
         `INSERT INTO rm_subscribers (subscriber_id, name, segment, status, plan_code, currency, monthly_fee, mrr, sales_rep_id, enrolled_at, updated_at)
          VALUES ('a', 'A', 'b2c', 'active', 'p', 'EUR', 100, 100, 'r', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')`,
       );
-      expect(await runMigrations(db, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations)).toEqual([3]);
+      expect(await runMigrations(db, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations)).toEqual([3, 4]);
       expect(await requests(db)).toEqual(['churn', 'client-profitability', 'default-rate', 'revenue-per-client', 'sales-per-rep', 'subscribers']);
       const { rows } = await db.query<{ currency: string; new_subscribers: number }>('SELECT currency, new_subscribers FROM rm_churn');
       expect(rows).toEqual([{ currency: '', new_subscribers: 3 }]);

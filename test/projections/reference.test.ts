@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { defaultDunningPolicy } from '@libs/domain';
 import type { SqlDatabase } from '@libs/event-store';
-import { cases, churn, clients, CLIENT_SORTS, defaultRate, forecast, ProjectionEngine, revenuePerClient, salesReps, subscribers, type SegmentFilter } from '@libs/projections';
+import { cases, churn, clients, cohorts, CLIENT_SORTS, defaultRate, forecast, ProjectionEngine, revenuePerClient, salesReps, subscribers, type SegmentFilter } from '@libs/projections';
 import { BruteForce, readLog } from './brute-force.js';
 import { appendHistory, randomHistory } from './history.js';
 import { dumpReadModels, openTestStore } from './support.js';
@@ -39,6 +39,7 @@ async function compareAll(db: SqlDatabase, bf: BruteForce, from: string, to: str
     expect(await revenuePerClient(db, { from, to, segment })).toEqual(bf.revenuePerClient(from, to, segment));
     expect(await salesReps(db, { from, to, segment })).toEqual(bf.salesReps(from, to, segment));
     expect(await forecast(db, { months: 6, segment })).toEqual(bf.forecast(6, segment));
+    expect(await cohorts(db, { from, to, segment })).toEqual(bf.cohorts(from, to, segment));
     for (const sort of CLIENT_SORTS) {
       for (const order of ['asc', 'desc'] as const) {
         const first = await clients(db, { sort, order, limit: 10, segment });

@@ -75,6 +75,12 @@ export function csvRows(body: Record<string, unknown>): Record<string, unknown>[
   if (Array.isArray(body.subscribers)) return body.subscribers as Record<string, unknown>[];
   if (Array.isArray(body.cases)) return body.cases as Record<string, unknown>[];
   if (Array.isArray(body.metrics)) return body.metrics as Record<string, unknown>[];
+  // cohorts: one line per cohort and offset (the triangle in long form).
+  if (Array.isArray(body.cohorts)) {
+    return withContext(
+      (body.cohorts as Array<Record<string, unknown>>).flatMap(({ months, ...cohort }) => (months as Record<string, unknown>[]).map((m) => ({ ...cohort, ...m }))),
+    );
+  }
   const months = (body.months ?? []) as Array<Record<string, unknown>>;
   // sales-reps: one line per month and rep.
   if (months.some((m) => Array.isArray(m.reps))) return withContext(months.flatMap((m) => (m.reps as Record<string, unknown>[]).map((r) => ({ month: m.month, ...r }))));

@@ -125,6 +125,15 @@ const forecastDefinitions: MetricDefinition[] = [
   m('forecast.expectedCollections', 'collections(k) = MRR(k)·(1 − d), rounded to the unit.'),
 ];
 
+const cohortDefinitions: MetricDefinition[] = [
+  m('cohorts.customers', 'Cohort size: the subscribers first enrolled in the cohort month C (reactivations are not enrolments).', 2),
+  m('cohorts.mrr', 'Σ enrolment plan monthlyFee of the cohort.', 2),
+  m('cohorts.customersRetained', 'Cohort members who are customers at the end of month C+k (the first instant of C+k+1); a reactivated client counts as retained again. Offsets k run from 0 to the month of the newest event in the log.', 2),
+  m('cohorts.customerRetention', `customersRetained / customers. ${RATE}`, 2),
+  m('cohorts.mrrRetained', 'Σ MRR of the cohort members at the end of C+k (their current monthlyFee while active or notice).', 2),
+  m('cohorts.netMrrRetention', `mrrRetained / mrr (above 1 when expansion outweighs churn). ${RATE}`, 2),
+];
+
 /** Every definition, in the order the document lists them. */
 export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   ...churnDefinitions,
@@ -133,6 +142,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   ...clientDefinitions,
   ...salesRepDefinitions,
   ...forecastDefinitions,
+  ...cohortDefinitions,
 ];
 
 /** `GET /v1/analytics/definitions`. */
@@ -141,7 +151,7 @@ export function definitions(): { version: number; metrics: MetricDefinition[] } 
 }
 
 /** Fields of an analytics answer that identify a row or state its context rather than measure something. */
-export const DIMENSION_FIELDS: readonly string[] = ['month', 'segment', 'currency', 'asOf', 'subscriberId', 'name', 'status', 'salesRepId', 'definitionsVersion', 'cohort', 'offset'];
+export const DIMENSION_FIELDS: readonly string[] = ['month', 'segment', 'currency', 'asOf', 'subscriberId', 'name', 'status', 'salesRepId', 'definitionsVersion', 'cohort', 'offset', 'lastMonth'];
 
 /** docs/analytics-definitions.md, rendered from {@link METRIC_DEFINITIONS}. */
 export function definitionsMarkdown(): string {

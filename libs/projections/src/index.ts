@@ -9,6 +9,8 @@ export * from './leadership.js';
 export * from './queries.js';
 export * from './csv.js';
 export * from './definitions.js';
+export * from './currency.js';
+export * from './cohorts-query.js';
 export * from './paging.js';
 export * from './months.js';
 export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
@@ -18,6 +20,7 @@ export {
   projectionByName,
   casesProjection,
   churnProjection,
+  cohortsProjection,
   defaultRateProjection,
   revenuePerClientProjection,
   salesPerRepProjection,

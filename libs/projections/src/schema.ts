@@ -260,4 +260,25 @@ export const readModelMigrations: readonly Migration[] = [
          ON CONFLICT (name) DO NOTHING`,
     ],
   },
+  {
+    // The cohorts projection folds each member's lifecycle (status, notice, fee) to know whether it
+    // is still a customer and what it adds to MRR; v3's member table held only the outcome. No
+    // code wrote it before this version, so it is replaced, not migrated.
+    version: 4,
+    name: 'analytics: cohort members keep their lifecycle state',
+    statements: [
+      `DROP TABLE rm_cohort_members`,
+      `CREATE TABLE rm_cohort_members (
+         subscriber_id text PRIMARY KEY,
+         cohort text NOT NULL,
+         segment text NOT NULL,
+         currency text NOT NULL,
+         status text NOT NULL,
+         notice_by text,
+         plan_code text NOT NULL,
+         fee bigint NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month and lifecycle state'`,
+    ],
+  },
 ];

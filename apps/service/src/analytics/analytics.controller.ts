@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { HeaderSink as Response } from './read-models.service.js';
-import { churn, clients, defaultRate, definitions, forecast, revenuePerClient, salesReps } from '@libs/projections';
+import { churn, clients, cohorts, defaultRate, definitions, forecast, revenuePerClient, salesReps } from '@libs/projections';
 import { Roles } from '../auth/roles.decorator.js';
-import { ClientsQueryDto, ForecastQueryDto, MonthRangeQueryDto } from './analytics.dto.js';
+import { ClientsQueryDto, CohortsQueryDto, ForecastQueryDto, MonthRangeQueryDto } from './analytics.dto.js';
 import { ReadModels } from './read-models.service.js';
 
 /** `/v1/analytics/*` (role analyst): the read models of domain.md §6, as JSON or CSV. */
@@ -59,6 +59,14 @@ export class AnalyticsController {
     await this.rm.settle(res, ['sales-per-rep'], q.minPosition);
     const range = await this.rm.range(q, 'sales-per-rep');
     return this.rm.analytics(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }), `sales-reps-${range.from}-${range.to}`);
+  }
+
+  @Get('cohorts')
+  @ApiOperation({ summary: 'Signup cohorts: customers and MRR retained by enrolment month and month offset (analyst)' })
+  async cohorts(@Query() q: CohortsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    await this.rm.settle(res, ['cohorts'], q.minPosition);
+    const range = await this.rm.range(q, 'cohorts');
+    return this.rm.analytics(res, accept, await cohorts(this.rm.db, { ...range, segment: q.segment, currency: q.currency }), `cohorts-${range.from}-${range.to}`);
   }
 
   @Get('forecast')

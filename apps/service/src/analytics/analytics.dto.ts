@@ -34,6 +34,13 @@ export class MonthRangeQueryDto extends ReadModelQueryDto {
 }
 
 /** `limit` and `cursor`: the one pagination convention of every list (docs/integrators.md, "Paging"). */
+export class CohortsQueryDto extends MonthRangeQueryDto {
+  @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency; required when the log holds subscribers in more than one' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  currency?: string;
+}
+
 export class PageQueryDto extends ReadModelQueryDto {
   @ApiPropertyOptional({ example: '100', description: 'rows per page, 1–1000, default 100' })
   @IsOptional()

@@ -2,7 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { CommandValidationError, DomainError } from '@libs/domain';
 import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError, isDatabaseUnavailable } from '@libs/event-store';
 import { AggregateNotFoundError, IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '@libs/application';
-import { InvalidCursorError } from '@libs/projections';
+import { CurrencyRequiredError, InvalidCursorError } from '@libs/projections';
 
 /** One offending input field: a dotted path (`plan.monthlyFee`, `actions.0.dueDate`) and what is wrong. */
 export interface FieldProblem {
@@ -21,6 +21,8 @@ export interface ProblemDetails {
   errors?: FieldProblem[];
   /** RFC 9457 `instance`: this occurrence, `urn:client-lifecycle:request:<X-Request-Id>`. */
   instance?: string;
+  /** `currency-required`: the currencies in use, one of which the query must name. */
+  currencies?: string[];
 }
 
 /** The problem's `instance` for a request id: quote it (or the `X-Request-Id` header) when reporting. */
@@ -159,6 +161,9 @@ export function toProblem(error: unknown, context: ProblemContext = {}): Problem
   if (error instanceof AggregateNotFoundError) return problem(404, error.code, error.message);
   if (error instanceof ConcurrencyError) {
     return problem(context.preconditioned ? 412 : 409, 'concurrency-conflict', `the ${error.streamId.startsWith('case-') ? 'case' : 'subscriber'} is at version ${error.actual}, not ${String(error.expected)}`);
+  }
+  if (error instanceof CurrencyRequiredError) {
+    return { ...problem(400, error.code, error.message, [{ field: 'currency', message: `required: one of ${error.currencies.join(', ')}` }]), currencies: [...error.currencies] };
   }
   if (error instanceof InvalidCursorError) return problem(400, error.code, 'the request is invalid', [{ field: 'cursor', message: error.message }]);
   if (error instanceof IdempotencyKeyReusedError) return problem(422, error.code, error.message);

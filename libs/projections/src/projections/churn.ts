@@ -1,5 +1,5 @@
 import { applyLifecycle, enrolledState, isCustomer, LIFECYCLE_EVENT_TYPES, mrrOf, type LifecycleState } from '../lifecycle.js';
-import { monthOf } from '../months.js';
+import { monthOf, monthStartMs } from '../months.js';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
 import { Counters, loadByKeys, upsertRows, type Column } from '../sql.js';
 
@@ -55,8 +55,6 @@ const zero = () => ({
   mrr_suspended: 0,
   mrr_reinstated: 0,
 });
-
-const monthStartMs = (month: string): number => Date.parse(`${month}-01T00:00:00.000Z`);
 
 /**
  * `churn`: monthly counters per currency and segment (money is never summed across currencies). Customers and MRR at a month's start are not stored:

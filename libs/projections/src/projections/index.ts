@@ -1,12 +1,13 @@
 import type { Projection } from '../projection.js';
 import { casesProjection } from './cases.js';
 import { churnProjection } from './churn.js';
+import { cohortsProjection } from './cohorts.js';
 import { defaultRateProjection } from './default-rate.js';
 import { revenuePerClientProjection } from './revenue-per-client.js';
 import { salesPerRepProjection } from './sales-per-rep.js';
 import { clientProfitabilityProjection, subscribersProjection } from './subscriber-ledger.js';
 
-export { casesProjection, churnProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection };
+export { casesProjection, churnProjection, cohortsProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection };
 export { TRAILING_DAYS } from './subscriber-ledger.js';
 export { EARLY_CHURN_DAYS } from './sales-per-rep.js';
 
@@ -22,6 +23,7 @@ export const PROJECTIONS: readonly Projection[] = [
   revenuePerClientProjection,
   clientProfitabilityProjection,
   salesPerRepProjection,
+  cohortsProjection,
 ];
 
 export const PROJECTION_NAMES = PROJECTIONS.map((p) => p.name);
