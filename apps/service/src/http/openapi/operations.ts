@@ -70,6 +70,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/analytics/revenue-per-client': { id: 'getRevenuePerClient', ok: 'RevenueReport', media: 'json+csv' },
   'GET /v1/analytics/clients': { id: 'listClients', ok: 'ClientList', media: 'json+csv' },
   'GET /v1/analytics/sales-reps': { id: 'getSalesReps', ok: 'SalesRepsReport', media: 'json+csv' },
+  'GET /v1/analytics/cohorts': { id: 'getCohorts', ok: 'CohortsReport', media: 'json+csv' },
   'GET /v1/analytics/definitions': { id: 'getAnalyticsDefinitions', ok: 'AnalyticsDefinitions', media: 'json+csv' },
   'GET /v1/analytics/forecast': { id: 'getForecast', ok: 'ForecastReport', media: 'json+csv' },
 
@@ -85,7 +86,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'cases', description: 'Managed interventions: open a case, document, remedy, retain or recommend termination, close; the cases list.' },
   { name: 'events', description: 'The lifecycle event feed: paged by position, live as Server-Sent Events, and every event schema.' },
   { name: 'audit', description: "A stream's full history (JSON or JSON Lines) and its hash-chain integrity." },
-  { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast), as JSON or CSV.' },
+  { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast, signup cohorts) and their versioned definitions, as JSON or CSV.' },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
   { name: 'auth', description: 'Who the presented API key is, and its roles.' },

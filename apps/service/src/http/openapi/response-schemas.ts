@@ -51,6 +51,8 @@ const invoice = obj({
   reminders: arr(obj({ tone: str({ enum: ['friendly', 'firm', 'final'] }), at: instant })),
 });
 
+const definitionsVersion = int({ minimum: 1, description: 'the definitions version these numbers follow (GET /v1/analytics/definitions)' });
+
 const moneySummary = obj({ billed: money, collected: money, costToServe: money, margin: signedMoney, marginRatio: ratio });
 
 /** Every answer body, by component name. */
@@ -171,9 +173,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         customersAtStart: count,
         new: count,
         reactivated: count,
-        churned: obj({ voluntary: count, involuntary: count, migrated: count, total: count }),
+        churned: obj({ voluntary: count, involuntary: count, migrated: count, total: count, fromStart: count }),
         customersAtEnd: count,
         customerChurnRate: ratio,
+        startingCustomerChurnRate: ratio,
         mrrAtStart: money,
         mrrAtEnd: money,
         mrrLost: money,
@@ -181,6 +184,28 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         mrrNew: money,
         mrrExpansion: money,
         mrrContraction: money,
+        mrrReactivation: money,
+        mrrSuspended: money,
+        mrrReinstated: money,
+        grossMrrChurnRate: ratio,
+        netMrrChurnRate: orNull(num({ description: 'may be negative' })),
+        netRevenueRetention: ratio,
+        quickRatio: ratio,
+      }),
+    ),
+    definitionsVersion,
+  }),
+  CohortsReport: obj({
+    segment: segmentFilter,
+    currency: orNull(str({ pattern: '^[A-Z]{3}$' })),
+    lastMonth: orNull(month),
+    definitionsVersion,
+    cohorts: arr(
+      obj({
+        cohort: month,
+        customers: count,
+        mrr: money,
+        months: arr(obj({ offset: count, month, customersRetained: count, customerRetention: ratio, mrrRetained: money, netMrrRetention: ratio })),
       }),
     ),
   }),
