@@ -13,6 +13,8 @@ export * from './currency.js';
 export * from './cohorts-query.js';
 export * from './paging.js';
 export * from './months.js';
+export * from './work-queues.js';
+export { foldWorkQueues, nextCaseStep, subscriberQueueRow, caseQueueRow, WORK_QUEUE_TRAILING_DAYS, type WorkQueueModel, type WorkQueueChanges } from './projections/work-queues.js';
 export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
 export {
   PROJECTIONS,
@@ -26,6 +28,7 @@ export {
   salesPerRepProjection,
   clientProfitabilityProjection,
   subscribersProjection,
+  workQueuesProjection,
   TRAILING_DAYS,
   EARLY_CHURN_DAYS,
 } from './projections/index.js';

@@ -188,6 +188,57 @@ export const readModelMigrations: readonly Migration[] = [
     ],
   },
   {
+    // Issue 16: the work queues' read model. A new projection: on an existing database it starts
+    // at position 0 and catches up from the log like any projection without a checkpoint.
+    version: 2,
+    name: 'work queues',
+    statements: [
+      `CREATE TABLE rm_work_queue_subscribers (
+         subscriber_id text PRIMARY KEY,
+         name text NOT NULL,
+         segment text NOT NULL,
+         currency text NOT NULL,
+         status text NOT NULL,
+         customer_since timestamptz,
+         amount_owed bigint NOT NULL,
+         missed_invoices int NOT NULL,
+         oldest_due_date date,
+         unarranged_due_date date,
+         arranged_until date,
+         cancellation_requested_at timestamptz,
+         cancellation_reason text,
+         notice_effective_date date,
+         notice_initiated_by text,
+         state jsonb NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_work_queue_subscribers IS 'Work queues: per subscriber what is owed on missed invoices, arrangements, pending cancellation and notice (state = the domain''s folded state, payments and costs excluded)'`,
+      `CREATE INDEX rm_work_queue_subscribers_default ON rm_work_queue_subscribers (oldest_due_date, subscriber_id) WHERE missed_invoices > 0`,
+      `CREATE TABLE rm_work_queue_cases (
+         case_id text PRIMARY KEY,
+         subscriber_id text NOT NULL,
+         kind text NOT NULL,
+         status text NOT NULL,
+         opened_at timestamptz NOT NULL,
+         next_step text,
+         recommended_at timestamptz,
+         effective_date date,
+         approved boolean NOT NULL,
+         state jsonb NOT NULL
+       )`,
+      `COMMENT ON TABLE rm_work_queue_cases IS 'Work queues: per case its next step and the termination recommendation awaiting approval (state = the domain''s folded case state)'`,
+      `CREATE INDEX rm_work_queue_cases_open ON rm_work_queue_cases (subscriber_id, kind) WHERE status = 'open'`,
+      `CREATE TABLE rm_work_queue_ledger (
+         subscriber_id text NOT NULL,
+         at timestamptz NOT NULL,
+         collected bigint NOT NULL DEFAULT 0,
+         cost bigint NOT NULL DEFAULT 0
+       )`,
+      `COMMENT ON TABLE rm_work_queue_ledger IS 'Work queues, internal: payments and costs of the trailing 90 days (older rows are pruned)'`,
+      `CREATE INDEX rm_work_queue_ledger_subscriber ON rm_work_queue_ledger (subscriber_id, at)`,
+      `CREATE INDEX rm_work_queue_ledger_at ON rm_work_queue_ledger (at)`,
+    ],
+  },
+  {
     // Issue 17 (domain.md §5, §6): the profitability tenure, the complete MRR movement, money keyed
     // by currency and the signup cohorts. Existing rows cannot be given a currency or a tenure
     // without the log, so a database that already holds read models asks for their rebuild.

@@ -6,8 +6,9 @@ import { defaultRateProjection } from './default-rate.js';
 import { revenuePerClientProjection } from './revenue-per-client.js';
 import { salesPerRepProjection } from './sales-per-rep.js';
 import { clientProfitabilityProjection, subscribersProjection } from './subscriber-ledger.js';
+import { workQueuesProjection } from './work-queues.js';
 
-export { casesProjection, churnProjection, cohortsProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection };
+export { casesProjection, churnProjection, cohortsProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection, workQueuesProjection };
 export { TRAILING_DAYS } from './subscriber-ledger.js';
 export { EARLY_CHURN_DAYS } from './sales-per-rep.js';
 
@@ -24,6 +25,7 @@ export const PROJECTIONS: readonly Projection[] = [
   clientProfitabilityProjection,
   salesPerRepProjection,
   cohortsProjection,
+  workQueuesProjection,
 ];
 
 export const PROJECTION_NAMES = PROJECTIONS.map((p) => p.name);
