@@ -18,7 +18,10 @@ function newest(path) {
   return max;
 }
 
-const sources = Math.max(...roots.filter((p) => existsSync(p)).map(newest));
+const present = roots.filter((p) => existsSync(p));
+// No sources (the production image ships dist/ only): the built code is all there is to run.
+if (!present.some((p) => p === 'apps' || p === 'libs')) process.exit(0);
+const sources = Math.max(...present.map(newest));
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   process.stdout.write('Building (first start or sources changed)...\n');
   execSync('npm run build --silent', { stdio: 'inherit' });

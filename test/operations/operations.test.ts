@@ -55,14 +55,27 @@ describe('operations: health, metrics, request ids (PGlite)', () => {
       },
       { actor: { id: 'key-test', role: 'operator' } },
     );
+    const complaint = { type: 'LogComplaint', data: { subscriberId: 'metrics-1', category: 'billing', description: 'twice', at: '2026-01-02T00:00:00Z' } } as const;
+    await app.execute(complaint, { actor: { id: 'key-test', role: 'operator' }, idempotencyKey: 'complaint-1' });
+    await app.execute(complaint, { actor: { id: 'key-test', role: 'operator' }, idempotencyKey: 'complaint-1' });
+    await app.tick('2026-01-03T00:00:00Z');
     const res = await request(running.url).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toContain('process_cpu_user_seconds_total');
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/events",status="200"\} 1/);
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/v1\/subscribers\/:id\/history",status="404"\} 1/);
-    expect(res.text).toMatch(/events_appended_total\{command_type="EnrollSubscriber"\} 1/);
-    expect(res.text).toContain('# TYPE append_conflicts_total counter');
-    expect(res.text).toContain('# TYPE projection_lag_events gauge');
+    expect(res.text).toMatch(/^client_lifecycle_events_appended_total\{command_type="EnrollSubscriber"\} 1$/m);
+    expect(res.text).toContain('# TYPE client_lifecycle_append_conflicts_total counter');
+    expect(res.text).toContain('# TYPE client_lifecycle_projection_lag_events gauge');
+    expect(res.text).toMatch(/^client_lifecycle_build_info\{version="[^"]+",commit="[^"]+",node="v\d+[^"]*"\} 1$/m);
+    expect(res.text).toMatch(/^client_lifecycle_idempotent_replays_total\{command_type="LogComplaint"\} 1$/m);
+    expect(res.text).toMatch(/^client_lifecycle_scheduler_pass_duration_seconds_count\{outcome="ok"\} 1$/m);
+    expect(res.text).toMatch(/^client_lifecycle_scheduler_events_written_total 0$/m);
+    const lastSuccess = Number(/^client_lifecycle_scheduler_last_success_timestamp_seconds (\S+)$/m.exec(res.text)?.[1]);
+    expect(Math.abs(lastSuccess - Date.now() / 1000)).toBeLessThan(60);
+    // Every metric of the service's own carries the prefix; HTTP and process metrics keep their conventions.
+    const names = [...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    expect(names.filter((n) => !/^(client_lifecycle_|http_|process_|nodejs_)/.test(n))).toEqual([]);
   });
 });
 
@@ -98,8 +111,8 @@ describe('operations: readiness fails when the store hangs or projections lag', 
       await request(app.getHttpServer()).get('/health').expect(503);
       await request(app.getHttpServer()).get('/health/live').expect(200);
       const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
-      expect(metrics.text).toContain('projection_lag_events{projection="subscribers"} 50000');
-      expect(metrics.text).toContain('projection_lag_seconds{projection="analytics"} 0.5');
+      expect(metrics.text).toContain('client_lifecycle_projection_lag_events{projection="subscribers"} 50000');
+      expect(metrics.text).toContain('client_lifecycle_projection_lag_seconds{projection="analytics"} 0.5');
     } finally {
       await app.close();
       delete process.env['HEALTH_STORE_TIMEOUT_MS'];

@@ -141,7 +141,10 @@ export class LifecycleApplication implements LifecycleService {
       .update(canonicalJson({ type: input.type, data: input.data, expectedVersion: options.expectedVersion ?? null }))
       .digest('hex');
     const replay = await this.reserveIdempotencyKey(options.actor.id, options.idempotencyKey, fingerprint);
-    if (replay) return replay;
+    if (replay) {
+      this.observer.idempotentReplay?.(input.type);
+      return replay;
+    }
     try {
       const result = await this.executeResolved(input, options, correlationId);
       await this.db.query(
@@ -536,6 +539,19 @@ export class LifecycleApplication implements LifecycleService {
    * at once write each event once.
    */
   async tick(now: string, actor: Actor = SYSTEM): Promise<TickResult> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await this.schedulerPass(now, actor);
+      this.observer.schedulerPass?.({ ok: true, seconds: seconds(), events: result.events.length });
+      return result;
+    } catch (error) {
+      this.observer.schedulerPass?.({ ok: false, seconds: seconds(), events: 0 });
+      throw error;
+    }
+  }
+
+  private async schedulerPass(now: string, actor: Actor): Promise<TickResult> {
     const instant = new Date(now).toISOString();
     const correlationId = randomUUID();
     const result: TickResult = { now: instant, subscribersExamined: 0, commands: 0, events: [] };

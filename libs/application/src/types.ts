@@ -77,6 +77,10 @@ export interface ApplicationObserver {
   appended?(commandType: string, count: number): void;
   /** After an optimistic-concurrency conflict (retried or not). */
   conflict?(commandType: string, retried: boolean): void;
+  /** A repeated Idempotency-Key answered with the first answer, writing nothing. */
+  idempotentReplay?(commandType: string): void;
+  /** After each scheduler pass (`tick`), whether it completed, how long it took and what it wrote. */
+  schedulerPass?(outcome: { ok: boolean; seconds: number; events: number }): void;
 }
 
 /**

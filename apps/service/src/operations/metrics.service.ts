@@ -1,10 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApplicationObserver } from '@libs/application';
 import { ProjectionsLocator } from './projections.js';
 
+/** Prefix of the service's own metrics (HTTP histograms keep the `http_` convention, process ones theirs). */
+export const METRIC_PREFIX = 'client_lifecycle_';
+
 /**
- * The service's Prometheus metrics, in a registry of its own (not prom-client's global one) so
+ * What `client_lifecycle_build_info` reports: `BUILD_VERSION` / `BUILD_COMMIT` (set by the image
+ * build), else the package.json version of the working directory and `unknown`.
+ */
+export function buildInfo(env: NodeJS.ProcessEnv = process.env): { version: string; commit: string; node: string } {
+  let version = env.BUILD_VERSION;
+  if (!version) {
+    try {
+      version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version;
+    } catch {
+      version = undefined;
+    }
+  }
+  return { version: version ?? 'unknown', commit: env.BUILD_COMMIT || 'unknown', node: process.version };
+}
+
+/**
+ * The service's Prometheus metrics, named like a well-behaved exporter's (`client_lifecycle_*`), in a registry of its own (not prom-client's global one) so
  * several applications in one process — tests, benchmarks — never collide on metric names.
  */
 @Injectable()
@@ -15,6 +36,11 @@ export class MetricsService {
   readonly appendConflicts: Counter<'command_type' | 'retried'>;
   readonly feedClients: Gauge<'transport'>;
   readonly feedEventsSent: Counter<'transport'>;
+  readonly idempotentReplays: Counter<'command_type'>;
+  readonly schedulerLastSuccess: Gauge;
+  readonly schedulerPassDuration: Histogram<'outcome'>;
+  readonly schedulerEventsWritten: Counter;
+  readonly schedulerFailures: Counter;
 
   constructor(projections: ProjectionsLocator) {
     collectDefaultMetrics({ register: this.registry });
@@ -27,31 +53,66 @@ export class MetricsService {
       registers,
     });
     this.eventsAppended = new Counter({
-      name: 'events_appended_total',
+      name: `${METRIC_PREFIX}events_appended_total`,
       help: 'Events appended to the store, by the command that wrote them',
       labelNames: ['command_type'],
       registers,
     });
     this.appendConflicts = new Counter({
-      name: 'append_conflicts_total',
+      name: `${METRIC_PREFIX}append_conflicts_total`,
       help: 'Optimistic-concurrency conflicts on append, by command and whether the command was retried',
       labelNames: ['command_type', 'retried'],
       registers,
     });
     this.feedClients = new Gauge({
-      name: 'feed_stream_clients',
+      name: `${METRIC_PREFIX}feed_stream_clients`,
       help: 'Open Server-Sent Events connections of the lifecycle feed',
       labelNames: ['transport'],
       registers,
     });
     this.feedEventsSent = new Counter({
-      name: 'feed_events_sent_total',
+      name: `${METRIC_PREFIX}feed_events_sent_total`,
       help: 'Events handed to feed readers',
       labelNames: ['transport'],
       registers,
     });
+    this.idempotentReplays = new Counter({
+      name: `${METRIC_PREFIX}idempotent_replays_total`,
+      help: 'Requests answered from a stored Idempotency-Key answer, writing nothing, by command',
+      labelNames: ['command_type'],
+      registers,
+    });
+    this.schedulerLastSuccess = new Gauge({
+      name: `${METRIC_PREFIX}scheduler_last_success_timestamp_seconds`,
+      help: 'Unix time of the last scheduler pass that completed (0: none yet in this process)',
+      registers,
+    });
+    this.schedulerPassDuration = new Histogram({
+      name: `${METRIC_PREFIX}scheduler_pass_duration_seconds`,
+      help: 'Duration of scheduler passes, by outcome (ok, failed)',
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120],
+      registers,
+    });
+    this.schedulerEventsWritten = new Counter({
+      name: `${METRIC_PREFIX}scheduler_events_written_total`,
+      help: 'Events the scheduler passes wrote (missed payments, reminders, suspensions, terminations, follow-ups)',
+      registers,
+    });
+    this.schedulerFailures = new Counter({
+      name: `${METRIC_PREFIX}scheduler_failures_total`,
+      help: 'Scheduler passes that failed (the next one retries)',
+      registers,
+    });
+    const build = buildInfo();
     new Gauge({
-      name: 'projection_lag_events',
+      name: `${METRIC_PREFIX}build_info`,
+      help: 'Always 1; the labels say which build runs',
+      labelNames: ['version', 'commit', 'node'],
+      registers,
+    }).set(build, 1);
+    new Gauge({
+      name: `${METRIC_PREFIX}projection_lag_events`,
       help: 'Events in the log a projection has not processed yet (read at scrape time)',
       labelNames: ['projection'],
       registers,
@@ -61,7 +122,7 @@ export class MetricsService {
       },
     });
     new Gauge({
-      name: 'projection_lag_seconds',
+      name: `${METRIC_PREFIX}projection_lag_seconds`,
       help: 'Age of the oldest event a projection has not processed yet (read at scrape time)',
       labelNames: ['projection'],
       registers,
@@ -92,5 +153,19 @@ export class ApplicationMetricsObserver implements ApplicationObserver {
 
   conflict(commandType: string, retried: boolean): void {
     this.metrics.appendConflicts.inc({ command_type: commandType, retried: String(retried) });
+  }
+
+  idempotentReplay(commandType: string): void {
+    this.metrics.idempotentReplays.inc({ command_type: commandType });
+  }
+
+  schedulerPass(outcome: { ok: boolean; seconds: number; events: number }): void {
+    this.metrics.schedulerPassDuration.observe({ outcome: outcome.ok ? 'ok' : 'failed' }, outcome.seconds);
+    if (!outcome.ok) {
+      this.metrics.schedulerFailures.inc();
+      return;
+    }
+    this.metrics.schedulerEventsWritten.inc(outcome.events);
+    this.metrics.schedulerLastSuccess.set(Date.now() / 1000);
   }
 }
