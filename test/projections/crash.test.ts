@@ -19,7 +19,7 @@ const root = resolve(process.cwd());
 function projector(url: string, batchSize: number): ChildProcess {
   return spawn(process.execPath, ['--import', resolve(root, 'test/projections/register-ts.mjs'), resolve(root, 'apps/projector/src/main.ts'), 'run'], {
     cwd: root,
-    env: { ...process.env, NODE_OPTIONS: '', EVENT_STORE: 'postgres', DATABASE_URL: url, PROJECTOR_BATCH_SIZE: String(batchSize) },
+    env: { ...process.env, NODE_OPTIONS: '', EVENT_STORE: 'postgres', DATABASE_URL: url, PROJECTOR_BATCH_SIZE: String(batchSize), PROJECTOR_PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }

@@ -8,6 +8,8 @@ export interface ProjectorConfig {
   batchSize: number;
   /** Projections this process may run (PROJECTIONS=a,b); default all. */
   only?: string[];
+  /** The /health and /metrics listener (`PROJECTOR_PORT`; port 0: none). */
+  health: { port: number; storeTimeoutMs: number; maxProjectionLagEvents: number };
 }
 
 /** Reads the projector's settings against the one schema (libs/settings); throws {@link SettingsError} naming each bad variable. */
@@ -25,5 +27,6 @@ export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     },
     batchSize: s.PROJECTOR_BATCH_SIZE,
     only: s.PROJECTIONS ? s.PROJECTIONS.split(',').map((p) => p.trim()).filter(Boolean) : undefined,
+    health: { port: s.PROJECTOR_PORT, storeTimeoutMs: s.HEALTH_STORE_TIMEOUT_MS, maxProjectionLagEvents: s.HEALTH_MAX_PROJECTION_LAG_EVENTS },
   };
 }

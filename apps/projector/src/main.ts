@@ -16,6 +16,7 @@ import { type OpenedEventStore } from '@libs/event-store';
 import { PROJECTION_NAMES, ProjectionEngine, projectionByName, type RebuildProgress } from '@libs/projections';
 import { SettingsError } from '@libs/settings';
 import { projectorConfigFromEnv, type ProjectorConfig } from './config.js';
+import { startHealthServer } from './health-server.js';
 
 /** The settings, or exit 2 naming every bad variable (issue 12: no silent fall-back to defaults). */
 function configOrExit(): ProjectorConfig {
@@ -44,11 +45,14 @@ async function run(): Promise<void> {
   const engine = engineFor(opened, config, logger);
   await engine.start(config.only);
   logger.log(`running projections ${(config.only ?? engine.names()).join(', ')} on ${config.store.backend}`);
+  const health = config.health.port > 0 ? await startHealthServer(engine, opened.store, config.health) : undefined;
+  if (health) logger.log(`health and metrics on :${config.health.port} (/health/live, /health/ready, /metrics)`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: stopping after the batches in flight`);
+    health?.close();
     await engine.stop();
     await opened.close();
     process.exit(0);

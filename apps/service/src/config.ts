@@ -41,6 +41,8 @@ export interface ServiceConfig {
   logLevel: string;
   /** Load the demo company at start (once, into an empty store). */
   demo: boolean;
+  /** Idempotency-Keys older than this are pruned by the scheduler pass (hours). */
+  idempotencyTtlHours: number;
   /** Graceful shutdown: longest wait for in-flight requests (ms). */
   shutdownDrainMs: number;
   /** Graceful shutdown: longest whole shutdown before exiting 1 (ms). */
@@ -167,6 +169,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     logLevel: s.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     demo: isOn(s.DEMO),
+    idempotencyTtlHours: s.IDEMPOTENCY_TTL_HOURS,
     shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     consoleDir: s.CONSOLE_DIR,

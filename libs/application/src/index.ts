@@ -9,4 +9,5 @@ export * from './errors.js';
 export { LifecycleApplication, SYSTEM } from './lifecycle-application.js';
 export { PolicyRunner, POLICY_SUBSCRIPTION, type PolicyRunnerLogger } from './policy-runner.js';
 export { ClockScheduler, type SchedulerLogger } from './scheduler-clock.js';
+export { DEFAULT_IDEMPOTENCY_TTL_HOURS, isReplayedResult, pruneIdempotencyKeys } from './idempotency.js';
 export { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from './schema.js';

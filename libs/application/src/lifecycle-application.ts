@@ -43,6 +43,7 @@ import {
   type SubscriberState,
 } from '@libs/domain';
 import { AggregateNotFoundError, IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './errors.js';
+import { DEFAULT_IDEMPOTENCY_TTL_HOURS, markReplayed, pruneIdempotencyKeys } from './idempotency.js';
 import { KeyedLock } from './keyed-lock.js';
 import { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from './schema.js';
 import { StateCache, type CachedState } from './state-cache.js';
@@ -98,6 +99,7 @@ export class LifecycleApplication implements LifecycleService {
   private readonly policy: DunningPolicy;
   private readonly clock: () => Date;
   private readonly maxRetries: number;
+  private readonly idempotencyTtlHours: number;
   private readonly observer: ApplicationObserver;
   private readonly subscribers: StateCache<SubscriberState>;
   private readonly cases: StateCache<CaseState>;
@@ -116,6 +118,7 @@ export class LifecycleApplication implements LifecycleService {
     this.policy = options.policy;
     this.clock = options.clock ?? (() => new Date());
     this.maxRetries = options.maxRetries ?? 10;
+    this.idempotencyTtlHours = options.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS;
     this.observer = options.observer ?? {};
     this.subscribers = new StateCache(options.stateCacheSize ?? 10_000);
     this.cases = new StateCache(options.stateCacheSize ?? 10_000);
@@ -194,7 +197,7 @@ export class LifecycleApplication implements LifecycleService {
       const row = rows[0];
       if (!row) continue; // released meanwhile: try to reserve again
       if (row.request_hash !== fingerprint) throw new IdempotencyKeyReusedError(key);
-      if (row.status === 'done' && row.response) return row.response;
+      if (row.status === 'done' && row.response) return markReplayed(row.response);
       if (Number(row.age_ms) < ABANDONED_RESERVATION_MS) throw new IdempotencyKeyInUseError(key);
       await this.db.query(`DELETE FROM app_idempotency WHERE actor = $1 AND key = $2 AND status = 'pending'`, [actor, key]);
     }
@@ -572,6 +575,8 @@ export class LifecycleApplication implements LifecycleService {
         result.events.push(...full.events);
       }
     }
+    // Long-running safety (issue 12): the key table keeps only the retention window.
+    await pruneIdempotencyKeys(this.db, this.idempotencyTtlHours);
     return result;
   }
 

@@ -45,4 +45,9 @@ export const applicationMigrations: Migration[] = [
     name: 'at most one open case per subscriber and kind, across processes',
     statements: [`CREATE UNIQUE INDEX IF NOT EXISTS app_case_index_one_open ON app_case_index (subscriber_id, kind) WHERE closed_at IS NULL`],
   },
+  {
+    version: 3,
+    name: 'idempotency keys pruned by age (IDEMPOTENCY_TTL_HOURS)',
+    statements: [`CREATE INDEX IF NOT EXISTS app_idempotency_created ON app_idempotency (created_at)`],
+  },
 ];

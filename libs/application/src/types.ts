@@ -67,6 +67,8 @@ export interface ApplicationOptions {
   maxRetries?: number;
   /** Folded states kept in memory (LRU). Default 10,000. */
   stateCacheSize?: number;
+  /** Idempotency-Keys older than this are pruned by the scheduler pass. Default 48. */
+  idempotencyTtlHours?: number;
   /** Hooks for metrics. */
   observer?: ApplicationObserver;
 }

@@ -62,7 +62,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
         {
           provide: LIFECYCLE_SERVICE,
           useFactory: async (o: OpenedEventStore, observer?: ApplicationObserver) => {
-            const app = new LifecycleApplication(o.store, o.db, { policy: config.policy, observer });
+            const app = new LifecycleApplication(o.store, o.db, { policy: config.policy, observer, idempotencyTtlHours: config.idempotencyTtlHours });
             await app.init();
             return app;
           },
