@@ -26,6 +26,7 @@ describeInBrowser('web console in Chromium', () => {
   let page: Page;
   let story: Awaited<ReturnType<typeof writeStory>>;
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     built = buildConsole();
@@ -42,11 +43,23 @@ describeInBrowser('web console in Chromium', () => {
     context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Chromium logs every 4xx/5xx fetch as "Failed to load resource": those are the refusals the
+    // tests provoke on purpose; anything else logged as an error is the console's fault.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+    });
   });
   afterEach(async () => {
     await context.close();
     expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
+
+  async function api<T>(path: string, key: string): Promise<T> {
+    const res = await fetch(`${service.baseUrl}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as T;
+  }
 
   async function signIn(key: string, hash = ''): Promise<void> {
     await page.goto(`${service.baseUrl}/console/${hash}`);
@@ -103,6 +116,15 @@ describeInBrowser('web console in Chromium', () => {
     const labels = await page.locator('.kpi-label').allTextContents();
     expect(labels).toEqual(['Customer churn rate', 'Default rate', 'ARPU', 'New sales']);
     for (const value of await page.locator('.kpi-value').allTextContents()) expect(value).toMatch(/\d/);
+    // The figures are the API's, for the same month, formatted for the reader.
+    const last = service.months.at(-1)!;
+    const from = service.months[0]!;
+    const churnApi = await api<{ months: Array<{ month: string; customerChurnRate: number | null }> }>(`/v1/analytics/churn?from=${from}&to=${last}&segment=all`, KEYS.analyst);
+    const defaultApi = await api<{ months: Array<{ month: string; defaultRate: number | null }> }>(`/v1/analytics/default-rate?from=${from}&to=${last}&segment=all`, KEYS.analyst);
+    const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v));
+    const shown = await page.locator('.kpi-value').allTextContents();
+    expect(shown[0]).toBe(pct(churnApi.months.find((m) => m.month === last)?.customerChurnRate));
+    expect(shown[1]).toBe(pct(defaultApi.months.find((m) => m.month === last)?.defaultRate));
     // Every chart draws (ECharts' SVG renderer) and has its table of numbers beneath.
     await page.locator('.chart svg').nth(4).waitFor();
     expect(await page.locator('.chart').count()).toBe(5);
@@ -122,7 +144,13 @@ describeInBrowser('web console in Chromium', () => {
     const b2b = page.waitForResponse((r) => r.url().includes('/v1/analytics/churn') && r.url().includes('segment=b2b'));
     await page.getByLabel('Segment').selectOption('b2b');
     expect((await b2b).status()).toBe(200);
-    if (process.env['UPDATE_SCREENSHOTS']) await page.screenshot({ path: 'docs/console.png', fullPage: false });
+    if (process.env['UPDATE_SCREENSHOTS']) {
+      await page.getByLabel('Segment').selectOption('all');
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.locator('.chart svg').nth(1).waitFor();
+      await page.screenshot({ path: 'docs/console.png' });
+    }
   });
 
   it('lists every client with search, flags and sorting, and opens one', async () => {
@@ -150,6 +178,8 @@ describeInBrowser('web console in Chromium', () => {
     await timeline.getByText(/Service suspended for non-payment; €300\.00 outstanding/).waitFor();
     await timeline.getByText(/€300\.00 written off/).waitFor();
     expect(await timeline.locator('li').first().textContent()).toMatch(/by key-[0-9a-f]{12} \(operator\)/);
+    const history = await api<{ events: unknown[] }>(`/v1/subscribers/${story.id}/history`, KEYS.auditor);
+    expect(await timeline.locator('li').count()).toBe(history.events.length);
     await page.locator('[data-integrity="valid"]').filter({ hasText: /Chain verified: \d+ events/ }).waitFor();
 
     // As of an instant before the suspension: the state then, and the later events greyed.
@@ -234,5 +264,50 @@ describeInBrowser('web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Sales reps' }).waitFor();
     await page.locator('table tbody tr').first().waitFor();
     expect(await page.locator('table caption').first().textContent()).toBe('Sales reps');
+  });
+
+  it('says clearly what is wrong: a refused screen, an unknown client, a failed request', async () => {
+    await signIn(KEYS.analyst, '#/cases');
+    await page.getByRole('alert').filter({ hasText: 'Your key has no role that may see this' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(KEYS.auditor, '#/clients/nobody-here');
+    await page.getByRole('alert').filter({ hasText: 'No client with id nobody-here' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.route('**/v1/analytics/churn?**', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'store-unavailable', detail: 'the database is unavailable' }) }),
+    );
+    await signIn(KEYS.analyst);
+    await page.getByRole('alert').filter({ hasText: 'the database is unavailable (store-unavailable)' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Retry' }).waitFor();
+  });
+
+  it.each([360, 1920])('keeps its layout at %i px wide', async (width) => {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await signIn(KEYS.admin);
+    await page.locator('.chart svg').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${service.baseUrl}/console/#/clients/${story.id}`);
+    await page.locator('ol.timeline li').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${service.baseUrl}/console/#/clients`);
+    await page.locator('table tbody tr').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
+
+  it('shows an empty store as empty, not as a blank page', async () => {
+    const empty = await startConsoleService(built.dir, { subscribers: 0, months: 0 });
+    try {
+      await page.goto(`${empty.baseUrl}/console/`);
+      await page.getByLabel('API key').fill(KEYS.analyst);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('.kpi').first().waitFor();
+      expect(await page.locator('.kpi-value').allTextContents()).toEqual(['—', '—', '—', '0']);
+      await page.getByText('No data for this range yet.').first().waitFor();
+      await page.goto(`${empty.baseUrl}/console/#/clients`);
+      await page.getByText('0 clients shown').waitFor();
+    } finally {
+      await empty.app.close();
+    }
   });
 });

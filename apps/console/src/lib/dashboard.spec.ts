@@ -1,5 +1,5 @@
 import type { ChurnMonth, DefaultRateMonth, RevenueMonth } from '../api/views.js';
-import { churnSplit, headline, monthsBetween, mrrMovements } from './dashboard.js';
+import { churnSplit, headline, isEmptyRange, monthsBetween, mrrMovements } from './dashboard.js';
 
 const churn = (month: string, rate: number | null, over: Partial<ChurnMonth> = {}): ChurnMonth => ({
   month,
@@ -58,5 +58,13 @@ describe('chart rows', () => {
 
   it('lists every month of a range, across a year end', () => {
     expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+  });
+});
+
+describe('empty range', () => {
+  it('is empty only when no month had a customer, MRR or a sale', () => {
+    const zero = churn('2026-11', null, { customersAtStart: 0, customersAtEnd: 0, mrrAtEnd: 0, new: 0 });
+    expect(isEmptyRange([zero])).toBe(true);
+    expect(isEmptyRange([zero, churn('2026-12', 0.1)])).toBe(false);
   });
 });

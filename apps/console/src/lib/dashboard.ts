@@ -86,3 +86,8 @@ export function churnSplit(churn: readonly ChurnMonth[]) {
     };
   });
 }
+
+/** True when no month of the range had a customer or any MRR: the store is empty for it. */
+export function isEmptyRange(churn: readonly ChurnMonth[]): boolean {
+  return churn.every((m) => m.customersAtStart === 0 && m.customersAtEnd === 0 && m.mrrAtEnd === 0 && m.new === 0);
+}

@@ -89,6 +89,20 @@ export function ClientScreen({ id, asOf, access }: { id: string; asOf: string | 
           ]}
         />
       </Section>
+      <Section id="costs" title={t('client.costs')}>
+        <DataTable
+          caption={t('client.costs')}
+          rows={s.costs}
+          rowKey={(c) => `${c.at}-${c.kind}-${c.amount}`}
+          empty={t('common.none')}
+          columns={[
+            { key: 'at', label: t('client.businessTime'), render: (c) => formatInstant(c.at, locale), sortValue: (c) => c.at },
+            { key: 'kind', label: t('case.kind'), render: (c) => word(locale, 'costKind', c.kind) },
+            { key: 'amount', label: t('client.invoice.amount'), numeric: true, render: (c) => money(c.amount), sortValue: (c) => c.amount },
+            { key: 'minutes', label: 'min', numeric: true, render: (c) => (c.minutes === null ? '—' : String(c.minutes)) },
+          ]}
+        />
+      </Section>
       {access.cases ? (
         <Section id="cases" title={t('client.cases')}>
           {cases.data ? (
@@ -144,7 +158,7 @@ function StateSummary({ s, money }: { s: SubscriberView; money: (minor: number) 
       <dd>{s.salesRepId}</dd>
       <dt>{t('client.enrolledAt')}</dt>
       <dd>{formatInstant(s.enrolledAt, locale)}</dd>
-      <dt>{t('client.costs')}</dt>
+      <dt>{t('client.totalsLabel')}</dt>
       <dd>{t('client.totals', { billed: money(s.totals.billed), paid: money(s.totals.paid), writtenOff: money(s.totals.writtenOff), cost: money(s.totals.costToServe) })}</dd>
       {s.suspension ? (
         <>

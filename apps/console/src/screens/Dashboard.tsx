@@ -7,7 +7,7 @@ import { DataTable } from '../components/DataTable.js';
 import { DownloadButton, withQuery } from '../components/Download.js';
 import { ErrorNotice, Loading, Section } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
-import { churnSplit, headline, mrrMovements, type Kpi } from '../lib/dashboard.js';
+import { churnSplit, headline, isEmptyRange, mrrMovements, type Kpi } from '../lib/dashboard.js';
 import { addMonths, currencyDigits, formatMoney, formatMonth, formatNumber, formatPercent, lastCompleteMonth, type Locale } from '../lib/format.js';
 
 const major = (minor: number | null, currency: string) => (minor === null ? null : minor / 10 ** currencyDigits(currency || 'EUR'));
@@ -33,6 +33,8 @@ export function Dashboard() {
     [churn.data, defaults.data, revenue.data, reps.data, range.to],
   );
   const q = { from: range.from, to: range.to, segment: range.segment };
+  // A rate's change is in percentage points, not a percentage of itself.
+  const points = (c: number) => t('dashboard.kpi.points', { value: new Intl.NumberFormat(locale === 'es' ? 'es-ES' : 'en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(c * 100) });
   const failed = [churn, defaults, revenue, reps].find((r) => r.isError);
 
   return (
@@ -58,10 +60,15 @@ export function Dashboard() {
       </form>
       {failed ? <ErrorNotice error={failed.error} retry={() => void failed.refetch()} /> : null}
       <p className="muted">{t('dashboard.for', { month: formatMonth(range.to, locale) })}</p>
+      {churn.data && isEmptyRange(churn.data.months) ? (
+        <p role="status" className="card">
+          {t('dashboard.noData')}
+        </p>
+      ) : null}
       {head ? (
         <div className="kpis" role="list">
-          <KpiCard label={t('dashboard.kpi.churn')} kpi={head.customerChurnRate} show={(v) => formatPercent(v, locale)} change={(c) => formatPercent(c, locale)} previousMonth={head.previousMonth} lowerIsBetter />
-          <KpiCard label={t('dashboard.kpi.default')} kpi={head.defaultRate} show={(v) => formatPercent(v, locale)} change={(c) => formatPercent(c, locale)} previousMonth={head.previousMonth} lowerIsBetter />
+          <KpiCard label={t('dashboard.kpi.churn')} kpi={head.customerChurnRate} show={(v) => formatPercent(v, locale)} change={points} previousMonth={head.previousMonth} lowerIsBetter />
+          <KpiCard label={t('dashboard.kpi.default')} kpi={head.defaultRate} show={(v) => formatPercent(v, locale)} change={points} previousMonth={head.previousMonth} lowerIsBetter />
           <KpiCard label={t('dashboard.kpi.arpu')} kpi={head.arpu} show={(v) => money(v)} change={(c) => money(c)} previousMonth={head.previousMonth} />
           <KpiCard
             label={t('dashboard.kpi.newSales')}
@@ -156,8 +163,8 @@ function MrrChart({ rows, currency, locale }: { rows: Parameters<typeof mrrMovem
     () => ({
       aria: { enabled: true },
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 60, right: 60, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 60, right: 60, top: 48, bottom: 30 },
       xAxis: { type: 'category', data: data.map((r) => formatMonth(r.month, locale)) },
       yAxis: [{ type: 'value', name: currency }, { type: 'value', name: 'MRR' }],
       series: [
@@ -199,8 +206,8 @@ function ChurnChart({ rows, locale }: { rows: Parameters<typeof churnSplit>[0]; 
     () => ({
       aria: { enabled: true },
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 50, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 50, right: 20, top: 48, bottom: 30 },
       xAxis: { type: 'category', data: data.map((r) => formatMonth(r.month, locale)) },
       yAxis: { type: 'value', name: '%' },
       series: [
@@ -247,8 +254,8 @@ function DefaultChart({ rows, currency, locale }: { rows: import('../api/views.j
     () => ({
       aria: { enabled: true },
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 60, right: 50, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 60, right: 50, top: 48, bottom: 30 },
       xAxis: { type: 'category', data: rows.map((r) => formatMonth(r.month, locale)) },
       yAxis: [{ type: 'value', name: currency }, { type: 'value', name: '%' }],
       series: [
@@ -287,8 +294,8 @@ function RevenueChart({ rows, currency, locale }: { rows: import('../api/views.j
     () => ({
       aria: { enabled: true },
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 60, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 60, right: 20, top: 48, bottom: 30 },
       xAxis: { type: 'category', data: rows.map((r) => formatMonth(r.month, locale)) },
       yAxis: { type: 'value', name: currency },
       series: [
@@ -329,8 +336,8 @@ function ForecastChart({ answer, currency, locale }: { answer: import('../api/vi
     () => ({
       aria: { enabled: true },
       tooltip: { trigger: 'axis' },
-      legend: {},
-      grid: { left: 60, right: 20, bottom: 30 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 60, right: 20, top: 48, bottom: 30 },
       xAxis: { type: 'category', data: answer.months.map((r) => formatMonth(r.month, locale)) },
       yAxis: { type: 'value', name: cur },
       series: [
