@@ -79,8 +79,8 @@ describe('projector: health listener and database outages', () => {
     await until('the projector ready', async () => (await status('/health/ready')) === 200);
     expect(await status('/health/live')).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/projection_lag_events\{projection="subscribers"\} \d+/);
-    expect(metrics).toMatch(/projection_leader\{projection="subscribers"\} 1/);
+    expect(metrics).toMatch(/client_lifecycle_projection_lag_events\{projection="subscribers"\} \d+/);
+    expect(metrics).toMatch(/client_lifecycle_projection_leader\{projection="subscribers"\} 1/);
   }, 90_000);
 
   it('the database stopped and started: still running, not ready meanwhile, catches up after', async () => {

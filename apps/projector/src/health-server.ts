@@ -23,7 +23,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * supervised like the service (issue 12). Plain node:http: the projector runs no Nest application.
  * Liveness says only that the process answers; readiness that the store answers in time and no
  * projection this process holds is failed or too far behind (standby ones are fine: another
- * process holds them).
+ * process holds them). Metrics are named like the service's (`client_lifecycle_*`).
  */
 export async function startHealthServer(engine: ProjectionEngine, store: EventStore, options: ProjectorHealthOptions): Promise<Server> {
   const registry = new Registry();
@@ -31,7 +31,7 @@ export async function startHealthServer(engine: ProjectionEngine, store: EventSt
   const registers = [registry];
   const statuses = () => withTimeout(engine.status(), options.storeTimeoutMs);
   new Gauge({
-    name: 'projection_lag_events',
+    name: 'client_lifecycle_projection_lag_events',
     help: 'Events in the log a projection has not processed yet (read at scrape time)',
     labelNames: ['projection'],
     registers,
@@ -41,7 +41,7 @@ export async function startHealthServer(engine: ProjectionEngine, store: EventSt
     },
   });
   new Gauge({
-    name: 'projection_leader',
+    name: 'client_lifecycle_projection_leader',
     help: '1 when this process holds the projection (runs it), 0 on standby',
     labelNames: ['projection'],
     registers,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApplicationObserver } from '@libs/application';
+import { readSettings } from '@libs/settings';
 import { ProjectionsLocator } from './projections.js';
 
 /** Prefix of the service's own metrics (HTTP histograms keep the `http_` convention, process ones theirs). */
@@ -13,7 +14,8 @@ export const METRIC_PREFIX = 'client_lifecycle_';
  * build), else the package.json version of the working directory and `unknown`.
  */
 export function buildInfo(env: NodeJS.ProcessEnv = process.env): { version: string; commit: string; node: string } {
-  let version = env.BUILD_VERSION;
+  const settings = readSettings(env, ['BUILD_VERSION', 'BUILD_COMMIT']);
+  let version = settings.BUILD_VERSION;
   if (!version) {
     try {
       version = (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version;
@@ -21,7 +23,7 @@ export function buildInfo(env: NodeJS.ProcessEnv = process.env): { version: stri
       version = undefined;
     }
   }
-  return { version: version ?? 'unknown', commit: env.BUILD_COMMIT || 'unknown', node: process.version };
+  return { version: version ?? 'unknown', commit: settings.BUILD_COMMIT ?? 'unknown', node: process.version };
 }
 
 /**
