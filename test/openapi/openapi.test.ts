@@ -22,7 +22,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const generated = join(here, 'client', 'generated');
 const bin = (name: string) => join(here, '..', '..', 'node_modules', '.bin', name);
 
-type Doc = { paths: Record<string, Record<string, { operationId: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>; components: Record<string, unknown> };
+type Doc = {
+  paths: Record<string, Record<string, { operationId: string; security?: unknown[]; responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }> }>>;
+  components: Record<string, unknown>;
+};
 
 // CommonJS modules seen through ESM: the class is the default export's default.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as unknown as new (o: object) => {
@@ -49,6 +52,7 @@ interface Sample {
   path: string;
   status: number;
   contentType: string;
+  headers: Headers;
   body: unknown;
 }
 
@@ -123,7 +127,7 @@ describe('OpenAPI document', () => {
       const response = await fetch(request);
       const template = templateOf(doc, request.method, new URL(request.url).pathname);
       const contentType = response.headers.get('content-type') ?? '';
-      if (template && /json/.test(contentType)) samples.push({ method: request.method, path: template, status: response.status, contentType, body: await response.clone().json() });
+      if (template && /json/.test(contentType)) samples.push({ method: request.method, path: template, status: response.status, contentType, headers: response.headers, body: await response.clone().json() });
       return response;
     };
     const as = (role: keyof typeof KEYS) => clientFor(base, KEYS[role], recording);
@@ -168,6 +172,9 @@ describe('OpenAPI document', () => {
       expect({ route: `${s.method} ${s.path}`, status: s.status, media, declared: schema !== undefined }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, media, declared: true });
       const valid = ajv.validate(resolve(schema), s.body);
       expect({ route: `${s.method} ${s.path}`, status: s.status, errors: valid ? null : ajv.errors }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, errors: null });
+      // The headers declared for this answer are on it (Content-Disposition belongs to CSV only).
+      const declaredHeaders = Object.keys(response!.headers ?? {}).filter((h) => h !== 'Content-Disposition');
+      expect({ route: `${s.method} ${s.path}`, status: s.status, missing: declaredHeaders.filter((h) => !s.headers.has(h)) }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, missing: [] });
       seen.add(`${s.method} ${s.path} ${s.status}`);
     }
     for (const expected of ['POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400']) {

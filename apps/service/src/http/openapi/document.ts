@@ -28,6 +28,19 @@ const PROBLEM_TEXT: Record<number, string> = {
   503: 'a dependency (event store, database, projection engine) is unavailable; retry later',
 };
 
+/** Response headers the service sends, as components (`#/components/headers/...`). */
+const HEADERS: Record<string, { description: string; schema: JsonSchema }> = {
+  XRequestId: { description: 'the request id (yours when sane, else a UUID); a problem quotes it as `instance`', schema: { type: 'string', maxLength: 128 } },
+  RateLimit: { description: 'IETF RateLimit: `"per-key";r=<remaining>;t=<seconds to reset>`', schema: { type: 'string', example: '"per-key";r=59987;t=42' } },
+  RateLimitPolicy: { description: 'IETF RateLimit-Policy: `"per-key";q=<quota>;w=<window seconds>`', schema: { type: 'string', example: '"per-key";q=60000;w=60' } },
+  RetryAfter: { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  ETag: { description: 'the aggregate\'s stream version as an entity tag: send it back as If-Match', schema: { type: 'string', example: '"3"' } },
+  Location: { description: 'the created aggregate', schema: { type: 'string', example: '/v1/subscribers/sub-42' } },
+  Vary: { description: 'the representation depends on Accept', schema: { type: 'string', example: 'Accept' } },
+  ContentDisposition: { description: 'CSV answers are attachments, e.g. `attachment; filename="churn-2026-01-2026-11.csv"`', schema: { type: 'string' } },
+};
+const header = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
+
 type Operation = {
   operationId?: string;
   summary?: string;
@@ -35,7 +48,7 @@ type Operation = {
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ name: string; in: string; required?: boolean; description?: string; schema?: JsonSchema }>;
   requestBody?: unknown;
-  responses: Record<string, { description?: string; content?: Record<string, { schema?: JsonSchema; example?: unknown }> }>;
+  responses: Record<string, { description?: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: JsonSchema; example?: unknown }> }>;
 };
 
 /** `@Query()` DTO class of every route, by `METHOD /path` (from Nest's own route metadata). */
@@ -106,6 +119,24 @@ function eventComponents(): Record<string, JsonSchema> {
   return out;
 }
 
+/** The headers each answer carries (request id always; rate-limit fields once a key was counted; …). */
+function describeHeaders(responses: Operation['responses'], route: { isPublic: boolean; command: boolean; media: Media; aggregate: boolean }): void {
+  for (const [status, response] of Object.entries(responses)) {
+    const code = Number(status);
+    const headers: Record<string, unknown> = { 'X-Request-Id': header('XRequestId') };
+    // The guard counts a request after authenticating and authorising it: 2xx, 4xx past 403, 429.
+    if (!route.isPublic && code !== 401 && code !== 403) Object.assign(headers, { RateLimit: header('RateLimit'), 'RateLimit-Policy': header('RateLimitPolicy') });
+    if (code === 429 || code === 503) headers['Retry-After'] = header('RetryAfter');
+    if (code >= 200 && code < 300) {
+      if (route.aggregate || route.command) headers.ETag = header('ETag');
+      if (code === 201) headers.Location = header('Location');
+      if (route.media === 'json+csv' || route.media === 'json+ndjson') headers.Vary = header('Vary');
+      if (route.media === 'json+csv') headers['Content-Disposition'] = header('ContentDisposition');
+    }
+    response.headers = { ...(response.headers ?? {}), ...headers };
+  }
+}
+
 /** camelCase of a route nobody entered in the table yet (the OpenAPI test refuses those). */
 function fallbackId(method: string, path: string): string {
   const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1));
@@ -145,6 +176,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     anyOf: Object.keys(events).filter((name) => !/DataV\d+$/.test(name)).map(ref),
   };
 
+  (document.components as { headers?: unknown }).headers = structuredClone(HEADERS);
   const dtos = queryDtos(app);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
@@ -189,6 +221,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         responses[String(s)] = problemResponse(s, existing?.description);
       }
       if (path.startsWith('/health')) responses['503'] = { description: 'not ready: the same Health body with status "error"', content: { 'application/json': { schema: ref('Health') } } };
+      const command = method === 'post' && spec !== undefined && spec.ok === undefined;
+      describeHeaders(responses, { isPublic, command, media, aggregate: spec?.ok === 'SubscriberView' || spec?.ok === 'CaseView' });
     }
   }
   return document;

@@ -76,6 +76,10 @@ export const OPERATIONS: Record<string, OperationSpec> = {
 
   'GET /v1/me': { id: 'getMe' },
 
+  'GET /v1/work-queues': { id: 'getWorkQueueCounts' },
+  'GET /v1/work-queues/approvals': { id: 'getApprovalsInbox' },
+  'GET /v1/work-queues/{queue}': { id: 'getWorkQueue' },
+
   'GET /v1/projections': { id: 'listProjections', ok: 'ProjectionList' },
   'POST /v1/projections/{name}/rebuild': { id: 'rebuildProjection', ok: 'RebuildAccepted' },
 };
@@ -89,6 +93,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast, signup cohorts) and their versioned definitions, as JSON or CSV.' },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
+  { name: 'work-queues', description: "Operators' and executives' queues of what needs doing now, paged by cursor." },
   { name: 'auth', description: 'Who the presented API key is, and its roles.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; public, no key.' },
 ];
@@ -98,6 +103,6 @@ export function tagOf(path: string): string {
   if (path.startsWith('/health') || path === '/metrics') return 'operations';
   if (/\/(history|integrity)$/.test(path) || path.startsWith('/v1/audit')) return 'audit';
   const segment = path.split('/')[2] ?? '';
-  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin', me: 'auth' };
+  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin', me: 'auth', 'work-queues': 'work-queues' };
   return byPrefix[segment] ?? segment;
 }
