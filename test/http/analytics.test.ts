@@ -193,5 +193,16 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
     expect(usd.currency).toBe('USD');
     expect(usd.cohorts.every((c: { customers: number }) => c.customers === 0)).toBe(true);
     expect((await get('/v1/analytics/cohorts?currency=usd').expect(400)).body.errors[0].field).toBe('currency');
+    // Every route that carries money: the same rule, and the named currency's figures only.
+    for (const route of ['churn', 'default-rate', 'revenue-per-client', 'sales-reps', 'clients', 'forecast']) {
+      const answer = await get(`/v1/analytics/${route}`).expect(400);
+      expect([route, answer.body.code, answer.body.currencies]).toEqual([route, 'currency-required', ['EUR', 'USD']]);
+    }
+    const usdChurn = (await get('/v1/analytics/churn?from=2025-01&to=2025-08&currency=USD').expect(200)).body;
+    expect(usdChurn.currency).toBe('USD');
+    expect(usdChurn.months.every((m: { new: number; mrrAtEnd: number }) => m.new === 0 && m.mrrAtEnd === 0)).toBe(true);
+    const eurForecast = (await get('/v1/analytics/forecast?months=36&currency=EUR&segment=b2c').expect(200)).body;
+    expect([eurForecast.currency, eurForecast.inputs.currency, eurForecast.inputs.segment, eurForecast.months.length]).toEqual(['EUR', 'EUR', 'b2c', 36]);
+    expect((await get('/v1/analytics/forecast?months=37&currency=EUR').expect(400)).body.errors[0].field).toBe('months');
   });
 });

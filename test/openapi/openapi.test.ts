@@ -139,11 +139,14 @@ describe('OpenAPI document', () => {
     const service = clientFor(base, KEYS.service, recording);
     await service.GET('/v1/events', { params: { query: { limit: 5 } } });
     await service.GET('/v1/events/schemas');
-    await clients.analyst.GET('/v1/analytics/clients', { params: { query: { limit: '2' } } });
-    await clients.analyst.GET('/v1/analytics/default-rate', { params: { query: { from: '2026-01', to: '2026-03' } } });
-    await clients.analyst.GET('/v1/analytics/revenue-per-client', { params: { query: { from: '2026-01', to: '2026-03' } } });
-    await clients.analyst.GET('/v1/analytics/sales-reps', { params: { query: { from: '2026-01', to: '2026-03' } } });
-    await clients.analyst.GET('/v1/analytics/forecast', { params: { query: { months: '3' } } });
+    await clients.analyst.GET('/v1/analytics/clients', { params: { query: { limit: '2', currency: 'EUR' } } });
+    await clients.analyst.GET('/v1/analytics/default-rate', { params: { query: { from: '2026-01', to: '2026-03', currency: 'EUR' } } });
+    await clients.analyst.GET('/v1/analytics/revenue-per-client', { params: { query: { from: '2026-01', to: '2026-03', currency: 'USD' } } });
+    await clients.analyst.GET('/v1/analytics/sales-reps', { params: { query: { from: '2026-01', to: '2026-03', currency: 'EUR' } } });
+    await clients.analyst.GET('/v1/analytics/forecast', { params: { query: { months: '3', currency: 'EUR' } } });
+    await clients.analyst.GET('/v1/analytics/cohorts', { params: { query: { from: '2026-01', to: '2026-03', currency: 'EUR' } } });
+    // Two currencies in use and none named: 400 currency-required.
+    await clients.analyst.GET('/v1/analytics/cohorts', { params: { query: { from: '2026-01', to: '2026-03' } } });
     await clients.analyst.GET('/v1/projections');
     await clients.auditor.GET('/v1/cases');
     await clients.operator.GET('/v1/subscribers/{id}', { params: { path: { id: 'nobody' } } });

@@ -55,8 +55,13 @@ export class BruteForce {
   readonly streams = new Map<string, E[]>();
   readonly segment = new Map<string, 'b2b' | 'b2c'>();
   readonly asOf: string | null;
+  /** The currency every figure covers: the only one in the log, or the one {@link forCurrency} kept. */
+  scopeCurrency: string | null = null;
 
-  constructor(log: readonly StoredEvent[]) {
+  constructor(
+    private readonly log: readonly StoredEvent[],
+    scope: { asOf?: string | null } = {},
+  ) {
     this.events = log.map((e) => {
       const up = upcastEvent({ type: e.type, data: e.data, schemaVersion: e.metadata.schemaVersion });
       return { ...up, occurredAt: e.occurredAt, ms: Date.parse(e.occurredAt), streamId: e.streamId } as E;
@@ -67,7 +72,23 @@ export class BruteForce {
       this.streams.set(id, [...(this.streams.get(id) ?? []), e]);
       if (e.type === 'SubscriberEnrolled') this.segment.set(id, e.data.segment);
     }
-    this.asOf = this.events.reduce<string | null>((m, e) => (m === null || e.occurredAt > m ? e.occurredAt : m), null);
+    this.asOf = scope.asOf !== undefined ? scope.asOf : this.events.reduce<string | null>((m, e) => (m === null || e.occurredAt > m ? e.occurredAt : m), null);
+    const inUse = new Set([...this.segment.keys()].map((id) => this.currencyOf(id)));
+    if (inUse.size === 1) this.scopeCurrency = [...inUse][0];
+  }
+
+  /**
+   * The brute force over one currency's subscribers only (domain.md §6: every figure, counts
+   * included, covers that currency's subscribers); "now" stays the whole log's newest event.
+   */
+  forCurrency(currency: string): BruteForce {
+    const ids = new Set([...this.segment.keys()].filter((id) => this.currencyOf(id) === currency));
+    const bf = new BruteForce(
+      this.log.filter((e) => ids.has((e.data as { subscriberId: string }).subscriberId)),
+      { asOf: this.asOf },
+    );
+    bf.scopeCurrency = currency;
+    return bf;
   }
 
   inSeg(id: string, seg: Seg) {
@@ -108,6 +129,7 @@ export class BruteForce {
   churn(from: string, to: string, seg: Seg) {
     return {
       segment: seg,
+      currency: this.scopeCurrency,
       months: months(from, to).map((month) => {
         const start = this.customersAndMrr(startOf(month), seg);
         const end = this.customersAndMrr(startOf(next(month)), seg);
@@ -165,6 +187,7 @@ export class BruteForce {
     const finals = new Map(this.ids(seg).map((id) => [id, this.final(id)]));
     return {
       segment: seg,
+      currency: this.scopeCurrency,
       months: months(from, to).map((month) => {
         let invoicesDue = 0, amountDue = 0, invoicesDefaulted = 0, amountDefaulted = 0, invoicesRecovered = 0, amountRecovered = 0, amountWrittenOff = 0;
         for (const [id, s] of finals) {
@@ -226,6 +249,7 @@ export class BruteForce {
   revenuePerClient(from: string, to: string, seg: Seg) {
     return {
       segment: seg,
+      currency: this.scopeCurrency,
       months: months(from, to).map((month) => {
         const invoices = this.events.filter((e) => e.type === 'InvoiceIssued' && e.data.period === month && this.inSeg(e.data.subscriberId, seg)) as Array<
           Extract<E, { type: 'InvoiceIssued' }>
@@ -305,7 +329,7 @@ export class BruteForce {
         if (x !== null && y !== null && x !== y) return q.order === 'asc' ? x - y : y - x;
         return a.subscriberId < b.subscriberId ? -1 : 1;
       });
-    return { asOf: this.asOf, clients: sorted.slice(0, q.limit) };
+    return { asOf: this.asOf, currency: this.scopeCurrency, clients: sorted.slice(0, q.limit) };
   }
 
   subscribers(q: { segment: Seg; status?: string; flag?: string }) {
@@ -362,6 +386,7 @@ export class BruteForce {
   salesReps(from: string, to: string, seg: Seg) {
     return {
       segment: seg,
+      currency: this.scopeCurrency,
       months: months(from, to).map((month) => {
         const enrolled = this.inMonth(month, seg, 'SubscriberEnrolled') as Array<Extract<E, { type: 'SubscriberEnrolled' }>>;
         const reps = [...new Set(enrolled.map((e) => e.data.salesRepId))].sort();
@@ -416,6 +441,8 @@ export class BruteForce {
     const defaults = this.defaultRate(trailing[0], trailing[2], seg).months;
     const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
     const inputs = {
+      segment: seg,
+      currency: this.scopeCurrency,
       asOf: this.asOf,
       baseMonth: base,
       trailingMonths: trailing,
@@ -431,6 +458,6 @@ export class BruteForce {
       mrr = mrr * (1 - inputs.revenueChurnRate) + inputs.newMrr + inputs.netExpansion;
       out.push({ month: shift(base, k), mrr: Math.round(mrr), expectedCollections: Math.round(mrr * (1 - inputs.amountDefaultRate)) });
     }
-    return { segment: seg, inputs, months: out };
+    return { segment: seg, currency: this.scopeCurrency, inputs, months: out };
   }
 }

@@ -12,12 +12,17 @@ export interface HistoryEvent {
   occurredAt: string;
 }
 
-const PLAN = (code: string, monthlyFee: number) => ({ code, monthlyFee, currency: 'EUR' });
+const PLAN = (code: string, monthlyFee: number, currency = 'EUR') => ({ code, monthlyFee, currency });
 const Q = { needsService: true, valuesService: true, canPay: true };
 
 /** Builds one history in order; every builder takes the event's instant. */
 export class History {
   readonly events: HistoryEvent[] = [];
+  /** Each subscriber's currency (its enrolment plan's; every later plan keeps it, as the domain does). */
+  private readonly currencies = new Map<string, string>();
+  private cur(id: string): string {
+    return this.currencies.get(id) ?? 'EUR';
+  }
 
   private sub(id: string, type: string, at: string, data: Record<string, unknown>): this {
     this.events.push({ streamId: `subscriber-${id}`, type, occurredAt: at, data: { subscriberId: id, occurredAt: at, ...data } });
@@ -28,11 +33,12 @@ export class History {
     return this;
   }
 
-  enroll(id: string, at: string, o: { segment?: 'b2b' | 'b2c'; fee?: number; rep?: string; name?: string } = {}): this {
+  enroll(id: string, at: string, o: { segment?: 'b2b' | 'b2c'; fee?: number; rep?: string; name?: string; currency?: string } = {}): this {
+    this.currencies.set(id, o.currency ?? 'EUR');
     return this.sub(id, 'SubscriberEnrolled', at, {
       name: o.name ?? `Client ${id}`,
       segment: o.segment ?? 'b2c',
-      plan: PLAN('basic', o.fee ?? 3000),
+      plan: PLAN('basic', o.fee ?? 3000, o.currency),
       salesRepId: o.rep ?? 'rep-1',
       qualification: Q,
     });
@@ -68,7 +74,7 @@ export class History {
     return this.sub(id, 'PlanChanged', at, { from: { code: 'basic', monthlyFee: from }, to: { code: to > from ? 'plus' : 'lite', monthlyFee: to }, reason: to > from ? 'upgrade' : 'downgrade' });
   }
   migrate(id: string, at: string, fee: number): this {
-    return this.sub(id, 'ClientMigrated', at, { target: 'prepaid', toPlan: PLAN('prepaid', fee) });
+    return this.sub(id, 'ClientMigrated', at, { target: 'prepaid', toPlan: PLAN('prepaid', fee, this.cur(id)) });
   }
   cancel(id: string, at: string): this {
     return this.sub(id, 'CancellationRequested', at, { reason: 'moving' });
@@ -85,11 +91,11 @@ export class History {
       reasons: ['moving'],
       effectiveDate: at.slice(0, 10),
       finalBalance: o.finalBalance ?? 0,
-      planAtTermination: PLAN('basic', o.fee),
+      planAtTermination: PLAN('basic', o.fee, this.cur(id)),
     });
   }
   reactivate(id: string, at: string, fee: number): this {
-    return this.sub(id, 'SubscriberReactivated', at, { plan: PLAN('basic', fee) });
+    return this.sub(id, 'SubscriberReactivated', at, { plan: PLAN('basic', fee, this.cur(id)) });
   }
   openCase(caseId: string, id: string, at: string, kind = 'unprofitable'): this {
     return this.kase(caseId, id, 'CaseOpened', at, { kind, summary: 'costs too much', openedBy: 'op-1' });
@@ -165,7 +171,7 @@ interface SimSub {
  * 00:00Z of a month's first day (terminations at an effective date), the edge the read models
  * define explicitly.
  */
-export function randomHistory(seed: number, o: { subscribers: number; months: number; startMonth?: string; reps?: number }): HistoryEvent[] {
+export function randomHistory(seed: number, o: { subscribers: number; months: number; startMonth?: string; reps?: number; currencies?: readonly string[] }): HistoryEvent[] {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const h = new History();
@@ -221,7 +227,9 @@ export function randomHistory(seed: number, o: { subscribers: number; months: nu
       const fee = segment === 'b2b' ? pick([15000, 30000, 60000]) : pick([3000, 4500, 6000]);
       const sub: SimSub = { id: `s${String(i).padStart(4, '0')}`, fee, segment, status: 'active', risk: rnd() * 0.5, invoices: [], noticeEffective: null, noticeBy: null, terminatedOn: null, openCase: null, n: 0 };
       subs.push(sub);
-      h.enroll(sub.id, at(), { segment, fee, rep: `rep-${1 + Math.floor(rnd() * (o.reps ?? 3))}` });
+      // A second currency, when asked for, without drawing from the generator (same histories otherwise).
+      const currencies = o.currencies ?? ['EUR'];
+      h.enroll(sub.id, at(), { segment, fee, rep: `rep-${1 + Math.floor(rnd() * (o.reps ?? 3))}`, currency: currencies[subs.length % currencies.length] });
     }
     for (const s of subs) {
       if (s.status === 'terminated') {

@@ -31,25 +31,42 @@ async function allPages<R>(read: (cursor: string | undefined) => Promise<{ nextC
   return rows;
 }
 
-/** Every route's answer from the read models equals the brute force's, field by field. */
-async function compareAll(db: SqlDatabase, bf: BruteForce, from: string, to: string): Promise<void> {
-  for (const segment of SEGMENTS) {
-    expect(await churn(db, { from, to, segment })).toEqual(bf.churn(from, to, segment));
-    expect(await defaultRate(db, { from, to, segment })).toEqual(bf.defaultRate(from, to, segment));
-    expect(await revenuePerClient(db, { from, to, segment })).toEqual(bf.revenuePerClient(from, to, segment));
-    expect(await salesReps(db, { from, to, segment })).toEqual(bf.salesReps(from, to, segment));
-    expect(await forecast(db, { months: 6, segment })).toEqual(bf.forecast(6, segment));
-    expect(await cohorts(db, { from, to, segment })).toEqual(bf.cohorts(from, to, segment));
-    for (const sort of CLIENT_SORTS) {
-      for (const order of ['asc', 'desc'] as const) {
-        const first = await clients(db, { sort, order, limit: 10, segment });
-        expect(first.clients).toEqual(bf.clients({ sort, order, limit: 10, segment }).clients);
-        // Paged to the end with a small limit, every sort and order (nulls last included) gives the whole list once.
-        expect(await allPages((cursor) => clients(db, { sort, order, limit: 4, segment, cursor }), 'clients')).toEqual(bf.clients({ sort, order, limit: 100_000, segment }).clients);
-      }
+/**
+ * Every money route's answer from the read models equals the brute force's over the same
+ * currency's subscribers, field by field (`currency` undefined: the log holds one currency).
+ */
+async function compareMoney(db: SqlDatabase, whole: BruteForce, from: string, to: string, segment: SegmentFilter, currency?: string): Promise<void> {
+  const bf = currency === undefined ? whole : whole.forCurrency(currency);
+  expect(await churn(db, { from, to, segment, currency })).toEqual(bf.churn(from, to, segment));
+  expect(await defaultRate(db, { from, to, segment, currency })).toEqual(bf.defaultRate(from, to, segment));
+  expect(await revenuePerClient(db, { from, to, segment, currency })).toEqual(bf.revenuePerClient(from, to, segment));
+  expect(await salesReps(db, { from, to, segment, currency })).toEqual(bf.salesReps(from, to, segment));
+  expect(await forecast(db, { months: 6, segment, currency })).toEqual(bf.forecast(6, segment));
+  expect(await cohorts(db, { from, to, segment, currency })).toEqual(bf.cohorts(from, to, segment));
+  for (const sort of CLIENT_SORTS) {
+    for (const order of ['asc', 'desc'] as const) {
+      const first = await clients(db, { sort, order, limit: 10, segment, currency });
+      expect(first.clients).toEqual(bf.clients({ sort, order, limit: 10, segment }).clients);
+      // Paged to the end with a small limit, every sort and order (nulls last included) gives the whole list once.
+      expect(await allPages((cursor) => clients(db, { sort, order, limit: 4, segment, cursor, currency }), 'clients')).toEqual(bf.clients({ sort, order, limit: 100_000, segment }).clients);
     }
+  }
+  for (const flag of ['unprofitable', 'in_default', 'open_case'] as const) {
+    expect(await clients(db, { sort: 'margin', order: 'asc', limit: 1000, segment, flag, currency })).toEqual(bf.clients({ sort: 'margin', order: 'asc', limit: 1000, segment, flag }));
+  }
+}
+
+/** Every route's answer from the read models equals the brute force's, field by field, for every currency in use. */
+async function compareAll(db: SqlDatabase, bf: BruteForce, from: string, to: string, currencies?: readonly string[]): Promise<void> {
+  if (currencies && currencies.length > 1) {
+    // Money is never summed across currencies: without one named, every money route refuses.
+    for (const read of [() => churn(db, { from, to }), () => defaultRate(db, { from, to }), () => revenuePerClient(db, { from, to }), () => salesReps(db, { from, to }), () => forecast(db, {}), () => cohorts(db, { from, to }), () => clients(db, {})]) {
+      await expect(read()).rejects.toMatchObject({ code: 'currency-required', currencies: [...currencies].sort() });
+    }
+  }
+  for (const segment of SEGMENTS) {
+    for (const currency of currencies && currencies.length > 1 ? currencies : [undefined]) await compareMoney(db, bf, from, to, segment, currency);
     for (const flag of ['unprofitable', 'in_default', 'open_case'] as const) {
-      expect(await clients(db, { sort: 'margin', order: 'asc', limit: 1000, segment, flag })).toEqual(bf.clients({ sort: 'margin', order: 'asc', limit: 1000, segment, flag }));
       expect((await subscribers(db, { segment, flag, limit: 1000 })).subscribers).toEqual(bf.subscribers({ segment, flag }));
     }
     for (const status of [undefined, 'active', 'suspended', 'notice', 'terminated'] as const) {
@@ -74,14 +91,14 @@ async function compareAll(db: SqlDatabase, bf: BruteForce, from: string, to: str
 
 describe.each([
   { seed: 11, subscribers: 30, months: 8, batchSize: 50 },
-  { seed: 23, subscribers: 45, months: 11, batchSize: 333 },
+  { seed: 23, subscribers: 45, months: 11, batchSize: 333, currencies: ['EUR', 'USD'] },
   { seed: 37, subscribers: 25, months: 14, batchSize: 1000 },
-])('reference: random history %o', ({ seed, subscribers: n, months, batchSize }) => {
+] as Array<{ seed: number; subscribers: number; months: number; batchSize: number; currencies?: string[] }>)('reference: random history %o', ({ seed, subscribers: n, months, batchSize, currencies }) => {
   it('every response equals the brute force; a rebuild gives the same rows', async () => {
     const opened = await openTestStore();
     const engine = new ProjectionEngine({ store: opened.store, db: opened.db, batchSize });
     try {
-      const history = randomHistory(seed, { subscribers: n, months, startMonth: '2024-01' });
+      const history = randomHistory(seed, { subscribers: n, months, startMonth: '2024-01', currencies });
       // Half the history before the engine starts (catch-up), half while it runs (live).
       await appendHistory(opened.store, history.slice(0, history.length >> 1));
       await engine.start();
@@ -93,12 +110,13 @@ describe.each([
       const bf = new BruteForce(log);
       const from = '2023-12';
       const to = `${2024 + Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`;
-      await compareAll(opened.db, bf, from, to);
+      await compareAll(opened.db, bf, from, to, currencies);
 
       // The histories exercise what the definitions single out.
-      const churned = bf.churn(from, to, 'all').months;
+      const one = currencies ? bf.forCurrency(currencies[0]) : bf;
+      const churned = one.churn(from, to, 'all').months;
       expect(churned.some((m) => m.churned.total > 0 && m.reactivated >= 0)).toBe(true);
-      expect(bf.defaultRate(from, to, 'all').months.some((m) => m.aging['31-60'] > 0)).toBe(true);
+      expect(one.defaultRate(from, to, 'all').months.some((m) => m.aging['31-60'] > 0)).toBe(true);
       for (const field of ['mrrReactivation', 'mrrSuspended', 'mrrReinstated', 'mrrExpansion', 'mrrContraction'] as const) {
         expect([field, churned.some((m) => m[field] > 0)]).toEqual([field, true]);
       }

@@ -3,7 +3,7 @@ import type { SqlExecutor } from '@libs/event-store';
 import { resolveCurrency } from './currency.js';
 import { monthOf, monthRange, monthsBetween, addMonths } from './months.js';
 import { META_TABLE } from './projection.js';
-import type { MonthRange, SegmentFilter } from './queries.js';
+import { rate, segmentsOf, type MonthRange, type SegmentFilter } from './query-kit.js';
 
 export interface CohortMonth {
   offset: number;
@@ -29,8 +29,6 @@ export interface CohortsAnswer {
   cohorts: Cohort[];
 }
 
-const segmentsOf = (s: SegmentFilter = 'all'): string[] => (s === 'all' ? ['b2b', 'b2c'] : [s]);
-const rate = (num: number, den: number): number | null => (den === 0 ? null : num / den);
 
 /**
  * The retention triangle: for each cohort month C in [from, to] and each offset k from 0 to the

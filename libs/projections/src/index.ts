@@ -7,6 +7,7 @@ export * from './projection.js';
 export * from './engine.js';
 export * from './leadership.js';
 export * from './queries.js';
+export * from './reports.js';
 export * from './csv.js';
 export * from './definitions.js';
 export * from './currency.js';

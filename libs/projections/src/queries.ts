@@ -1,245 +1,18 @@
 /**
- * Query functions of the read models: each returns exactly the response body of its route in
- * api.md. They read only `rm_*` tables, so they work in any process that shares the database.
+ * Query functions of the per-client read models (profitability, subscribers, cases): each returns
+ * exactly the response body of its route in api.md. The monthly reports are in reports.ts. They
+ * read only `rm_*` tables, so they work in any process that shares the database.
  */
 import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT, whereAfter } from './paging.js';
 import type { SqlExecutor } from '@libs/event-store';
-import { addMonths, DAY_MS, monthOf, monthRange } from './months.js';
-import { META_TABLE } from './projection.js';
+import { DAY_MS } from './months.js';
 import { TRAILING_DAYS } from './projections/subscriber-ledger.js';
+import { resolveCurrency } from './currency.js';
+import { iso, num, projectionAsOf, rate, segmentsOf, type SegmentFilter } from './query-kit.js';
 
-export type SegmentFilter = 'all' | 'b2b' | 'b2c';
-export const SEGMENTS: readonly SegmentFilter[] = ['all', 'b2b', 'b2c'];
+export { projectionAsOf, SEGMENTS, type MonthRange, type SegmentFilter } from './query-kit.js';
 export const CLIENT_FLAGS = ['unprofitable', 'in_default', 'open_case'] as const;
 export type ClientFlag = (typeof CLIENT_FLAGS)[number];
-
-export interface MonthRange {
-  from: string;
-  to: string;
-  segment?: SegmentFilter;
-}
-
-const segmentsOf = (s: SegmentFilter = 'all'): string[] => (s === 'all' ? ['b2b', 'b2c'] : [s]);
-/** Rates are plain decimals, unrounded, null when the denominator is 0 (domain.md §6). */
-const rate = (num: number, den: number): number | null => (den === 0 ? null : num / den);
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
-
-/** Latest business time a projection has seen (null before its first event). */
-export async function projectionAsOf(db: SqlExecutor, name: string): Promise<string | null> {
-  const { rows } = await db.query<{ as_of: Date | null }>(`SELECT as_of FROM ${META_TABLE} WHERE name = $1`, [name]);
-  return iso(rows[0]?.as_of ?? null);
-}
-
-export interface ChurnMonth {
-  month: string;
-  customersAtStart: number;
-  new: number;
-  reactivated: number;
-  /** `fromStart`: of `total`, the subscribers who were customers at the month's first instant. */
-  churned: { voluntary: number; involuntary: number; migrated: number; total: number; fromStart: number };
-  customersAtEnd: number;
-  customerChurnRate: number | null;
-  /** churned.fromStart / customersAtStart (the convention that leaves out who joined and left in M). */
-  startingCustomerChurnRate: number | null;
-  mrrAtStart: number;
-  mrrAtEnd: number;
-  mrrLost: number;
-  revenueChurnRate: number | null;
-  mrrNew: number;
-  mrrExpansion: number;
-  mrrContraction: number;
-  mrrReactivation: number;
-  mrrSuspended: number;
-  mrrReinstated: number;
-  /** (mrrLost + mrrContraction) / mrrAtStart. */
-  grossMrrChurnRate: number | null;
-  /** (mrrLost + mrrContraction − mrrExpansion − mrrReactivation) / mrrAtStart; may be negative. */
-  netMrrChurnRate: number | null;
-  /** 1 − netMrrChurnRate. */
-  netRevenueRetention: number | null;
-  /** (mrrNew + mrrExpansion + mrrReactivation) / (mrrLost + mrrContraction). */
-  quickRatio: number | null;
-}
-
-/** `GET /v1/analytics/churn`. Customers and MRR at a month's start are the state before any of that month's events. */
-export async function churn(db: SqlExecutor, q: MonthRange): Promise<{ segment: SegmentFilter; months: ChurnMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, SUM(new_subscribers)::bigint AS n, SUM(reactivated)::bigint AS r, SUM(churned_voluntary)::bigint AS cv,
-            SUM(churned_involuntary)::bigint AS ci, SUM(churned_migrated)::bigint AS cm, SUM(mrr_new)::bigint AS mrr_new,
-            SUM(mrr_lost)::bigint AS mrr_lost, SUM(mrr_expansion)::bigint AS exp, SUM(mrr_contraction)::bigint AS con,
-            SUM(mrr_delta)::bigint AS delta, SUM(churned_from_start)::bigint AS from_start, SUM(mrr_reactivation)::bigint AS reactivation,
-            SUM(mrr_suspended)::bigint AS suspended, SUM(mrr_reinstated)::bigint AS reinstated
-       FROM rm_churn WHERE segment = ANY($1::text[]) AND month <= $2 GROUP BY month ORDER BY month`,
-    [segmentsOf(segment), q.to],
-  );
-  const byMonth = new Map(rows.map((r) => [r.month as string, r]));
-  let customers = 0;
-  let mrr = 0;
-  for (const r of rows) {
-    if ((r.month as string) >= q.from) break;
-    customers += num(r.n) + num(r.r) - num(r.cv) - num(r.ci) - num(r.cm);
-    mrr += num(r.delta);
-  }
-  const months = monthRange(q.from, q.to).map((month): ChurnMonth => {
-    const r = byMonth.get(month) ?? {};
-    const voluntary = num(r.cv);
-    const involuntary = num(r.ci);
-    const migrated = num(r.cm);
-    const total = voluntary + involuntary + migrated;
-    const start = customers;
-    const mrrStart = mrr;
-    customers = start + num(r.n) + num(r.r) - total;
-    mrr = mrrStart + num(r.delta);
-    const fromStart = num(r.from_start);
-    const [lost, expansion, contraction, reactivation] = [num(r.mrr_lost), num(r.exp), num(r.con), num(r.reactivation)];
-    const netMrrChurnRate = rate(lost + contraction - expansion - reactivation, mrrStart);
-    return {
-      month,
-      customersAtStart: start,
-      new: num(r.n),
-      reactivated: num(r.r),
-      churned: { voluntary, involuntary, migrated, total, fromStart },
-      customersAtEnd: customers,
-      customerChurnRate: rate(total, start),
-      startingCustomerChurnRate: rate(fromStart, start),
-      mrrAtStart: mrrStart,
-      mrrAtEnd: mrr,
-      mrrLost: lost,
-      revenueChurnRate: rate(lost, mrrStart),
-      mrrNew: num(r.mrr_new),
-      mrrExpansion: expansion,
-      mrrContraction: contraction,
-      mrrReactivation: reactivation,
-      mrrSuspended: num(r.suspended),
-      mrrReinstated: num(r.reinstated),
-      grossMrrChurnRate: rate(lost + contraction, mrrStart),
-      netMrrChurnRate,
-      netRevenueRetention: netMrrChurnRate === null ? null : 1 - netMrrChurnRate,
-      quickRatio: rate(num(r.mrr_new) + expansion + reactivation, lost + contraction),
-    };
-  });
-  return { segment, months };
-}
-
-export interface Aging {
-  '1-30': number;
-  '31-60': number;
-  '61-90': number;
-  '90+': number;
-}
-
-export interface DefaultRateMonth {
-  month: string;
-  invoicesDue: number;
-  amountDue: number;
-  invoicesDefaulted: number;
-  amountDefaulted: number;
-  defaultRate: number | null;
-  amountDefaultRate: number | null;
-  invoicesRecovered: number;
-  amountRecovered: number;
-  amountWrittenOff: number;
-  aging: Aging;
-}
-
-/** `GET /v1/analytics/default-rate`. */
-export async function defaultRate(db: SqlExecutor, q: MonthRange): Promise<{ segment: SegmentFilter; months: DefaultRateMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const segs = segmentsOf(segment);
-  const list = monthRange(q.from, q.to);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, SUM(invoices_due)::bigint AS invoices_due, SUM(amount_due)::bigint AS amount_due,
-            SUM(invoices_defaulted)::bigint AS invoices_defaulted, SUM(amount_defaulted)::bigint AS amount_defaulted,
-            SUM(invoices_recovered)::bigint AS invoices_recovered, SUM(amount_recovered)::bigint AS amount_recovered,
-            SUM(amount_written_off)::bigint AS amount_written_off
-       FROM rm_default_rate WHERE segment = ANY($1::text[]) AND month >= $2 AND month <= $3 GROUP BY month`,
-    [segs, q.from, q.to],
-  );
-  // Days past due at the first instant of M+1 = (first day of M+1) − due date, in whole days.
-  const aging = await db.query<Record<string, unknown>>(
-    `SELECT m.month,
-            COALESCE(SUM(s.owed) FILTER (WHERE d.days BETWEEN 1 AND 30), 0)::bigint AS a1,
-            COALESCE(SUM(s.owed) FILTER (WHERE d.days BETWEEN 31 AND 60), 0)::bigint AS a2,
-            COALESCE(SUM(s.owed) FILTER (WHERE d.days BETWEEN 61 AND 90), 0)::bigint AS a3,
-            COALESCE(SUM(s.owed) FILTER (WHERE d.days > 90), 0)::bigint AS a4
-       FROM unnest($1::text[]) AS m(month)
-       JOIN rm_default_rate_aging_spans s
-         ON s.from_month <= m.month AND (s.to_month IS NULL OR s.to_month > m.month) AND s.segment = ANY($2::text[])
-       CROSS JOIN LATERAL (SELECT ((to_date(m.month, 'YYYY-MM') + interval '1 month')::date - s.due_date) AS days) d
-      GROUP BY m.month`,
-    [list, segs],
-  );
-  const byMonth = new Map(rows.map((r) => [r.month as string, r]));
-  const agingByMonth = new Map(aging.rows.map((r) => [r.month as string, r]));
-  const months = list.map((month): DefaultRateMonth => {
-    const r = byMonth.get(month) ?? {};
-    const a = agingByMonth.get(month) ?? {};
-    return {
-      month,
-      invoicesDue: num(r.invoices_due),
-      amountDue: num(r.amount_due),
-      invoicesDefaulted: num(r.invoices_defaulted),
-      amountDefaulted: num(r.amount_defaulted),
-      defaultRate: rate(num(r.invoices_defaulted), num(r.invoices_due)),
-      amountDefaultRate: rate(num(r.amount_defaulted), num(r.amount_due)),
-      invoicesRecovered: num(r.invoices_recovered),
-      amountRecovered: num(r.amount_recovered),
-      amountWrittenOff: num(r.amount_written_off),
-      aging: { '1-30': num(a.a1), '31-60': num(a.a2), '61-90': num(a.a3), '90+': num(a.a4) },
-    };
-  });
-  return { segment, months };
-}
-
-export interface RevenueMonth {
-  month: string;
-  clientsBilled: number;
-  billed: number;
-  collected: number;
-  costToServe: number;
-  arpu: number | null;
-  collectedPerClient: number | null;
-  costPerClient: number | null;
-  marginPerClient: number | null;
-}
-
-/** `GET /v1/analytics/revenue-per-client`. `billed` and `clientsBilled` go by invoice period; `collected` and `costToServe` by month of occurrence. */
-export async function revenuePerClient(db: SqlExecutor, q: MonthRange): Promise<{ segment: SegmentFilter; months: RevenueMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const segs = segmentsOf(segment);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, SUM(billed)::bigint AS billed, SUM(collected)::bigint AS collected, SUM(cost_to_serve)::bigint AS cost
-       FROM rm_revenue_per_client WHERE segment = ANY($1::text[]) AND month >= $2 AND month <= $3 GROUP BY month`,
-    [segs, q.from, q.to],
-  );
-  const clients = await db.query<{ period: string; n: number }>(
-    `SELECT period, COUNT(*)::int AS n FROM rm_revenue_per_client_billed WHERE segment = ANY($1::text[]) AND period >= $2 AND period <= $3 GROUP BY period`,
-    [segs, q.from, q.to],
-  );
-  const byMonth = new Map(rows.map((r) => [r.month as string, r]));
-  const clientsBy = new Map(clients.rows.map((r) => [r.period, Number(r.n)]));
-  const months = monthRange(q.from, q.to).map((month): RevenueMonth => {
-    const r = byMonth.get(month) ?? {};
-    const n = clientsBy.get(month) ?? 0;
-    const billed = num(r.billed);
-    const collected = num(r.collected);
-    const cost = num(r.cost);
-    return {
-      month,
-      clientsBilled: n,
-      billed,
-      collected,
-      costToServe: cost,
-      arpu: rate(billed, n),
-      collectedPerClient: rate(collected, n),
-      costPerClient: rate(cost, n),
-      marginPerClient: rate(collected - cost, n),
-    };
-  });
-  return { segment, months };
-}
 
 export interface MoneySummary {
   billed: number;
@@ -272,6 +45,8 @@ export interface ClientsQuery {
   cursor?: string;
   segment?: SegmentFilter;
   flag?: ClientFlag;
+  /** Required when the read model holds subscribers in several currencies (see currency.ts). */
+  currency?: string;
 }
 
 const SORT_SQL: Record<ClientSort, string> = {
@@ -342,13 +117,14 @@ async function subscriberRows(
 }
 
 /** `GET /v1/analytics/clients`: profitability per client, lifetime and trailing 90 days, with flags. */
-export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ asOf: string | null; clients: ClientRow[]; nextCursor?: string }> {
+export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ asOf: string | null; currency: string | null; clients: ClientRow[]; nextCursor?: string }> {
+  const currency = await resolveCurrency(db, 'rm_client_profitability', q.currency);
   const sort = q.sort ?? 'margin';
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
   const limit = q.limit ?? PAGE_LIMIT.default;
-  const scope = `clients:${sort}:${dir}`;
-  const where = ['p.segment = ANY($1::text[])'];
-  const params: unknown[] = [segmentsOf(q.segment)];
+  const scope = `clients:${sort}:${dir}:${currency ?? ''}`;
+  const where = ['p.segment = ANY($1::text[])', 'p.currency = $2'];
+  const params: unknown[] = [segmentsOf(q.segment), currency ?? ''];
   if (q.flag) where.push(FLAG_SQL[q.flag]);
   if (q.cursor) {
     const [value, id] = decodeCursor(q.cursor, scope, 2);
@@ -359,6 +135,7 @@ export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ 
   const { page: rows, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor(scope, [cursorValue(last.sort_key), last.subscriber_id as string]));
   return {
     asOf,
+    currency,
     ...(nextCursor === undefined ? {} : { nextCursor }),
     clients: rows.map((r) => ({
       subscriberId: r.subscriber_id as string,
@@ -504,103 +281,4 @@ export async function cases(db: SqlExecutor, q: CasesQuery = {}): Promise<{ case
       lastEventAt: iso(r.last_event_at)!,
     })),
   };
-}
-
-export interface RepMonth {
-  salesRepId: string;
-  newSubscribers: number;
-  newMrr: number;
-  churnedWithin90Days: number;
-  invoicesDue: number;
-  invoicesDefaulted: number;
-  defaultRate: number | null;
-}
-
-/** `GET /v1/analytics/sales-reps`: per enrolment month, the reps who sold (others are absent). */
-export async function salesReps(db: SqlExecutor, q: MonthRange): Promise<{ segment: SegmentFilter; months: Array<{ month: string; reps: RepMonth[] }> }> {
-  const segment = q.segment ?? 'all';
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, sales_rep_id, SUM(new_subscribers)::bigint AS n, SUM(new_mrr)::bigint AS mrr, SUM(churned_within_90_days)::bigint AS churned,
-            SUM(invoices_due)::bigint AS due, SUM(invoices_defaulted)::bigint AS defaulted
-       FROM rm_sales_per_rep WHERE segment = ANY($1::text[]) AND month >= $2 AND month <= $3
-      GROUP BY month, sales_rep_id ORDER BY month, sales_rep_id`,
-    [segmentsOf(segment), q.from, q.to],
-  );
-  const byMonth = new Map<string, RepMonth[]>();
-  for (const r of rows) {
-    const list = byMonth.get(r.month as string) ?? [];
-    list.push({
-      salesRepId: r.sales_rep_id as string,
-      newSubscribers: num(r.n),
-      newMrr: num(r.mrr),
-      churnedWithin90Days: num(r.churned),
-      invoicesDue: num(r.due),
-      invoicesDefaulted: num(r.defaulted),
-      defaultRate: rate(num(r.defaulted), num(r.due)),
-    });
-    byMonth.set(r.month as string, list);
-  }
-  return { segment, months: monthRange(q.from, q.to).map((month) => ({ month, reps: byMonth.get(month) ?? [] })) };
-}
-
-export interface ForecastInputs {
-  /** Latest business time known to the churn and default-rate projections ("now"). */
-  asOf: string | null;
-  /** Month of `asOf`: the forecast starts with the month after it. */
-  baseMonth: string;
-  /** The three complete months before the base month whose averages are used. */
-  trailingMonths: string[];
-  /** MRR at `asOf`. */
-  mrr: number;
-  /** c: mean revenue churn rate of the trailing months (months with no MRR at start are left out; 0 if none). */
-  revenueChurnRate: number;
-  /** n: mean new MRR per month. */
-  newMrr: number;
-  /** e: mean net expansion (expansion − contraction) per month. */
-  netExpansion: number;
-  /** d: mean amount default rate of the trailing months' cohorts (months with nothing due left out; 0 if none). */
-  amountDefaultRate: number;
-}
-
-export interface ForecastMonth {
-  month: string;
-  /** Minor units, rounded to the unit; the recurrence itself runs unrounded. */
-  mrr: number;
-  expectedCollections: number;
-}
-
-const mean = (values: number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
-
-/**
- * `GET /v1/analytics/forecast` (domain.md §6): MRR(k+1) = MRR(k)·(1 − c) + n + e and
- * collections(k) = MRR(k)·(1 − d), from the trailing three months' averages.
- */
-export async function forecast(db: SqlExecutor, q: { months?: number; segment?: SegmentFilter }): Promise<{ segment: SegmentFilter; inputs: ForecastInputs; months: ForecastMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const horizon = q.months ?? 12;
-  const stamps = [await projectionAsOf(db, 'churn'), await projectionAsOf(db, 'default-rate')].filter((s): s is string => s !== null).sort();
-  const asOf = stamps.length > 0 ? stamps[stamps.length - 1] : null;
-  const baseMonth = monthOf(asOf ?? new Date().toISOString());
-  const trailingFrom = addMonths(baseMonth, -3);
-  const trailingTo = addMonths(baseMonth, -1);
-  const history = await churn(db, { from: trailingFrom, to: baseMonth, segment });
-  const trailing = history.months.slice(0, 3);
-  const defaults = (await defaultRate(db, { from: trailingFrom, to: trailingTo, segment })).months;
-  const inputs: ForecastInputs = {
-    asOf,
-    baseMonth,
-    trailingMonths: trailing.map((m) => m.month),
-    mrr: history.months[3].mrrAtEnd,
-    revenueChurnRate: mean(trailing.map((m) => m.revenueChurnRate).filter((r): r is number => r !== null)),
-    newMrr: mean(trailing.map((m) => m.mrrNew)),
-    netExpansion: mean(trailing.map((m) => m.mrrExpansion - m.mrrContraction)),
-    amountDefaultRate: mean(defaults.map((m) => m.amountDefaultRate).filter((r): r is number => r !== null)),
-  };
-  const months: ForecastMonth[] = [];
-  let mrr = inputs.mrr;
-  for (let k = 1; k <= horizon; k++) {
-    mrr = mrr * (1 - inputs.revenueChurnRate) + inputs.newMrr + inputs.netExpansion;
-    months.push({ month: addMonths(baseMonth, k), mrr: Math.round(mrr), expectedCollections: Math.round(mrr * (1 - inputs.amountDefaultRate)) });
-  }
-  return { segment, inputs, months };
 }

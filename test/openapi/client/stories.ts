@@ -171,6 +171,7 @@ export async function retentionStory({ operator, analyst }: StoryClients): Promi
   check(JSON.stringify(agreed.data?.events) === JSON.stringify(['RetentionPlanAgreed', 'CancellationWithdrawn']), 'cancellation withdrawn');
   const list = await analyst.GET('/v1/subscribers', { params: { query: { segment: 'b2c', limit: '1', minPosition: agreed.data!.position } } });
   check(json(list.data).subscribers.length === 1, 'one row per page');
-  const churn = await analyst.GET('/v1/analytics/churn', { params: { query: { from: '2026-01', to: '2026-02' } } });
+  // The stories bill in USD and EUR: money is never summed across currencies, so the analyst names one.
+  const churn = await analyst.GET('/v1/analytics/churn', { params: { query: { from: '2026-01', to: '2026-02', currency: 'EUR' } } });
   check(json(churn.data).months.length === 2, 'churn months');
 }

@@ -26,7 +26,7 @@ export class AnalyticsController {
   async churn(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn'], q.minPosition);
     const range = await this.rm.range(q, 'churn');
-    return this.rm.analytics(res, accept, await churn(this.rm.db, { ...range, segment: q.segment }), `churn-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await churn(this.rm.db, { ...range, segment: q.segment, currency: q.currency }), `churn-${range.from}-${range.to}`);
   }
 
   @Get('default-rate')
@@ -34,7 +34,7 @@ export class AnalyticsController {
   async defaultRate(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['default-rate'], q.minPosition);
     const range = await this.rm.range(q, 'default-rate');
-    return this.rm.analytics(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment }), `default-rate-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await defaultRate(this.rm.db, { ...range, segment: q.segment, currency: q.currency }), `default-rate-${range.from}-${range.to}`);
   }
 
   @Get('revenue-per-client')
@@ -42,7 +42,7 @@ export class AnalyticsController {
   async revenuePerClient(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['revenue-per-client'], q.minPosition);
     const range = await this.rm.range(q, 'revenue-per-client');
-    return this.rm.analytics(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment }), `revenue-per-client-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await revenuePerClient(this.rm.db, { ...range, segment: q.segment, currency: q.currency }), `revenue-per-client-${range.from}-${range.to}`);
   }
 
   @Get('clients')
@@ -58,7 +58,7 @@ export class AnalyticsController {
   async salesReps(@Query() q: MonthRangeQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['sales-per-rep'], q.minPosition);
     const range = await this.rm.range(q, 'sales-per-rep');
-    return this.rm.analytics(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment }), `sales-reps-${range.from}-${range.to}`);
+    return this.rm.analytics(res, accept, await salesReps(this.rm.db, { ...range, segment: q.segment, currency: q.currency }), `sales-reps-${range.from}-${range.to}`);
   }
 
   @Get('cohorts')
@@ -73,6 +73,6 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'MRR and expected collections for the next months from the trailing three months (analyst)' })
   async forecast(@Query() q: ForecastQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['churn', 'default-rate'], q.minPosition);
-    return this.rm.analytics(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment }), 'forecast');
+    return this.rm.analytics(res, accept, await forecast(this.rm.db, { months: q.months ? Number(q.months) : undefined, segment: q.segment, currency: q.currency }), 'forecast');
   }
 }

@@ -31,15 +31,16 @@ export class MonthRangeQueryDto extends ReadModelQueryDto {
   @IsOptional()
   @IsIn(SEGMENTS)
   segment?: (typeof SEGMENTS)[number];
-}
 
-/** `limit` and `cursor`: the one pagination convention of every list (docs/integrators.md, "Paging"). */
-export class CohortsQueryDto extends MonthRangeQueryDto {
-  @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency; required when the log holds subscribers in more than one' })
+  @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
   currency?: string;
 }
+
+/** `limit` and `cursor`: the one pagination convention of every list (docs/integrators.md, "Paging"). */
+/** The cohorts route takes what every monthly report takes. */
+export class CohortsQueryDto extends MonthRangeQueryDto {}
 
 export class PageQueryDto extends ReadModelQueryDto {
   @ApiPropertyOptional({ example: '100', description: 'rows per page, 1–1000, default 100' })
@@ -73,18 +74,28 @@ export class ClientsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(CLIENT_FLAGS)
   flag?: (typeof CLIENT_FLAGS)[number];
+
+  @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  currency?: string;
 }
 
 export class ForecastQueryDto extends ReadModelQueryDto {
-  @ApiPropertyOptional({ example: '12', description: 'months ahead, 1–60, default 12' })
+  @ApiPropertyOptional({ example: '12', description: 'months ahead, 1–36, default 12 (a longer horizon extrapolates three months of history too far)' })
   @IsOptional()
-  @Matches(/^([1-9]|[1-5]\d|60)$/, { message: 'must be an integer from 1 to 60' })
+  @Matches(/^([1-9]|[12]\d|3[0-6])$/, { message: 'must be an integer from 1 to 36' })
   months?: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS, default: 'all' })
   @IsOptional()
   @IsIn(SEGMENTS)
   segment?: (typeof SEGMENTS)[number];
+
+  @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  currency?: string;
 }
 
 export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'notice', 'terminated'] as const;

@@ -51,6 +51,7 @@ const invoice = obj({
   reminders: arr(obj({ tone: str({ enum: ['friendly', 'firm', 'final'] }), at: instant })),
 });
 
+const reportCurrency = orNull(str({ pattern: '^[A-Z]{3}$', description: 'the one currency every figure covers (null only before the first subscriber)' }));
 const definitionsVersion = int({ minimum: 1, description: 'the definitions version these numbers follow (GET /v1/analytics/definitions)' });
 
 const moneySummary = obj({ billed: money, collected: money, costToServe: money, margin: signedMoney, marginRatio: ratio });
@@ -167,6 +168,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ),
   ChurnReport: obj({
     segment: segmentFilter,
+    currency: reportCurrency,
+    definitionsVersion,
     months: arr(
       obj({
         month,
@@ -193,11 +196,10 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
         quickRatio: ratio,
       }),
     ),
-    definitionsVersion,
   }),
   CohortsReport: obj({
     segment: segmentFilter,
-    currency: orNull(str({ pattern: '^[A-Z]{3}$' })),
+    currency: reportCurrency,
     lastMonth: orNull(month),
     definitionsVersion,
     cohorts: arr(
@@ -211,6 +213,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   DefaultRateReport: obj({
     segment: segmentFilter,
+    currency: reportCurrency,
+    definitionsVersion,
     months: arr(
       obj({
         month,
@@ -229,6 +233,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   RevenueReport: obj({
     segment: segmentFilter,
+    currency: reportCurrency,
+    definitionsVersion,
     months: arr(
       obj({
         month,
@@ -245,6 +251,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   SalesRepsReport: obj({
     segment: segmentFilter,
+    currency: reportCurrency,
+    definitionsVersion,
     months: arr(
       obj({
         month,
@@ -256,7 +264,11 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   }),
   ForecastReport: obj({
     segment: segmentFilter,
+    currency: reportCurrency,
+    definitionsVersion,
     inputs: obj({
+      segment: segmentFilter,
+      currency: reportCurrency,
       asOf: orNull(instant),
       baseMonth: month,
       trailingMonths: arr(month),
