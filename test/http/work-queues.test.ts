@@ -87,6 +87,8 @@ describe('work queues over HTTP (PGlite)', () => {
     expect((await get(app, '/v1/work-queues/approvals', 'operator')).status).toBe(403);
     expect((await get(app, '/v1/work-queues/in-default', 'executive')).status).toBe(403);
     expect((await get(app, '/v1/work-queues/approvals', 'admin')).status).toBe(200);
+    // The inbox row opens the whole case for the executive.
+    expect((await get(app, c, 'executive')).body).toMatchObject({ recommendation: { effectiveDate: '2026-04-15' }, remedySteps: { migrate: { taken: false } } });
 
     await post(app, `${c}/termination-approval`, { at: '2026-02-03T10:00:00Z' }, 'executive').expect(200);
     expect((await queue('approvals', 'executive')).items).toEqual([]);
