@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { workQueue, workQueueCounts, type WorkQueue, type WorkQueueSettings } from '@libs/projections';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { WORK_QUEUES, workQueue, workQueueCounts, type WorkQueue, type WorkQueueSettings } from '@libs/projections';
 import { Roles } from '../auth/roles.decorator.js';
 import { PageQueryDto, ReadModelQueryDto } from '../analytics/analytics.dto.js';
 import { ReadModels, type HeaderSink as Response } from '../analytics/read-models.service.js';
@@ -19,8 +19,7 @@ export interface WorkQueuePage {
 
 /**
  * The operator's work queues and the executive's approvals inbox (issue 16, docs/operators.md
- * "Work queues"), from the `work-queues` read model. One route per queue, so each has its own
- * answer schema for the console's generated client; any other name is the router's 404.
+ * "Work queues"), from the `work-queues` read model; an unknown queue is 404.
  * Suspension deadlines follow the service's own dunning policy, the one the scheduler applies.
  */
 @ApiTags('work-queues')
@@ -43,53 +42,21 @@ export class WorkQueuesController {
     return workQueueCounts(this.rm.db, this.settings);
   }
 
-  @Get('in-default')
-  @Roles('operator')
-  @ApiOperation({ summary: 'Subscribers with missed invoices still owed, oldest debt first (operator)' })
-  inDefault(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('in-default', q, res);
-  }
-
-  @Get('suspensions-due')
-  @Roles('operator')
-  @ApiOperation({ summary: "Suspensions the dunning scheduler's next passes will make, soonest first (operator)" })
-  suspensionsDue(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('suspensions-due', q, res);
-  }
-
-  @Get('unprofitable-without-case')
-  @Roles('operator')
-  @ApiOperation({ summary: 'Unprofitable over the trailing 90 days with no open unprofitable case, worst first (operator)' })
-  unprofitable(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('unprofitable-without-case', q, res);
-  }
-
-  @Get('open-cases')
-  @Roles('operator')
-  @ApiOperation({ summary: 'Open cases with their next due step, oldest first (operator)' })
-  openCases(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('open-cases', q, res);
-  }
-
-  @Get('pending-cancellations')
-  @Roles('operator')
-  @ApiOperation({ summary: 'Cancellation requests not withdrawn, with their retention case, oldest first (operator)' })
-  pendingCancellations(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('pending-cancellations', q, res);
-  }
-
-  @Get('notices-ending')
-  @Roles('operator')
-  @ApiOperation({ summary: 'Notices taking effect within 30 days, soonest first (operator)' })
-  noticesEnding(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
-    return this.page('notices-ending', q, res);
-  }
-
+  // Declared before `:queue` so that the router matches it first.
   @Get('approvals')
   @Roles('executive')
   @ApiOperation({ summary: 'Recommended terminations awaiting approval, oldest recommendation first (executive)' })
   approvals(@Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.page('approvals', q, res);
+  }
+
+  @Get(':queue')
+  @Roles('operator')
+  @ApiOperation({ summary: 'One operator queue in its order, paged by cursor (operator)' })
+  @ApiParam({ name: 'queue', enum: WORK_QUEUES })
+  queue(@Param('queue') queue: string, @Query() q: PageQueryDto, @Res({ passthrough: true }) res: Response) {
+    if (!(WORK_QUEUES as readonly string[]).includes(queue)) throw new NotFoundException(`no work queue ${queue}; queues: ${WORK_QUEUES.join(', ')}, approvals`);
+    return this.page(queue as WorkQueue, q, res);
   }
 
   private async page(queue: WorkQueue | 'approvals', q: PageQueryDto, res: Response): Promise<WorkQueuePage> {

@@ -75,19 +75,10 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/analytics/forecast': { id: 'getForecast', ok: 'ForecastReport', media: 'json+csv' },
 
   'GET /v1/work-queues': { id: 'getWorkQueueCounts', ok: 'WorkQueueCounts' },
-  'GET /v1/work-queues/in-default': { id: 'listInDefault', ok: 'InDefaultQueue' },
-  'GET /v1/work-queues/suspensions-due': { id: 'listSuspensionsDue', ok: 'SuspensionsDueQueue' },
-  'GET /v1/work-queues/unprofitable-without-case': { id: 'listUnprofitableWithoutCase', ok: 'UnprofitableWithoutCaseQueue' },
-  'GET /v1/work-queues/open-cases': { id: 'listOpenCases', ok: 'OpenCasesQueue' },
-  'GET /v1/work-queues/pending-cancellations': { id: 'listPendingCancellations', ok: 'PendingCancellationsQueue' },
-  'GET /v1/work-queues/notices-ending': { id: 'listNoticesEnding', ok: 'NoticesEndingQueue' },
-  'GET /v1/work-queues/approvals': { id: 'listApprovals', ok: 'ApprovalsQueue' },
+  'GET /v1/work-queues/approvals': { id: 'getApprovalsInbox', ok: 'ApprovalsQueue' },
+  'GET /v1/work-queues/{queue}': { id: 'getWorkQueue', ok: 'WorkQueuePage' },
 
   'GET /v1/me': { id: 'getMe' },
-
-  'GET /v1/work-queues': { id: 'getWorkQueueCounts' },
-  'GET /v1/work-queues/approvals': { id: 'getApprovalsInbox' },
-  'GET /v1/work-queues/{queue}': { id: 'getWorkQueue' },
 
   'GET /v1/projections': { id: 'listProjections', ok: 'ProjectionList' },
   'POST /v1/projections/{name}/rebuild': { id: 'rebuildProjection', ok: 'RebuildAccepted' },
@@ -103,7 +94,6 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'work-queues', description: "The operator's work queues (in default, suspensions due, unprofitable without a case, open cases, pending cancellations, notices ending) and the executive's approvals inbox." },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
-  { name: 'work-queues', description: "Operators' and executives' queues of what needs doing now, paged by cursor." },
   { name: 'auth', description: 'Who the presented API key is, and its roles.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; public, no key.' },
 ];
