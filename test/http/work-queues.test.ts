@@ -87,6 +87,8 @@ describe('work queues over HTTP (PGlite)', () => {
     expect((await get(app, '/v1/work-queues/approvals', 'operator')).status).toBe(403);
     expect((await get(app, '/v1/work-queues/in-default', 'executive')).status).toBe(403);
     expect((await get(app, '/v1/work-queues/approvals', 'admin')).status).toBe(200);
+    // The inbox row opens the whole case for the executive.
+    expect((await get(app, c, 'executive')).body).toMatchObject({ recommendation: { effectiveDate: '2026-04-15' }, remedySteps: { migrate: { taken: false } } });
 
     await post(app, `${c}/termination-approval`, { at: '2026-02-03T10:00:00Z' }, 'executive').expect(200);
     expect((await queue('approvals', 'executive')).items).toEqual([]);
@@ -159,6 +161,6 @@ describe('work queues over HTTP (PGlite)', () => {
   it('publishes the routes and row shapes in the OpenAPI document (the console types its client from it)', async () => {
     const doc = (await get(app, '/docs-json').expect(200)).body as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     for (const path of ['/v1/work-queues', '/v1/work-queues/approvals', '/v1/work-queues/{queue}']) expect(doc.paths[path]).toBeDefined();
-    for (const model of ['WorkQueuesSummaryDto', 'WorkQueuePageDto', 'InDefaultItemDto', 'OpenCaseItemDto', 'ApprovalItemDto']) expect(doc.components.schemas[model]).toBeDefined();
+    for (const model of ['WorkQueueCounts', 'WorkQueuePage', 'InDefaultItem', 'OpenCaseItem', 'ApprovalsQueue']) expect(doc.components.schemas[model]).toBeDefined();
   });
 });

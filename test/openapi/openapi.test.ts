@@ -149,6 +149,12 @@ describe('OpenAPI document', () => {
     await clients.analyst.GET('/v1/analytics/cohorts', { params: { query: { from: '2026-01', to: '2026-03' } } });
     await clients.analyst.GET('/v1/projections');
     await clients.auditor.GET('/v1/cases');
+    // The work queues once their read model holds the stories (rows, not just empty pages, validated).
+    const { data: head } = (await service.GET('/v1/events/head')) as { data: { position: string } };
+    const caughtUp = { params: { query: { minPosition: head.position } } };
+    await clients.operator.GET('/v1/work-queues', caughtUp);
+    for (const queue of ['in-default', 'suspensions-due', 'unprofitable-without-case', 'open-cases', 'pending-cancellations', 'notices-ending'] as const) await clients.operator.GET(`/v1/work-queues/${queue}`, caughtUp);
+    await clients.executive.GET('/v1/work-queues/approvals', caughtUp);
     await clients.operator.GET('/v1/subscribers/{id}', { params: { path: { id: 'nobody' } } });
     await clients.operator.GET('/v1/analytics/churn');
     await clients.operator.POST('/v1/subscribers/{id}/payments', { params: { path: { id: 'client-alarm-1' } }, body: { invoiceId: '', amount: -1 } as never });

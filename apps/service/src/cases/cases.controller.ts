@@ -52,9 +52,10 @@ export class CasesController {
     return this.run(res, new OpenCaseCommand(body, ctx), (id) => `/v1/cases/${encodeURIComponent(id)}`);
   }
 
+  // The executive reads the whole case from the approvals inbox before approving (issue 16).
   @Get(':id')
-  @Roles('operator', 'auditor')
-  @ApiAggregateQuery("A case's state (latest, or as of ?asOf= / ?version=)", 'operator, auditor')
+  @Roles('operator', 'executive', 'auditor')
+  @ApiAggregateQuery("A case's state (latest, or as of ?asOf= / ?version=)", 'operator, executive, auditor')
   async get(
     @Param('id', AggregateIdPipe) id: string,
     @Query() query: AggregateQueryDto,

@@ -74,11 +74,11 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/analytics/definitions': { id: 'getAnalyticsDefinitions', ok: 'AnalyticsDefinitions', media: 'json+csv' },
   'GET /v1/analytics/forecast': { id: 'getForecast', ok: 'ForecastReport', media: 'json+csv' },
 
-  'GET /v1/me': { id: 'getMe' },
+  'GET /v1/work-queues': { id: 'getWorkQueueCounts', ok: 'WorkQueueCounts' },
+  'GET /v1/work-queues/approvals': { id: 'getApprovalsInbox', ok: 'ApprovalsQueue' },
+  'GET /v1/work-queues/{queue}': { id: 'getWorkQueue', ok: 'WorkQueuePage' },
 
-  'GET /v1/work-queues': { id: 'getWorkQueueCounts' },
-  'GET /v1/work-queues/approvals': { id: 'getApprovalsInbox' },
-  'GET /v1/work-queues/{queue}': { id: 'getWorkQueue' },
+  'GET /v1/me': { id: 'getMe' },
 
   'GET /v1/projections': { id: 'listProjections', ok: 'ProjectionList' },
   'POST /v1/projections/{name}/rebuild': { id: 'rebuildProjection', ok: 'RebuildAccepted' },
@@ -91,9 +91,9 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'events', description: 'The lifecycle event feed: paged by position, live as Server-Sent Events, and every event schema.' },
   { name: 'audit', description: "A stream's full history (JSON or JSON Lines) and its hash-chain integrity." },
   { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast, signup cohorts) and their versioned definitions, as JSON or CSV.' },
+  { name: 'work-queues', description: "The operator's work queues (in default, suspensions due, unprofitable without a case, open cases, pending cancellations, notices ending) and the executive's approvals inbox." },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
-  { name: 'work-queues', description: "Operators' and executives' queues of what needs doing now, paged by cursor." },
   { name: 'auth', description: 'Who the presented API key is, and its roles.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; public, no key.' },
 ];

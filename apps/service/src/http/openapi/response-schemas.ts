@@ -5,6 +5,7 @@
  * against them. Answers may gain fields (readers ignore unknown ones), so these objects stay open.
  */
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
+import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -58,6 +59,7 @@ const moneySummary = obj({ billed: money, collected: money, costToServe: money, 
 
 /** Every answer body, by component name. */
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
+  ...WORK_QUEUE_SCHEMAS,
   EventEnvelope: (({ $schema: _s, title: _t, ...rest }) => ({ ...rest, description: 'the one envelope of every event that leaves the service' }))(ENVELOPE_JSON_SCHEMA as JsonSchema),
   SubscriberView: obj(
     {
