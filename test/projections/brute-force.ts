@@ -6,6 +6,7 @@
  */
 import { daysPastDue, foldSubscriber, upcastEvent, type DomainEvent, type SubscriberEvent, type SubscriberState } from '@libs/domain';
 import type { EventStore, StoredEvent } from '@libs/event-store';
+import { bruteForceChurn } from './brute-force-churn.js';
 import { bruteForceCohorts } from './brute-force-cohorts.js';
 
 export type E = DomainEvent & { occurredAt: string; ms: number; streamId: string };
@@ -111,7 +112,7 @@ export class BruteForce {
   private ids(seg: Seg) {
     return [...this.segment.keys()].filter((id) => this.inSeg(id, seg));
   }
-  private inMonth(month: string, seg: Seg, type: string) {
+  inMonth(month: string, seg: Seg, type: string) {
     return this.events.filter((e) => e.type === type && monthOf(e.occurredAt) === month && this.inSeg(e.data.subscriberId, seg));
   }
 
@@ -127,60 +128,7 @@ export class BruteForce {
   }
 
   churn(from: string, to: string, seg: Seg) {
-    return {
-      segment: seg,
-      currency: this.scopeCurrency,
-      months: months(from, to).map((month) => {
-        const start = this.customersAndMrr(startOf(month), seg);
-        const end = this.customersAndMrr(startOf(next(month)), seg);
-        const terminated = this.inMonth(month, seg, 'SubscriberTerminated') as Array<Extract<E, { type: 'SubscriberTerminated' }>>;
-        const kind = (k: string) => terminated.filter((e) => e.data.kind === k).length;
-        const total = terminated.length;
-        const enrolled = this.inMonth(month, seg, 'SubscriberEnrolled') as Array<Extract<E, { type: 'SubscriberEnrolled' }>>;
-        const reactivated = this.inMonth(month, seg, 'SubscriberReactivated').length;
-        const changes = this.inMonth(month, seg, 'PlanChanged') as Array<Extract<E, { type: 'PlanChanged' }>>;
-        const mrrLost = terminated.reduce((a, e) => a + e.data.planAtTermination.monthlyFee, 0);
-        // Subscribers terminated in M who were customers at M's first instant (counted once each).
-        const customerAtStart = (id: string) => ['active', 'suspended', 'notice'].includes(this.stateBefore(id, startOf(month)).status);
-        const fromStart = new Set(terminated.map((e) => e.data.subscriberId).filter(customerAtStart)).size;
-        const reactivations = this.inMonth(month, seg, 'SubscriberReactivated') as Array<Extract<E, { type: 'SubscriberReactivated' }>>;
-        const mrrReactivation = reactivations.reduce((a, e) => a + e.data.plan.monthlyFee, 0);
-        // Fee of the plan at the suspension / reinstatement of a service (the state just before the event).
-        const feeOnTransition = (type: string, suspendedBefore: boolean) =>
-          this.inMonth(month, seg, type).reduce((a, e) => {
-            const before = this.stateBeforeEvent(e);
-            return (before.status === 'suspended') === suspendedBefore ? a + before.plan!.monthlyFee : a;
-          }, 0);
-        const mrrNew = enrolled.reduce((a, e) => a + e.data.plan.monthlyFee, 0);
-        const mrrExpansion = changes.reduce((a, e) => a + Math.max(0, e.data.to.monthlyFee - e.data.from.monthlyFee), 0);
-        const mrrContraction = changes.reduce((a, e) => a + Math.max(0, e.data.from.monthlyFee - e.data.to.monthlyFee), 0);
-        const net = ratio(mrrLost + mrrContraction - mrrExpansion - mrrReactivation, start.mrr);
-        return {
-          month,
-          customersAtStart: start.customers,
-          new: enrolled.length,
-          reactivated,
-          churned: { voluntary: kind('voluntary'), involuntary: kind('involuntary'), migrated: kind('migrated'), total, fromStart },
-          customersAtEnd: start.customers + enrolled.length + reactivated - total,
-          customerChurnRate: ratio(total, start.customers),
-          startingCustomerChurnRate: ratio(fromStart, start.customers),
-          mrrAtStart: start.mrr,
-          mrrAtEnd: end.mrr,
-          mrrLost,
-          revenueChurnRate: ratio(mrrLost, start.mrr),
-          mrrNew,
-          mrrExpansion,
-          mrrContraction,
-          mrrReactivation,
-          mrrSuspended: feeOnTransition('ServiceSuspended', false),
-          mrrReinstated: feeOnTransition('ServiceReinstated', true),
-          grossMrrChurnRate: ratio(mrrLost + mrrContraction, start.mrr),
-          netMrrChurnRate: net,
-          netRevenueRetention: net === null ? null : 1 - net,
-          quickRatio: ratio(mrrNew + mrrExpansion + mrrReactivation, mrrLost + mrrContraction),
-        };
-      }),
-    };
+    return bruteForceChurn(this, from, to, seg);
   }
 
   defaultRate(from: string, to: string, seg: Seg) {
