@@ -2,7 +2,7 @@
 import type { SqlExecutor } from '@libs/event-store';
 import { resolveCurrency } from './currency.js';
 import { monthOf, monthRange, monthsBetween, addMonths } from './months.js';
-import { META_TABLE } from './projection.js';
+import { META_TABLE, REBUILD_SUFFIX } from './projection.js';
 import { rate, segmentsOf, type MonthRange, type SegmentFilter } from './query-kit.js';
 
 export interface CohortMonth {
@@ -39,7 +39,9 @@ export async function cohorts(db: SqlExecutor, q: MonthRange & { currency?: stri
   const segment = q.segment ?? 'all';
   const segs = segmentsOf(segment);
   const currency = await resolveCurrency(db, 'rm_cohort_members', q.currency);
-  const meta = await db.query<{ as_of: Date | null }>(`SELECT as_of FROM ${META_TABLE} WHERE name = 'cohorts'`);
+  // The newest business time any read model has seen: those without a type filter (subscribers,
+  // default-rate, …) read every event, so this is the month of the newest event in the log.
+  const meta = await db.query<{ as_of: Date | null }>(`SELECT max(as_of) AS as_of FROM ${META_TABLE} WHERE strpos(name, $1) = 0`, [REBUILD_SUFFIX]);
   const asOf = meta.rows[0]?.as_of ? new Date(meta.rows[0].as_of).toISOString() : null;
   const lastMonth = asOf ? monthOf(asOf) : null;
   const sizes = await db.query<{ cohort: string; customers: string; mrr: string }>(

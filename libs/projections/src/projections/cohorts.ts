@@ -1,4 +1,4 @@
-import { applyLifecycle, enrolledState, isCustomer, mrrOf, type LifecycleState } from '../lifecycle.js';
+import { applyLifecycle, enrolledState, isCustomer, LIFECYCLE_EVENT_TYPES, mrrOf, type LifecycleState } from '../lifecycle.js';
 import { monthOf } from '../months.js';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
 import { Counters, loadByKeys, upsertRows, type Column } from '../sql.js';
@@ -34,19 +34,6 @@ const CHANGE_COLUMNS: Column[] = [
   { name: 'mrr_delta', type: 'bigint' },
 ];
 
-/** Whether a stored event changes a member's lifecycle (the others only move the projection's "now"). */
-const LIFECYCLE = new Set([
-  'SubscriberEnrolled',
-  'ServiceSuspended',
-  'ServiceReinstated',
-  'TerminationNoticeGiven',
-  'CancellationWithdrawn',
-  'SubscriberTerminated',
-  'SubscriberReactivated',
-  'PlanChanged',
-  'ClientMigrated',
-]);
-
 /**
  * `cohorts`: signup cohorts (domain.md §6). The cohort of month C is the subscribers first enrolled
  * in C; its size and Σ enrolment fees are counters, and every change of a member's customer status
@@ -58,10 +45,11 @@ export const cohortsProjection: Projection = {
   name: 'cohorts',
   description: 'Signup cohorts by enrolment month: size, enrolment MRR, and customers and MRR retained at each month end',
   tables: ['rm_cohorts', 'rm_cohort_changes', 'rm_cohort_members'],
-  // No type filter: offsets run up to the month of the newest event in the log, whatever its type.
+  // Lifecycle events only (the rebuild then hands it a fraction of the log); the query takes the
+  // newest month in the log from the projections that read every event.
+  eventTypes: LIFECYCLE_EVENT_TYPES,
   async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext): Promise<void> {
-    const lifecycle = events.filter((e) => LIFECYCLE.has(e.type));
-    if (lifecycle.length === 0) return;
+    const lifecycle = events;
     const members = new Map<string, MemberRow>();
     const lookup = lifecycle.map((e) => e.data.subscriberId);
     for (const r of await loadByKeys<Record<string, unknown>>(ctx.tx, ctx.table('rm_cohort_members'), 'subscriber_id', lookup)) {
