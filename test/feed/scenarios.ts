@@ -223,12 +223,17 @@ export function feedScenarios(app: () => RunningApp): void {
     }
   });
 
-  it('roles: service and auditor read pages; only service streams and reads schemas; health and metrics are public', async () => {
+  it('roles: service and auditor read pages and stream (the console\'s live feed); only service reads schemas; health and metrics are public', async () => {
     const running = app();
     await request(running.url).get('/v1/events?limit=1').expect(401);
     await request(running.url).get('/v1/events?limit=1').set(bearer(KEYS.analyst)).expect(403);
     await request(running.url).get('/v1/events?limit=1').set(bearer(KEYS.auditor)).expect(200);
-    await request(running.url).get('/v1/events/stream').set(bearer(KEYS.auditor)).expect(403);
+    await request(running.url).get('/v1/events/stream').set(bearer(KEYS.analyst)).expect(403);
+    // An open stream never ends by itself: check the auditor's answer starts, then hang up.
+    const auditorStream = await fetch(`${running.url}/v1/events/stream`, { headers: bearer(KEYS.auditor) });
+    expect(auditorStream.status).toBe(200);
+    expect(auditorStream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await auditorStream.body!.cancel();
     await request(running.url).get('/v1/events/schemas').set(bearer(KEYS.operator)).expect(403);
     await request(running.url).get('/v1/subscribers/x/history').set(bearer(KEYS.service)).expect(403);
     await request(running.url).get('/v1/subscribers/x/integrity').set(bearer(KEYS.operator)).expect(403);
