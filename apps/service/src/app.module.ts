@@ -10,10 +10,11 @@ import { FeedModule } from './feed/feed.module.js';
 import { InfrastructureModule } from './infrastructure/infrastructure.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { SubscribersModule } from './subscribers/subscribers.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkQueuesModule } from './work-queues/work-queues.module.js';
 
 /** Feature modules of the service, in the order their routes should be registered. */
-export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule, AnalyticsModule, WorkQueuesModule];
+export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule, AnalyticsModule, WorkQueuesModule, WebhooksModule];
 
 /** The whole service for one configuration. */
 @Module({})

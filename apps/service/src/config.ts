@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeDunningPolicy, type DunningPolicy } from '@libs/domain';
 import { isOn, readSettings, settingsOf, SettingsError, type SettingName, type Settings } from '@libs/settings';
 import type { EventStoreBackend } from '@libs/event-store';
+import { relayConfigFrom, type RelayConfig } from '@libs/relay';
 import { ROLES, type Role } from './auth/roles.decorator.js';
 
 /** One configured API key. `id` is what logs and event metadata show; the key itself never is. */
@@ -49,6 +50,8 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** The built web console (`apps/console`, `vite build`), served at `/console/`. */
   consoleDir: string;
+  /** Push delivery: where it runs, retries, webhook delivery settings. */
+  relay: RelayConfig;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +176,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     consoleDir: s.CONSOLE_DIR,
+    relay: relayConfigFrom(s),
   };
 }
 

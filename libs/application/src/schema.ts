@@ -50,4 +50,41 @@ export const applicationMigrations: Migration[] = [
     name: 'idempotency keys pruned by age (IDEMPOTENCY_TTL_HOURS)',
     statements: [`CREATE INDEX IF NOT EXISTS app_idempotency_created ON app_idempotency (created_at)`],
   },
+  {
+    version: 4,
+    name: 'webhook subscriptions and their delivery attempts (push delivery, domain.md §8)',
+    statements: [
+      // Secrets are kept as given: signing needs them. The previous one signs too until
+      // previous_secret_until (a rotation's overlap).
+      `CREATE TABLE IF NOT EXISTS app_webhooks (
+         id text PRIMARY KEY,
+         url text NOT NULL,
+         types text[],
+         stream text,
+         description text,
+         status text NOT NULL CHECK (status IN ('active', 'failing', 'disabled')),
+         secret text NOT NULL,
+         previous_secret text,
+         previous_secret_until timestamptz,
+         failing_since timestamptz,
+         revision integer NOT NULL DEFAULT 0,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         updated_at timestamptz NOT NULL DEFAULT now()
+       )`,
+      `CREATE TABLE IF NOT EXISTS app_webhook_attempts (
+         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         webhook_id text NOT NULL,
+         event_id text NOT NULL,
+         position numeric NOT NULL,
+         attempt integer NOT NULL,
+         status_code integer,
+         error text,
+         latency_ms integer NOT NULL,
+         at timestamptz NOT NULL DEFAULT now(),
+         response_excerpt text
+       )`,
+      `CREATE INDEX IF NOT EXISTS app_webhook_attempts_by_webhook ON app_webhook_attempts (webhook_id, id)`,
+      `CREATE INDEX IF NOT EXISTS app_webhook_attempts_at ON app_webhook_attempts (at)`,
+    ],
+  },
 ];

@@ -59,6 +59,13 @@ export const SETTINGS = Type.Object({
   CONSOLE_DIR: text('directory of the built web console served at /console/', 'dist/console'),
   PROJECTOR_BATCH_SIZE: integer(1, 10_000, 1_000, 'projector: events per transaction of a live projection'),
   PROJECTIONS: optionalText('projector: comma-separated projections this process may run (default all)', '^[a-z-]+(\\s*,\\s*[a-z-]+)*$'),
+  RELAYS: oneOf(['auto', 'on', 'off'], 'auto', 'push delivery (webhooks, brokers) in this process: auto = in the service with PROJECTOR=inline, always in the projector; on; off'),
+  RELAY_RETRY_BASE_MS: integer(1, 3_600_000, 500, 'relays: delay before the first retry of a failed delivery (doubles per failure, with jitter)'),
+  RELAY_RETRY_MAX_MS: integer(1, 86_400_000, 60_000, 'relays: longest delay between two attempts of one delivery'),
+  WEBHOOK_TIMEOUT_MS: integer(100, 600_000, 10_000, 'webhooks: per-attempt timeout (connect, send, answer)'),
+  WEBHOOK_FAILING_AFTER: text('webhooks: continuous failure for this long marks a subscription failing (e.g. 24h, 30m, 90s, 500ms)', '24h', '^[0-9]{1,9}(ms|s|m|h|d)$'),
+  WEBHOOK_ATTEMPTS_RETENTION_HOURS: integer(1, 87_600, 168, 'webhooks: delivery attempts older than this are pruned'),
+  WEBHOOK_ALLOW_PRIVATE: flag('false', 'webhooks: allow loopback, link-local and private-range targets in production (always allowed outside production)'),
   SIMULATOR_URL: text('simulator: base URL of the service', 'http://localhost:3000', '^https?://'),
   API_KEY: optionalText('simulator: an admin API key'),
 });
@@ -67,7 +74,7 @@ export type SettingName = keyof typeof SETTINGS.properties;
 
 /** Which processes read each setting. */
 export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
-  NODE_ENV: SERVICE,
+  NODE_ENV: ['service', 'projector'],
   PORT: SERVICE,
   EVENT_STORE: STORE_USERS,
   DATA_DIR: STORE_USERS,
@@ -99,6 +106,13 @@ export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
   PROJECTOR_PORT: ['projector'],
   PROJECTOR_BATCH_SIZE: ['projector'],
   PROJECTIONS: ['projector'],
+  RELAYS: ['service', 'projector'],
+  RELAY_RETRY_BASE_MS: ['service', 'projector'],
+  RELAY_RETRY_MAX_MS: ['service', 'projector'],
+  WEBHOOK_TIMEOUT_MS: ['service', 'projector'],
+  WEBHOOK_FAILING_AFTER: ['service', 'projector'],
+  WEBHOOK_ATTEMPTS_RETENTION_HOURS: ['service', 'projector'],
+  WEBHOOK_ALLOW_PRIVATE: ['service', 'projector'],
   SIMULATOR_URL: ['simulator'],
   API_KEY: ['simulator'],
 };

@@ -2,14 +2,18 @@ import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Serv
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Optional } from '@nestjs/common';
 import type { ProjectionEngine } from '@libs/projections';
+import type { RelayHost } from '@libs/relay';
 import { Roles } from '../auth/roles.decorator.js';
-import { PROJECTIONS } from '../infrastructure/tokens.js';
+import { PROJECTIONS, RELAY } from '../infrastructure/tokens.js';
 
 /** `/v1/projections`: each read model's checkpoint and lag; rebuilds. */
 @ApiTags('projections')
 @Controller('v1/projections')
 export class ProjectionsController {
-  constructor(@Optional() @Inject(PROJECTIONS) private readonly engine?: ProjectionEngine) {}
+  constructor(
+    @Optional() @Inject(PROJECTIONS) private readonly engine?: ProjectionEngine,
+    @Optional() @Inject(RELAY) private readonly relay?: RelayHost,
+  ) {}
 
   private required(): ProjectionEngine {
     if (!this.engine) throw new ServiceUnavailableException('this service runs no projection engine');
@@ -18,9 +22,9 @@ export class ProjectionsController {
 
   @Get()
   @Roles('analyst')
-  @ApiOperation({ summary: "Each read model's status, checkpoint and lag in events and seconds (admin, analyst)" })
+  @ApiOperation({ summary: "Each read model's status, checkpoint and lag in events and seconds; beside them each push relay's (webhook subscriptions, brokers) (admin, analyst)" })
   async list() {
-    return { projections: await this.required().status() };
+    return { projections: await this.required().status(), relays: this.relay ? await this.relay.status() : [] };
   }
 
   /**

@@ -12,13 +12,16 @@ import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObs
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { ProjectionEngine } from '@libs/projections';
+import { RelayHost, type RelayObserver } from '@libs/relay';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
-import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
 /** Optional metrics hooks for the application, provided by the operations module. */
 export const APPLICATION_OBSERVER = Symbol('APPLICATION_OBSERVER');
+/** Optional metrics hooks for the relays, provided by the operations module. */
+export const RELAY_OBSERVER = Symbol('RELAY_OBSERVER');
 
 /**
  * Owns the process's infrastructure: opens the configured event store (and the SQL database of
@@ -39,6 +42,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
     @Inject(LIFECYCLE_SERVICE) private readonly app: LifecycleApplication,
     @Inject(PROJECTIONS) private readonly projections: ProjectionEngine,
+    @Inject(RELAY) private readonly relay: RelayHost,
   ) {}
 
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -79,8 +83,18 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
           },
           inject: [OPENED_STORE],
         },
+        {
+          // Always provided (webhook routes, status); it delivers only where config.relay says.
+          provide: RELAY,
+          useFactory: async (o: OpenedEventStore, observer?: RelayObserver) => {
+            const host = new RelayHost({ store: o.store, db: o.db, config: config.relay, logger: new Logger('Relays'), observer });
+            await host.start(false);
+            return host;
+          },
+          inject: [OPENED_STORE, { token: RELAY_OBSERVER, optional: true }],
+        },
       ],
-      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY],
     };
   }
 
@@ -105,6 +119,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   private async startBackground(): Promise<void> {
     if (this.stopping) return;
     if (this.config.projector === 'inline') await this.projections.start();
+    const relays = this.config.relay.mode === 'auto' ? this.config.projector === 'inline' : this.config.relay.mode === 'on';
+    if (relays && !this.stopping) await this.relay.start(true);
     this.startScheduler();
   }
 
@@ -119,6 +135,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     this.stopping = true;
     await this.demo?.catch(() => undefined);
     await this.scheduler?.stop();
+    await this.relay.stop();
     await this.policies?.stop();
     await this.projections.stop();
     await this.opened.close();

@@ -8,3 +8,5 @@ export const SQL_DATABASE = Symbol('SQL_DATABASE');
 export const LIFECYCLE_SERVICE = Symbol('LIFECYCLE_SERVICE');
 export const PROJECTIONS = Symbol('PROJECTIONS');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+/** The push-delivery host (relay engine, webhook subscriptions): `RelayHost` of @libs/relay. */
+export const RELAY = Symbol('RELAY');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApplicationObserver } from '@libs/application';
+import type { RelayObserver } from '@libs/relay';
 import { readSettings } from '@libs/settings';
 import { ProjectionsLocator } from './projections.js';
 
@@ -43,6 +44,8 @@ export class MetricsService {
   readonly schedulerPassDuration: Histogram<'outcome'>;
   readonly schedulerEventsWritten: Counter;
   readonly schedulerFailures: Counter;
+  readonly relayDeliveries: Counter<'sink' | 'outcome'>;
+  readonly relayDeliverySeconds: Histogram<'sink'>;
 
   constructor(projections: ProjectionsLocator) {
     collectDefaultMetrics({ register: this.registry });
@@ -106,6 +109,33 @@ export class MetricsService {
       help: 'Scheduler passes that failed (the next one retries)',
       registers,
     });
+    this.relayDeliveries = new Counter({
+      name: `${METRIC_PREFIX}relay_deliveries_total`,
+      help: 'Delivery attempts of the push relays (webhook subscriptions, brokers) by sink and outcome (ok, failed)',
+      labelNames: ['sink', 'outcome'],
+      registers,
+    });
+    this.relayDeliverySeconds = new Histogram({
+      name: `${METRIC_PREFIX}relay_delivery_seconds`,
+      help: 'Duration of successful deliveries of the push relays, by sink',
+      labelNames: ['sink'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    const relayGauge = (name: string, help: string, value: (s: Awaited<ReturnType<ProjectionsLocator['relays']>>[number]) => number) =>
+      new Gauge({
+        name: `${METRIC_PREFIX}${name}`,
+        help,
+        labelNames: ['sink'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const s of await projections.relays()) this.set({ sink: s.name }, value(s));
+        },
+      });
+    relayGauge('relay_lag_events', 'Events a push relay sink has not had acknowledged yet (read at scrape time, capped at 10,000)', (s) => s.lagEvents);
+    relayGauge('relay_lag_seconds', 'Age of the oldest event a push relay sink has not had acknowledged yet (read at scrape time)', (s) => s.lagSeconds);
+    relayGauge('relay_consecutive_failures', 'Failed attempts in a row on the event a push relay sink is retrying (this process, 0 elsewhere)', (s) => s.failures);
     const build = buildInfo();
     new Gauge({
       name: `${METRIC_PREFIX}build_info`,
@@ -146,7 +176,7 @@ export class MetricsService {
  * it to the write path under `APPLICATION_OBSERVER`.
  */
 @Injectable()
-export class ApplicationMetricsObserver implements ApplicationObserver {
+export class ApplicationMetricsObserver implements ApplicationObserver, RelayObserver {
   constructor(private readonly metrics: MetricsService) {}
 
   appended(commandType: string, count: number): void {
@@ -159,6 +189,16 @@ export class ApplicationMetricsObserver implements ApplicationObserver {
 
   idempotentReplay(commandType: string): void {
     this.metrics.idempotentReplays.inc({ command_type: commandType });
+  }
+
+  // (RelayObserver)
+  delivered(sink: string, seconds: number): void {
+    this.metrics.relayDeliveries.inc({ sink, outcome: 'ok' });
+    this.metrics.relayDeliverySeconds.observe({ sink }, seconds);
+  }
+
+  failed(sink: string): void {
+    this.metrics.relayDeliveries.inc({ sink, outcome: 'failed' });
   }
 
   schedulerPass(outcome: { ok: boolean; seconds: number; events: number }): void {

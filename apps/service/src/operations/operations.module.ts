@@ -2,7 +2,7 @@ import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { ServiceConfig } from '../config.js';
-import { APPLICATION_OBSERVER } from '../infrastructure/infrastructure.module.js';
+import { APPLICATION_OBSERVER, RELAY_OBSERVER } from '../infrastructure/infrastructure.module.js';
 import { SERVICE_CONFIG } from '../infrastructure/tokens.js';
 import { HEALTH_OPTIONS, HealthController, healthOptionsFromEnv } from './health.controller.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
@@ -33,9 +33,10 @@ import { DrainMiddleware, ShutdownState } from './shutdown.js';
     MetricsService,
     ApplicationMetricsObserver,
     { provide: APPLICATION_OBSERVER, useExisting: ApplicationMetricsObserver },
+    { provide: RELAY_OBSERVER, useExisting: ApplicationMetricsObserver },
     { provide: HEALTH_OPTIONS, useFactory: () => healthOptionsFromEnv() },
   ],
-  exports: [ShutdownState, MetricsService, ApplicationMetricsObserver, APPLICATION_OBSERVER, ProjectionsLocator],
+  exports: [ShutdownState, MetricsService, ApplicationMetricsObserver, APPLICATION_OBSERVER, RELAY_OBSERVER, ProjectionsLocator],
 })
 export class OperationsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

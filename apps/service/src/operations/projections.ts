@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { PROJECTIONS } from '../infrastructure/tokens.js';
+import { PROJECTIONS, RELAY } from '../infrastructure/tokens.js';
 
 /** What operations read from the projection engine (another module's `PROJECTIONS` provider). */
 export interface ProjectionStatus {
@@ -15,6 +15,19 @@ interface ProjectionEngine {
   status(): Promise<ProjectionStatus[]> | ProjectionStatus[];
 }
 
+/** What operations read from the relays (`RELAY`, a RelayHost). */
+export interface RelayLine {
+  name: string;
+  lagEvents: number;
+  lagSeconds: number;
+  failures: number;
+  leader: boolean;
+}
+
+interface RelayHostLike {
+  status(): Promise<RelayLine[]>;
+}
+
 /**
  * Finds the projection engine lazily, anywhere in the application: it is optional (a service
  * with `PROJECTOR=external` runs none) and lives in a module this one does not import.
@@ -23,6 +36,7 @@ interface ProjectionEngine {
 export class ProjectionsLocator {
   private readonly logger = new Logger('Operations');
   private engine?: ProjectionEngine | null;
+  private relay?: RelayHostLike | null;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -44,5 +58,18 @@ export class ProjectionsLocator {
   async status(): Promise<ProjectionStatus[]> {
     const engine = this.find();
     return engine ? await engine.status() : [];
+  }
+
+  /** Every relay sink's status; [] without relays. */
+  async relays(): Promise<RelayLine[]> {
+    if (this.relay === undefined) {
+      try {
+        const candidate = this.moduleRef.get<RelayHostLike>(RELAY, { strict: false });
+        this.relay = candidate && typeof candidate.status === 'function' ? candidate : null;
+      } catch {
+        this.relay = null;
+      }
+    }
+    return this.relay ? await this.relay.status() : [];
   }
 }

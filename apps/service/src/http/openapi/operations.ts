@@ -82,6 +82,15 @@ export const OPERATIONS: Record<string, OperationSpec> = {
 
   'GET /v1/projections': { id: 'listProjections', ok: 'ProjectionList' },
   'POST /v1/projections/{name}/rebuild': { id: 'rebuildProjection', ok: 'RebuildAccepted' },
+
+  'POST /v1/webhooks': { id: 'createWebhook', ok: 'WebhookCreated' },
+  'GET /v1/webhooks': { id: 'listWebhooks', ok: 'WebhookList' },
+  'GET /v1/webhooks/{id}': { id: 'getWebhook', ok: 'Webhook' },
+  'PATCH /v1/webhooks/{id}': { id: 'updateWebhook', ok: 'Webhook' },
+  'DELETE /v1/webhooks/{id}': { id: 'deleteWebhook' },
+  'POST /v1/webhooks/{id}/secret-rotation': { id: 'rotateWebhookSecret', ok: 'WebhookSecret' },
+  'GET /v1/webhooks/{id}/attempts': { id: 'listWebhookAttempts', ok: 'WebhookAttemptPage' },
+  'POST /v1/webhooks/{id}/replay': { id: 'replayWebhook', ok: 'WebhookReplay' },
 };
 
 /** Tags, in the order a reader meets them, with what they group. */
@@ -93,6 +102,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast, signup cohorts) and their versioned definitions, as JSON or CSV.' },
   { name: 'work-queues', description: "The operator's work queues (in default, suspensions due, unprofitable without a case, open cases, pending cancellations, notices ending) and the executive's approvals inbox." },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },
+  { name: 'webhooks', description: 'Push delivery: webhook subscriptions (Standard Webhooks signatures, in order, at least once), their secrets, attempts and replays.' },
   { name: 'admin', description: 'Operating the service: a scheduler pass as of an instant.' },
   { name: 'auth', description: 'Who the presented API key is, and its roles.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics; public, no key.' },
@@ -103,6 +113,6 @@ export function tagOf(path: string): string {
   if (path.startsWith('/health') || path === '/metrics') return 'operations';
   if (/\/(history|integrity)$/.test(path) || path.startsWith('/v1/audit')) return 'audit';
   const segment = path.split('/')[2] ?? '';
-  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin', me: 'auth', 'work-queues': 'work-queues' };
+  const byPrefix: Record<string, string> = { subscribers: 'subscribers', cases: 'cases', events: 'events', analytics: 'analytics', projections: 'projections', admin: 'admin', me: 'auth', 'work-queues': 'work-queues', webhooks: 'webhooks' };
   return byPrefix[segment] ?? segment;
 }
