@@ -159,6 +159,20 @@ describe('OpenAPI document', () => {
     await clients.operator.GET('/v1/analytics/churn');
     await clients.operator.POST('/v1/subscribers/{id}/payments', { params: { path: { id: 'client-alarm-1' } }, body: { invoiceId: '', amount: -1 } as never });
     await clientFor(base, KEYS.operator, recording).GET('/health');
+    // Webhooks: every route, answers sampled (the target is a closed local port; its failed attempts are logged).
+    const adminClient = clients.admin as StoryClient & { PATCH(path: string, init?: object): Promise<unknown>; DELETE(path: string, init?: object): Promise<unknown> };
+    const { data: hook } = (await adminClient.POST('/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', types: ['SubscriberEnrolled'] } })) as { data: { id: string } };
+    const byId = { params: { path: { id: hook.id } } };
+    await adminClient.POST('/v1/webhooks', { body: { url: 'ftp://example.com/' } });
+    await adminClient.GET('/v1/webhooks');
+    await adminClient.GET('/v1/webhooks/{id}', byId);
+    await adminClient.PATCH('/v1/webhooks/{id}', { ...byId, body: { status: 'disabled' } });
+    await adminClient.POST('/v1/webhooks/{id}/secret-rotation', byId);
+    await adminClient.POST('/v1/webhooks/{id}/replay', { ...byId, body: { after: '0' } });
+    await adminClient.GET('/v1/webhooks/{id}/attempts', { ...byId, params: { ...byId.params, query: { limit: 5 } } });
+    await adminClient.GET('/v1/projections');
+    await adminClient.DELETE('/v1/webhooks/{id}', byId);
+    await adminClient.GET('/v1/webhooks/{id}', byId);
   }, 120_000);
 
   it('sampled real answers validate against the schemas the document declares for them', () => {
@@ -186,7 +200,7 @@ describe('OpenAPI document', () => {
       expect({ route: `${s.method} ${s.path}`, status: s.status, missing: declaredHeaders.filter((h) => !s.headers.has(h)) }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, missing: [] });
       seen.add(`${s.method} ${s.path} ${s.status}`);
     }
-    for (const expected of ['POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400']) {
+    for (const expected of ['POST /v1/webhooks 201', 'POST /v1/webhooks 400', 'GET /v1/webhooks/{id}/attempts 200', 'POST /v1/webhooks/{id}/replay 200', 'GET /v1/webhooks/{id} 404', 'POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400']) {
       expect([expected, seen.has(expected)]).toEqual([expected, true]);
     }
   });

@@ -48,6 +48,7 @@ export class WebhooksController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Subscribe an endpoint to the lifecycle events (admin); the `whsec_` secret is shown only in this answer', description: 'Delivery starts with the events written after this call; replay from a position for older ones.' })
+  @ApiResponse({ status: 201, description: 'the subscription, with its secret' })
   @ApiResponse({ status: 400, type: ProblemDto })
   async create(@Body() body: CreateWebhookDto, @Res({ passthrough: true }) res: ServerResponse) {
     await this.validate(body);
@@ -88,6 +89,7 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Stop delivery and remove the subscription, its attempts and its checkpoint (admin)' })
+  @ApiResponse({ status: 204, description: 'removed' })
   @ApiResponse({ status: 404, type: ProblemDto })
   async remove(@Param('id') id: string): Promise<void> {
     await this.found(id);
@@ -98,6 +100,7 @@ export class WebhooksController {
   @Post(':id/secret-rotation')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'A new secret (shown only here); for 24 h the previous one signs too: two signatures in webhook-signature (admin)' })
+  @ApiResponse({ status: 200, description: 'the new secret and until when the previous one signs' })
   @ApiResponse({ status: 404, type: ProblemDto })
   async rotate(@Param('id') id: string) {
     await this.found(id);
@@ -132,6 +135,7 @@ export class WebhooksController {
   @Post(':id/replay')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Redeliver every matching event after a position: moves the checkpoint back (admin)' })
+  @ApiResponse({ status: 200, description: 'the checkpoint moved back' })
   @ApiResponse({ status: 400, type: ProblemDto })
   @ApiResponse({ status: 404, type: ProblemDto })
   async replay(@Param('id') id: string, @Body() body: ReplayWebhookDto) {
