@@ -1,11 +1,11 @@
-import esdb, { type JSONRecordedEvent } from '@eventstore/db-client';
+import kurrent, { type JSONRecordedEvent } from '@kurrent/kurrentdb-client';
 import fc from 'fast-check';
 import { computeHash, ZERO_HASH } from '../integrity.js';
 import { prepareAppend } from '../validation.js';
 import { fromEsdbMetadata, toEsdbEvent, toEsdbMetadata, toStoredEvent } from './envelope.js';
 import { encodeEsdbPosition } from './positions.js';
 
-const { jsonEvent } = esdb;
+const { jsonEvent } = kurrent;
 const store = { recordedAt: '2026-01-15T10:00:01.000Z', prevHash: ZERO_HASH, hash: 'a'.repeat(64) };
 
 describe('metadata mapping', () => {
