@@ -62,6 +62,8 @@ export function ActionForm({ spec, ctx, targetId, version, title, warning, onRec
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   // The submission the current key belongs to: the same request again reuses it.
   const submission = useRef<{ fingerprint: string; key: string } | null>(null);
+  // A second click before React re-renders the disabled button must not send a second request.
+  const inFlight = useRef(false);
   const sending = outcome.kind === 'sending';
   const heading = title ?? t(`form.${spec.id}` as MessageKey);
 
@@ -72,7 +74,7 @@ export function ActionForm({ spec, ctx, targetId, version, title, warning, onRec
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (sending) return;
+    if (inFlight.current) return;
     const currency = ctx.subscriber?.currency ?? (typeof values['currency'] === 'string' ? values['currency'] : 'EUR');
     const found = [...fieldChecks(spec.fields, values, currency), ...(spec.check?.(values, ctx) ?? [])];
     setProblems(found);
@@ -87,6 +89,15 @@ export function ActionForm({ spec, ctx, targetId, version, title, warning, onRec
     const headers: Record<string, string> = { 'Idempotency-Key': submission.current.key };
     if (ifMatch) headers['If-Match'] = ifMatch;
     setOutcome({ kind: 'sending' });
+    inFlight.current = true;
+    try {
+      await send(body, headers);
+    } finally {
+      inFlight.current = false;
+    }
+  };
+
+  const send = async (body: Record<string, unknown>, headers: Record<string, string>) => {
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await api.POST(spec.path as never, { params: { path: { id: targetId ?? '' } }, body, headers } as never);
