@@ -65,6 +65,7 @@ function ActionPanel({ choices, ctx, targetId, version, onRecorded }: { choices:
   return (
     <div className="actions">
       <RecordedBanner recorded={recorded} />
+      {choices.length === 0 ? null : (
       <label className="field">
         {t('actions.choose')}
         <select
@@ -83,6 +84,7 @@ function ActionPanel({ choices, ctx, targetId, version, onRecorded }: { choices:
           ))}
         </select>
       </label>
+      )}
       {choices
         .filter((c) => c.disabled)
         .map((c) => (
@@ -191,7 +193,8 @@ export function CaseActions({ kase, access }: { kase: CaseView; access: Access }
             <a href={`${hrefTo('cases', kase.caseId)}/letter`}>{t('case.letter')}</a>
           </p>
         ) : null}
-        {choices.length > 0 && s ? <ActionPanel choices={choices} ctx={ctx} targetId={kase.caseId} version={kase.version} /> : null}
+        {/* Stays mounted on a closed case, so "Recorded: Close the case" is still said. */}
+        {access.operate && s ? <ActionPanel choices={choices} ctx={ctx} targetId={kase.caseId} version={kase.version} /> : null}
     </Section>
   );
 }
