@@ -32,7 +32,7 @@ import {
   type CommandContext,
   type CommandSpec,
 } from '../lib/commands.js';
-import { formatInstant } from '../lib/format.js';
+import { formatDay, formatInstant } from '../lib/format.js';
 import { letterAvailable } from '../lib/letter.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
@@ -178,7 +178,7 @@ export function CaseActions({ kase, access }: { kase: CaseView; access: Access }
     <Section id="case-actions" title={t('case.actions')}>
         {s && !kase.approval && open ? (
           <p className="muted" data-earliest={earliestEffectiveDate(s, ctx.now, kase.kind)}>
-            {t('case.earliest', { date: earliestEffectiveDate(s, ctx.now, kase.kind), days: minimumNoticeDays(s, kase.kind) })}
+            {t('case.earliest', { date: formatDay(earliestEffectiveDate(s, ctx.now, kase.kind), locale), days: minimumNoticeDays(s, kase.kind) })}
           </p>
         ) : null}
         {kase.recommendation && !kase.approval ? (
