@@ -15,7 +15,7 @@ describe('MemoryEventStore', () => {
     expect(await store.append('s-2', [ev(3)], { expectedVersion: 'no_stream' })).toEqual({ streamId: 's-2', version: 0, position: '3' });
     const events = await store.readStream('s-1');
     expect(events.map((e) => [e.version, e.position])).toEqual([[0, '1'], [1, '2']]);
-    expect(events[0]!.metadata).toMatchObject({ actor: 'a', schemaVersion: 1, prevHash: '0'.repeat(64) });
+    expect(events[0]!.metadata).toMatchObject({ actor: 'a', schemaVersion: 1, chainVersion: 2, prevHash: '0'.repeat(64) });
     const verifier = new ChainVerifier();
     for (const e of events) verifier.push(e);
     expect(verifier.result().valid).toBe(true);

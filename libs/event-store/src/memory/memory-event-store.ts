@@ -1,5 +1,5 @@
 import { ConcurrencyError, InvalidAppendError, InvalidPositionError } from '../errors.js';
-import { hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
+import { CHAIN_VERSION, hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
 import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
 import { START_POSITION } from '../position.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
@@ -58,7 +58,7 @@ export class MemoryEventStore implements EventStore {
     let prevHash = stream.at(-1)?.metadata.hash ?? ZERO_HASH;
     for (const [i, e] of prepared.entries()) {
       const version = actual + 1 + i;
-      const hash = hashWithCanonicalData(prevHash, e.type, e.dataJson, e.occurredAt, version);
+      const hash = hashWithCanonicalData(prevHash, e.type, e.dataJson, e.occurredAt, version, CHAIN_VERSION, e.metadata);
       const stored: StoredEvent = {
         id: e.id ?? randomUUID(),
         position: String(this.log.length + 1),
@@ -72,6 +72,7 @@ export class MemoryEventStore implements EventStore {
           ...structuredClone(e.metadata),
           recordedAt,
           schemaVersion: typeof e.metadata.schemaVersion === 'number' ? e.metadata.schemaVersion : 1,
+          chainVersion: CHAIN_VERSION,
           prevHash,
           hash,
         },
