@@ -16,5 +16,5 @@ export { SqlCaseIndex, SqlIdempotencyStore, SqlScheduleIndex, sqlPorts } from '.
 export { MemoryCaseIndex, MemoryIdempotencyStore, MemoryScheduleIndex, memoryPorts } from './memory-ports.js';
 export { PolicyRunner, POLICY_SUBSCRIPTION, type PolicyRunnerLogger } from './policy-runner.js';
 export { ClockScheduler, type SchedulerLogger } from './scheduler-clock.js';
-export { DEFAULT_IDEMPOTENCY_TTL_HOURS, isReplayedResult, pruneIdempotencyKeys } from './idempotency.js';
+export { DEFAULT_IDEMPOTENCY_TTL_HOURS, isReplayedResult } from './idempotency.js';
 export { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from './schema.js';

@@ -1,13 +1,15 @@
 import { runMigrations, type SqlDatabase } from '@libs/event-store';
 import { DomainError, type CaseKind } from '@libs/domain';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './errors.js';
-import { markReplayed, pruneIdempotencyKeys } from './idempotency.js';
+import { markReplayed } from './idempotency.js';
 import type { ApplicationPorts, CaseIndex, IdempotencyStore, OpenCase, ScheduleIndex } from './ports.js';
 import { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from './schema.js';
 import type { CommandResult } from './types.js';
 
 /** An idempotency reservation older than this is taken to be from a crashed request. */
 const ABANDONED_RESERVATION_MS = 30_000;
+/** Rows deleted per statement, so a long-neglected table is pruned in short transactions. */
+const PRUNE_BATCH = 10_000;
 
 /** `app_idempotency`: as durable as the events (same database on PostgreSQL and PGlite). */
 export class SqlIdempotencyStore implements IdempotencyStore {
@@ -47,8 +49,22 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     await this.db.query(`DELETE FROM app_idempotency WHERE actor = $1 AND key = $2 AND status = 'pending'`, [actor, key]);
   }
 
-  prune(ttlHours: number): Promise<number> {
-    return pruneIdempotencyKeys(this.db, ttlHours);
+  /**
+   * Deletes keys older than `ttlHours` (done or abandoned), in batches; returns how many. Run by
+   * the scheduler pass, so the table stays the size of the retention window. A repeat after that
+   * is executed again — which the deterministic event ids still catch for the same stream.
+   */
+  async prune(ttlHours: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.db.query(
+        `DELETE FROM app_idempotency WHERE (actor, key) IN (
+           SELECT actor, key FROM app_idempotency WHERE created_at < now() - $1::int * interval '1 hour' LIMIT ${PRUNE_BATCH})`,
+        [ttlHours],
+      );
+      total += rowCount;
+      if (rowCount < PRUNE_BATCH) return total;
+    }
   }
 }
 

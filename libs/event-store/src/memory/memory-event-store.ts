@@ -44,6 +44,11 @@ export class MemoryEventStore implements EventStore {
 
   async init(): Promise<void> {}
 
+  /** The whole log in position order, read synchronously (tests and the simulator's summary). */
+  events(): readonly StoredEvent[] {
+    return this.log;
+  }
+
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events);
     const stream = this.streams.get(streamId) ?? [];
