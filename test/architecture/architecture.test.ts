@@ -100,6 +100,11 @@ describe('architecture: one read boundary', () => {
     expect(callers.map((s) => s.path)).toEqual([]);
   });
 
+  it('one "state as of": only the codec folds a stream up to an instant or version', () => {
+    const definers = production.filter((s) => /(\bfunction\s*\*?\s*|^\s*(private\s+|public\s+|protected\s+)?(static\s+)?(async\s+)?)(foldAsOf|stateAsOf)\s*[<(]/m.test(s.text));
+    expect(definers.map((s) => s.path)).toEqual(['libs/codec/src/fold.ts']);
+  });
+
   it('the processes open their store through the codec, never the bare store', () => {
     const callers = production.filter((s) => s.unit !== 'libs/event-store' && s.unit !== 'libs/codec' && /\bopenEventStore\s*\(/.test(s.text));
     expect(callers.map((s) => s.path)).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { jest } from '@jest/globals';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
-import { AmqpSink } from '@libs/brokers';
+import { AmqpSink } from '@libs/relay';
 import { SHARED_AMQP_URL, startPrivateRabbit, type PrivateRabbit } from '../support/private-brokers.js';
 import { deliverAll, envelopes, firstOccurrences, runId, until } from './support.js';
 

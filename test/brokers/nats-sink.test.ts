@@ -6,7 +6,7 @@
 import { jest } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { NatsSink, subjectCovers } from '@libs/brokers';
+import { NatsSink, subjectCovers } from '@libs/relay';
 import { SHARED_NATS_URL, startPrivateNats, type PrivateNats } from '../support/private-brokers.js';
 import { deliverAll, envelopes, firstOccurrences, runId, until } from './support.js';
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { domainEventStore } from '@libs/codec';
+import { domainEventStore, stateAsOf } from '@libs/codec';
 import {
   canonicalJson,
   comparePositions,
@@ -32,6 +32,8 @@ import {
   subscriberView,
   SYSTEM_ACTOR,
   type CaseCommand,
+  type CaseEvent,
+  type SubscriberEvent,
   type CaseKind,
   type CaseState,
   type DomainCommand,
@@ -461,24 +463,10 @@ export class LifecycleApplication implements LifecycleService {
     return this.load(caseStream(id), this.cases, caseDecider.initialState, caseDecider.evolve);
   }
 
-  /** Folds a stream up to an instant or version without touching the cache (audits, `?asOf=`). */
-  private async foldAsOf<S, E extends DomainEvent>(streamId: string, initial: S, evolve: (s: S, e: E) => S, at: AsOfOptions): Promise<{ state: S; version: number }> {
-    const limitMs = at.asOf === undefined ? Infinity : Date.parse(at.asOf);
-    const maxVersion = at.version ?? Infinity;
-    let state = initial;
-    let version = -1;
-    for await (const e of this.store.iterateStream(streamId)) {
-      if (e.version > maxVersion || Date.parse(e.occurredAt) > limitMs) break;
-      state = evolve(state, e as unknown as E);
-      version = e.version;
-    }
-    return { state, version };
-  }
-
   async getSubscriber(subscriberId: string, options: AsOfOptions = {}): Promise<SubscriberDetails> {
     const asOf = options.asOf !== undefined || options.version !== undefined;
     const { state, version } = asOf
-      ? await this.foldAsOf(subscriberStream(subscriberId), subscriberDecider.initialState(), subscriberDecider.evolve, options)
+      ? await stateAsOf<SubscriberState, SubscriberEvent>(this.store, subscriberStream(subscriberId), subscriberDecider, options)
       : await this.loadSubscriber(subscriberId);
     if (!state.exists) {
       throw new AggregateNotFoundError('subscriber', subscriberId, asOf ? `subscriber ${subscriberId} did not exist at that point` : undefined);
@@ -490,7 +478,7 @@ export class LifecycleApplication implements LifecycleService {
   async getCase(caseId: string, options: AsOfOptions = {}): Promise<CaseDetails> {
     const asOf = options.asOf !== undefined || options.version !== undefined;
     const { state, version } = asOf
-      ? await this.foldAsOf(caseStream(caseId), caseDecider.initialState(), caseDecider.evolve, options)
+      ? await stateAsOf<CaseState, CaseEvent>(this.store, caseStream(caseId), caseDecider, options)
       : await this.loadCase(caseId);
     if (!state.exists) throw new AggregateNotFoundError('case', caseId, asOf ? `case ${caseId} did not exist at that point` : undefined);
     return { ...caseView(state), version };

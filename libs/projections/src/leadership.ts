@@ -27,7 +27,11 @@ export class AdvisoryLockLeadership implements Leadership {
   private broken = false;
   private readonly held = new Set<string>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  /** `lockClass`: the first key of the locks (the relays hold theirs in a key space of their own). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly lockClass: number = PROJECTION_LOCK_CLASS,
+  ) {}
 
   private async connection(): Promise<pg.PoolClient> {
     if (this.client && !this.broken) return this.client;
@@ -50,14 +54,14 @@ export class AdvisoryLockLeadership implements Leadership {
   async acquire(name: string): Promise<boolean> {
     if (this.held.has(name) && !this.broken) return true;
     const client = await this.connection();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [PROJECTION_LOCK_CLASS, name]);
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [this.lockClass, name]);
     if (rows[0]?.ok) this.held.add(name);
     return rows[0]?.ok === true;
   }
 
   async release(name: string): Promise<void> {
     if (!this.held.delete(name) || !this.client || this.broken) return;
-    await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [PROJECTION_LOCK_CLASS, name]).catch(() => undefined);
+    await this.client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [this.lockClass, name]).catch(() => undefined);
   }
 
   async check(): Promise<boolean> {
@@ -96,7 +100,7 @@ export class LocalLeadership implements Leadership {
 }
 
 /** Advisory locks on PostgreSQL, trivially held on PGlite. */
-export function defaultLeadership(db: SqlDatabase): Leadership {
+export function defaultLeadership(db: SqlDatabase, lockClass: number = PROJECTION_LOCK_CLASS): Leadership {
   const pool = (db as { pool?: pg.Pool }).pool;
-  return db.dialect === 'postgres' && pool ? new AdvisoryLockLeadership(pool) : new LocalLeadership();
+  return db.dialect === 'postgres' && pool ? new AdvisoryLockLeadership(pool, lockClass) : new LocalLeadership();
 }

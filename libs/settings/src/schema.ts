@@ -32,7 +32,7 @@ export const SETTINGS = Type.Object({
   EVENT_STORE: oneOf(['pglite', 'postgres', 'eventstoredb'], 'pglite', 'event-store backend'),
   DATA_DIR: text('directory of the embedded store (and the development key)', './data'),
   DATABASE_URL: optionalText('PostgreSQL URL, e.g. postgres://user@host:5432/db', '^postgres(ql)?://'),
-  EVENTSTORE_CONNECTION_STRING: optionalText('EventStoreDB / KurrentDB connection string, e.g. esdb://localhost:2113?tls=false', '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover|kdb|kdb\\+discover)://'),
+  EVENTSTORE_CONNECTION_STRING: optionalText('EventStoreDB / KurrentDB connection string, e.g. kurrentdb://localhost:2113?tls=false', '^(esdb|esdb\\+discover|kurrentdb|kurrentdb\\+discover|kurrent|kurrent\\+discover|kdb|kdb\\+discover)://'),
   DATABASE_POOL_SIZE: integer(1, 1000, 10, 'connections of the PostgreSQL pool'),
   DATABASE_CONNECT_TIMEOUT_MS: integer(100, 600_000, 5_000, 'longest wait for a PostgreSQL connection before answering 503'),
   DATABASE_QUERY_TIMEOUT_MS: integer(100, 3_600_000, 30_000, 'longest a PostgreSQL query may take before answering 503'),

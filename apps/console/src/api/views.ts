@@ -146,6 +146,10 @@ export interface SubscriberView {
   plan: { code: string; monthlyFee: number; currency: string };
   currency: string;
   salesRepId: string;
+  qualification?: { needsService: boolean; valuesService: boolean; canPay: boolean };
+  override?: { by: string; justification: string } | null;
+  /** The contract's notice days; null = the segment's default. */
+  noticeDays?: number | null;
   enrolledAt: string;
   balance: number;
   overdue: number;
@@ -160,6 +164,7 @@ export interface SubscriberView {
   suspension: { reason: string; at: string } | null;
   termination: { kind: string; reasons: string[]; effectiveDate: string; finalBalance: number; at: string } | null;
   openCases: Array<{ caseId: string; kind: string }>;
+  reactivations?: number;
   version: number;
   lastOccurredAt: string | null;
 }

@@ -11,6 +11,7 @@ import type { Access } from '../lib/access.js';
 import { formatDay, formatInstant, formatMoney } from '../lib/format.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
+import { ClientActions } from './Operations.js';
 
 /** `datetime-local` shows no zone: the console reads and writes it as UTC, and says so. */
 export function toUtcInstant(local: string): string | null {
@@ -73,6 +74,7 @@ export function ClientScreen({ id, asOf, access }: { id: string; asOf: string | 
       <Section id="state" title={asOf ? t('client.stateAsOf', { asOf: formatInstant(asOf, locale) }) : t('client.state')}>
         <StateSummary s={s} money={money} />
       </Section>
+      {access.operate ? asOf ? <p className="muted">{t('actions.asOfReadOnly')}</p> : <ClientActions subscriber={s} /> : null}
       <Section id="invoices" title={t('client.invoices')}>
         <DataTable
           caption={t('client.invoices')}

@@ -1,10 +1,10 @@
 /**
- * The only module that talks to `@eventstore/db-client` (v6). It implements {@link EsdbConnection}
- * and nothing else: moving to `@kurrent/kurrentdb-client` (where `expectedRevision` is called
- * `streamState` and reads return async iterators) means rewriting this file only.
+ * The only module that talks to `@kurrent/kurrentdb-client`, the maintained successor of
+ * `@eventstore/db-client` (it speaks to EventStoreDB 22.6+ and KurrentDB alike). It implements
+ * {@link EsdbConnection} and nothing else, so a client upgrade means rewriting this file only.
  */
-import esdb from '@eventstore/db-client';
-import type { AllStreamRecordedEvent, RecordedEvent } from '@eventstore/db-client';
+import kurrent from '@kurrent/kurrentdb-client';
+import type { AllStreamRecordedEvent, AllStreamResolvedEvent, RecordedEvent } from '@kurrent/kurrentdb-client';
 import type {
   EsdbAppendResult,
   EsdbConnection,
@@ -21,8 +21,8 @@ import { normalizeConnectionString } from './connection-string.js';
 import { isStreamNotFound } from './errors.js';
 
 // A CommonJS package: its named exports are reached through the default import under ESM.
-const { EventStoreDBClient, jsonEvent, eventTypeFilter, streamNameFilter, END } = esdb;
-type DbClient = InstanceType<typeof EventStoreDBClient>;
+const { KurrentDBClient, jsonEvent, eventTypeFilter, streamNameFilter, END } = kurrent;
+type DbClient = ReturnType<typeof KurrentDBClient.connectionString>;
 
 function toRecord(event: RecordedEvent | AllStreamRecordedEvent): EsdbRecordedEvent {
   return {
@@ -37,37 +37,36 @@ function toRecord(event: RecordedEvent | AllStreamRecordedEvent): EsdbRecordedEv
   };
 }
 
-/** Streams a read, cancelling the gRPC call when the consumer stops early. */
-async function* drainRead(read: AsyncIterable<{ event?: RecordedEvent | AllStreamRecordedEvent }> & { cancel(): Promise<void> }): AsyncGenerator<EsdbRecordedEvent> {
-  let finished = false;
+/**
+ * Streams a read. A consumer that stops early closes this generator, which leaves the `for await`
+ * and so calls the read's `return()`: that is what cancels the gRPC call in this client.
+ */
+async function* drainRead(read: AsyncIterableIterator<{ event?: RecordedEvent | AllStreamRecordedEvent }>): AsyncGenerator<EsdbRecordedEvent> {
   try {
     for await (const resolved of read) {
       if (resolved.event) yield toRecord(resolved.event);
     }
-    finished = true;
   } catch (error) {
-    finished = true;
     if (isStreamNotFound(error)) return;
     throw error;
-  } finally {
-    if (!finished) await read.cancel().catch(() => undefined);
   }
 }
 
-/** {@link EsdbConnection} over `@eventstore/db-client`. */
+/** {@link EsdbConnection} over `@kurrent/kurrentdb-client`. */
 export class DbClientConnection implements EsdbConnection {
   private constructor(private readonly client: DbClient) {}
 
   /** Parses the connection string (throws on a malformed one); connects lazily on first use. */
   static fromConnectionString(connectionString: string): DbClientConnection {
-    return new DbClientConnection(EventStoreDBClient.connectionString(normalizeConnectionString(connectionString)));
+    return new DbClientConnection(KurrentDBClient.connectionString(normalizeConnectionString(connectionString)));
   }
 
   async append(streamId: string, events: EsdbEventData[], expectedRevision: EsdbExpectedRevision): Promise<EsdbAppendResult> {
     const result = await this.client.appendToStream(
       streamId,
       events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
-      { expectedRevision },
+      // The port keeps db-client's word (expected revision); this client calls it the stream state.
+      { streamState: expectedRevision },
     );
     return { nextExpectedRevision: result.nextExpectedRevision, position: result.position };
   }
@@ -92,11 +91,11 @@ export class DbClientConnection implements EsdbConnection {
       dropped = true;
       handlers.onDrop(error);
     };
-    subscription.on('data', (resolved) => {
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
       if (resolved.event) handlers.onEvent(toRecord(resolved.event));
     });
     subscription.on('confirmation', () => handlers.onReady?.());
-    subscription.on('error', (error) => drop(error));
+    subscription.on('error', (error: Error) => drop(error));
     subscription.on('end', () => drop());
     subscription.on('close', () => drop());
     return {
@@ -122,7 +121,7 @@ export class DbClientConnection implements EsdbConnection {
       ]);
     } finally {
       clearTimeout(timer);
-      await read.cancel().catch(() => undefined);
+      await read.return?.().catch(() => undefined);
     }
   }
 

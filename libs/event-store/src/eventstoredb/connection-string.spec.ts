@@ -21,16 +21,16 @@ describe('connection strings', () => {
   });
 
   it.each([
-    ['kurrentdb://localhost:2113?tls=false', 'esdb://localhost:2113?tls=false'],
-    ['kurrentdb+discover://a:b@h:2113', 'esdb+discover://a:b@h:2113'],
-    ['kurrent://h:2113', 'esdb://h:2113'],
-    [' esdb://h:2113 ', 'esdb://h:2113'],
-  ])('rewrites %s for db-client 6', (input, output) => {
+    ['esdb://localhost:2113?tls=false', 'kurrentdb://localhost:2113?tls=false'],
+    ['esdb+discover://a:b@h:2113', 'kurrentdb+discover://a:b@h:2113'],
+    ['kurrent://h:2113', 'kurrentdb://h:2113'],
+    [' kurrentdb://h:2113 ', 'kurrentdb://h:2113'],
+  ])('rewrites %s to the kurrentdb scheme', (input, output) => {
     expect(normalizeConnectionString(input)).toBe(output);
   });
 
   it('hands the normalised string to the client parser (no connection is made)', async () => {
-    const connection = DbClientConnection.fromConnectionString('kurrentdb://admin:changeit@localhost:2113?tls=false');
+    const connection = DbClientConnection.fromConnectionString('esdb://admin:changeit@localhost:2113?tls=false');
     await connection.close();
     expect(() => DbClientConnection.fromConnectionString('http://localhost:2113')).toThrow();
   });

@@ -1,11 +1,14 @@
 /**
- * Connection strings: `esdb://`, `esdb+discover://`, and KurrentDB's `kurrentdb://` /
- * `kurrent://` spellings (db-client 6 only parses the `esdb` schemes; the rest is identical).
+ * Connection strings: KurrentDB's `kurrentdb://` / `kurrentdb+discover://`, and the `esdb://`,
+ * `esdb+discover://` and `kurrent://` spellings older deployments use (the rest is identical).
  */
 
-/** Rewrites KurrentDB schemes to the `esdb` ones db-client 6 understands. */
+/**
+ * Rewrites the older schemes to `kurrentdb`: the client still parses `esdb://` but warns on
+ * stderr at every connection, which would end up in operators' logs as noise.
+ */
 export function normalizeConnectionString(connectionString: string): string {
-  return connectionString.trim().replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//i, (_m, _scheme: string, discover?: string) => `esdb${discover ?? ''}://`);
+  return connectionString.trim().replace(/^(esdb|kurrent)(\+discover)?:\/\//i, (_m, _scheme: string, discover?: string) => `kurrentdb${discover ?? ''}://`);
 }
 
 /**

@@ -1,8 +1,8 @@
-import esdb from '@eventstore/db-client';
+import kurrent from '@kurrent/kurrentdb-client';
 import { ConcurrencyError, EventStoreUnavailableError } from '../errors.js';
 import { actualVersionOf, isStreamNotFound, isUnavailable, isWrongExpectedVersion, toConcurrencyError, unavailableError } from './errors.js';
 
-const { WrongExpectedVersionError, StreamNotFoundError, UnavailableError, DeadlineExceededError, AccessDeniedError } = esdb;
+const { WrongExpectedVersionError, StreamNotFoundError, UnavailableError, DeadlineExceededError, AccessDeniedError } = kurrent;
 
 describe('client errors → port errors', () => {
   it("maps the client's WrongExpectedVersionError to ConcurrencyError with expected and actual", () => {

@@ -1,8 +1,8 @@
-import esdb from '@eventstore/db-client';
+import kurrent from '@kurrent/kurrentdb-client';
 import type { EsdbRecordedEvent } from './connection.js';
 import { escapeRegex, isSystemEvent, matchesFilter, serverFilterFor, serverFilterKey, serverFilterMatches } from './filters.js';
 
-const { streamNameFilter, eventTypeFilter, excludeSystemEvents } = esdb;
+const { streamNameFilter, eventTypeFilter, excludeSystemEvents } = kurrent;
 
 const record = (streamId: string, type: string, isJson = true): EsdbRecordedEvent => ({
   streamId,

@@ -16,7 +16,7 @@ export { InMemoryEsdbConnection, InMemoryUnavailableError, InMemoryWrongExpected
 export { encodeEsdbPosition, decodeEsdbPosition, compareEsdbPositions } from './positions.js';
 
 /**
- * Builds the store over `@eventstore/db-client`. Nothing is contacted until `init()`, which fails
+ * Builds the store over `@kurrent/kurrentdb-client`. Nothing is contacted until `init()`, which fails
  * with `EventStoreUnavailableError` within `connectTimeoutMs` when the server does not answer.
  */
 export async function createEventStoreDbStore(options: { connectionString: string; checkpointDb: SqlDatabase; connectTimeoutMs?: number }): Promise<EventStore> {

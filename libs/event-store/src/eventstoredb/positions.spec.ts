@@ -1,4 +1,4 @@
-import type { Position } from '@eventstore/db-client';
+import type { Position } from '@kurrent/kurrentdb-client';
 import fc from 'fast-check';
 import { InvalidPositionError } from '../errors.js';
 import { comparePositions, maxPosition } from '../position.js';

@@ -1,4 +1,4 @@
-import esdb, { type AppendExpectedRevision, type CurrentRevision } from '@eventstore/db-client';
+import kurrent, { type AppendStreamState, type CurrentStreamState } from '@kurrent/kurrentdb-client';
 import { InvalidAppendError } from '../errors.js';
 import type { ExpectedVersion } from '../types.js';
 import {
@@ -10,10 +10,10 @@ import {
   toExpectedRevision,
 } from './revisions.js';
 
-const { ANY, NO_STREAM, STREAM_EXISTS } = esdb;
+const { ANY, NO_STREAM, STREAM_EXISTS } = kurrent;
 
 describe('expected version ↔ expected revision', () => {
-  it.each<[ExpectedVersion, AppendExpectedRevision]>([
+  it.each<[ExpectedVersion, AppendStreamState]>([
     ['any', ANY],
     ['no_stream', NO_STREAM],
     ['stream_exists', STREAM_EXISTS],
@@ -21,7 +21,7 @@ describe('expected version ↔ expected revision', () => {
     [41, 41n],
     [Number.MAX_SAFE_INTEGER, BigInt(Number.MAX_SAFE_INTEGER)],
   ])('maps %p to the client value %p and back', (expected, revision) => {
-    const mapped: AppendExpectedRevision = toExpectedRevision(expected);
+    const mapped: AppendStreamState = toExpectedRevision(expected);
     expect(mapped).toBe(revision);
     expect(fromExpectedRevision(mapped)).toBe(expected);
   });
@@ -44,7 +44,7 @@ describe('expected version ↔ expected revision', () => {
   });
 
   it("reads the client's current revision as a version", () => {
-    const missing: CurrentRevision = NO_STREAM;
+    const missing: CurrentStreamState = NO_STREAM;
     expect(currentRevisionToVersion(missing)).toBe(-1);
     expect(currentRevisionToVersion(undefined)).toBe(-1);
     expect(currentRevisionToVersion(12n)).toBe(12);

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@libs/relay';
+import type { EventEnvelope } from '../envelope.js';
 
 /**
  * The category of an event: its stream's name up to the first dash (`subscriber-perez` →

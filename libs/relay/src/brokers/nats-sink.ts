@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamPublishOptions } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import type { EventEnvelope, RelaySink } from '@libs/relay';
+import type { EventEnvelope } from '../envelope.js';
+import type { RelaySink } from '../sink.js';
 import { BrokerUnavailableError, type BrokerLogger } from './amqp-sink.js';
 import { envelopeBody, isSubjectPrefix, natsSubject } from './routing.js';
 

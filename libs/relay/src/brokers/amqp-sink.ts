@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import amqp, { type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
-import type { EventEnvelope, RelaySink } from '@libs/relay';
+import type { EventEnvelope } from '../envelope.js';
+import type { RelaySink } from '../sink.js';
 import { amqpRoutingKey, envelopeBody } from './routing.js';
 
 export interface BrokerLogger {

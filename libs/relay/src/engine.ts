@@ -1,0 +1,427 @@
+import {
+  advanceCheckpoint,
+  CheckpointMovedError,
+  comparePositions,
+  readCheckpoint,
+  type EventStore,
+  type SqlDatabase,
+  type StoredEvent,
+  type Subscription,
+} from '@libs/event-store';
+import { defaultLeadership, LAG_COUNT_CAP, type Leadership } from '@libs/projections';
+import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './backoff.js';
+import { toEnvelope } from './envelope.js';
+import { SinkPausedError, type RelaySink, type SinkFilter } from './sink.js';
+
+/** First key of the relays' advisory locks: a key space of their own beside the projections'. */
+export const RELAY_LOCK_CLASS = 0x434c0003;
+
+/**
+ * `running`: this process delivers for the sink and its last delivery succeeded (or none was
+ * needed); `retrying`: its last attempt failed and it waits to retry the same event; `paused`: the
+ * sink asked not to be attempted again (a `failing` webhook); `standby`: another process holds it;
+ * `stopped`: the relays do not run in this process.
+ */
+export type RelaySinkState = 'running' | 'retrying' | 'paused' | 'standby' | 'stopped';
+
+export interface RelaySinkStatus {
+  name: string;
+  status: RelaySinkState;
+  /** This process holds the sink's leadership (it delivers). */
+  leader: boolean;
+  /** Position of the last event the sink acknowledged, as checkpointed. */
+  checkpoint: string;
+  /** Events for the sink after its checkpoint, counted up to {@link LAG_COUNT_CAP}. */
+  lagEvents: number;
+  lagCapped: boolean;
+  /** Seconds since the oldest event not yet acknowledged was recorded (0 when up to date). */
+  lagSeconds: number;
+  /** Failed attempts in a row on the current event (0 when the last one succeeded). */
+  failures: number;
+  lastError?: string;
+}
+
+export interface RelayLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Metrics hooks (the service's and the projector's `client_lifecycle_relay_*`). */
+export interface RelayObserver {
+  delivered?(sink: string, seconds: number): void;
+  failed?(sink: string, seconds: number): void;
+}
+
+export interface RelayEngineOptions {
+  store: EventStore;
+  db: SqlDatabase;
+  leadership?: Leadership;
+  /** How often standby processes try to take sinks over and holders check their locks; default 2 s. */
+  leadershipIntervalMs?: number;
+  retry?: RetryPolicy;
+  /** Jitter source, [0, 1); default Math.random. */
+  random?: () => number;
+  /** Events read per page; default 500. */
+  batchSize?: number;
+  /**
+   * The checkpoint is written at most this often while events flow (and at the end of every page,
+   * on stop, on pause): a crash redelivers at most that much, which at-least-once allows, and a
+   * fast sink does not pay one database write per event. Default 200 ms.
+   */
+  checkpointIntervalMs?: number;
+  logger?: RelayLogger;
+  observer?: RelayObserver;
+}
+
+interface Runtime {
+  sink: RelaySink;
+  filter: SinkFilter;
+  held: boolean;
+  /** Bumped at every (re)start and stop: a handler of an older generation does nothing more. */
+  generation: number;
+  subscription?: Subscription;
+  abort?: AbortController;
+  /** Position of the last event acknowledged (in memory) and the one last written to the checkpoint. */
+  delivered: string;
+  flushed: string;
+  lastFlush: number;
+  flushing?: Promise<void>;
+  failures: number;
+  lastError?: string;
+  paused?: string;
+  removed?: boolean;
+}
+
+const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+class Aborted extends Error {}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/**
+ * The one relay mechanism: every sink reads the log in position order from its own checkpoint
+ * (`cl_checkpoints`, beside the projections'), gets one event at a time, and its checkpoint moves
+ * only past events it acknowledged. A failed delivery is retried — the same event, with capped
+ * exponential back-off and jitter — and the events after it wait: never skipped, never reordered.
+ * Each sink runs on its own subscription, so a failing one holds no other back. With several
+ * processes, an advisory lock per sink lets exactly one deliver for it; another takes over within
+ * `leadershipIntervalMs` when the holder dies, from the checkpoint.
+ */
+export class RelayEngine {
+  private readonly runtimes = new Map<string, Runtime>();
+  private readonly leadership: Leadership;
+  private readonly logger: RelayLogger;
+  private readonly retry: RetryPolicy;
+  private readonly random: () => number;
+  private readonly interval: number;
+  private readonly batchSize: number;
+  private readonly checkpointInterval: number;
+  private running = false;
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+
+  constructor(private readonly options: RelayEngineOptions) {
+    this.leadership = options.leadership ?? defaultLeadership(options.db, RELAY_LOCK_CLASS);
+    this.logger = options.logger ?? silent;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.random = options.random ?? Math.random;
+    this.interval = options.leadershipIntervalMs ?? 2_000;
+    this.batchSize = options.batchSize ?? 500;
+    this.checkpointInterval = options.checkpointIntervalMs ?? 200;
+  }
+
+  names(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.runtimes.has(name);
+  }
+
+  /** True when this process delivers (`start` was called). */
+  get started(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Registers a sink (replacing one of the same name, which is stopped and closed first). It
+   * runs here once the engine is started and this process holds its lock.
+   */
+  async add(sink: RelaySink, filter: SinkFilter = {}): Promise<void> {
+    if (this.runtimes.has(sink.name)) await this.remove(sink.name, { release: false });
+    const rt: Runtime = { sink, filter, held: false, generation: 0, delivered: '0', flushed: '0', lastFlush: 0, failures: 0 };
+    this.runtimes.set(sink.name, rt);
+    if (this.running) void this.tick();
+  }
+
+  /** Stops delivering for a sink, gives up its lock and closes it. */
+  async remove(name: string, { release = true } = {}): Promise<void> {
+    const rt = this.runtimes.get(name);
+    if (!rt) return;
+    rt.removed = true;
+    this.runtimes.delete(name);
+    await this.stopRunner(rt);
+    if (rt.held && release) await this.leadership.release(name).catch(() => undefined);
+    rt.held = rt.held && !release;
+    await rt.sink.close().catch((error: unknown) => this.logger.warn(`relay ${name}: closing failed: ${(error as Error).message}`));
+  }
+
+  /** Delivers here from now on (for the sinks whose lock this process gets). */
+  async start(): Promise<void> {
+    this.running = true;
+    await this.tick();
+  }
+
+  /** Stops every sink after the delivery in flight, writes their checkpoints, releases the locks. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    for (const name of [...this.runtimes.keys()]) await this.remove(name);
+    await this.leadership.close();
+  }
+
+  /**
+   * Reads the sink's checkpoint again and resumes from it (a replay moved it back). A process
+   * that does not hold the sink does nothing: the holder sees the moved checkpoint by itself.
+   */
+  async restart(name: string): Promise<void> {
+    const rt = this.runtimes.get(name);
+    if (!rt || !rt.subscription) return;
+    await this.stopRunner(rt, { flush: false });
+    if (this.running && rt.held && !rt.removed) await this.startRunner(rt);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.tick(), this.interval);
+    this.timer.unref?.();
+  }
+
+  private tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        if (!(await this.leadership.check())) {
+          this.logger.warn('lost the relay locks (connection dropped): stopping to let another process take over');
+          for (const rt of this.runtimes.values()) {
+            await this.stopRunner(rt, { flush: false });
+            rt.held = false;
+          }
+        }
+        for (const rt of [...this.runtimes.values()]) {
+          if (!this.running || rt.removed) continue;
+          if (!rt.held) {
+            rt.held = await this.leadership.acquire(rt.sink.name);
+            if (rt.held) this.logger.log(`relay ${rt.sink.name}: leader here`);
+          }
+          if (!rt.held || rt.paused) continue;
+          if (!rt.subscription) await this.startRunner(rt);
+          else await this.checkMoved(rt);
+        }
+      } catch (error) {
+        this.logger.warn(`relay leadership pass failed: ${(error as Error).message}`);
+      } finally {
+        this.ticking = undefined;
+        this.schedule();
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** A replay from another process moved the checkpoint while this one was idle: resume from it. */
+  private async checkMoved(rt: Runtime): Promise<void> {
+    if (rt.flushing) return;
+    const flushed = rt.flushed;
+    const stored = await readCheckpoint(this.options.db, rt.sink.name);
+    if (rt.flushing || rt.flushed !== flushed || stored === flushed) return;
+    this.logger.log(`relay ${rt.sink.name}: checkpoint moved to ${stored} elsewhere (replay): resuming from it`);
+    await this.restart(rt.sink.name);
+  }
+
+  private async startRunner(rt: Runtime): Promise<void> {
+    const generation = ++rt.generation;
+    const checkpoint = await readCheckpoint(this.options.db, rt.sink.name);
+    if (generation !== rt.generation || rt.removed) return;
+    rt.delivered = rt.flushed = checkpoint;
+    rt.lastFlush = Date.now();
+    rt.failures = 0;
+    rt.lastError = undefined;
+    rt.abort = new AbortController();
+    rt.subscription = this.options.store.subscribe({
+      after: checkpoint,
+      batchSize: this.batchSize,
+      types: rt.filter.types,
+      streamPrefix: rt.filter.streamPrefix,
+      handler: (events) => this.handle(rt, generation, events),
+      onError: (error) => {
+        if (error instanceof Aborted) return;
+        rt.lastError = (error as Error).message ?? String(error);
+        this.logger.error(`relay ${rt.sink.name}: reading the log failed: ${rt.lastError}`);
+      },
+    });
+  }
+
+  private async stopRunner(rt: Runtime, { flush = true } = {}): Promise<void> {
+    rt.generation++;
+    rt.abort?.abort();
+    const subscription = rt.subscription;
+    rt.subscription = undefined;
+    await subscription?.stop();
+    await rt.flushing;
+    if (flush && comparePositions(rt.delivered, rt.flushed) > 0) await this.writeCheckpoint(rt).catch(() => undefined);
+  }
+
+  private async handle(rt: Runtime, generation: number, events: StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      if (generation !== rt.generation) throw new Aborted();
+      if (!(await this.deliverOne(rt, generation, event))) throw new Aborted();
+      rt.delivered = event.position;
+      if (Date.now() - rt.lastFlush >= this.checkpointInterval) await this.flush(rt, generation);
+    }
+    await this.flush(rt, generation);
+  }
+
+  /** Delivers one event, retrying it until it is acknowledged; false when stopped or paused. */
+  private async deliverOne(rt: Runtime, generation: number, event: StoredEvent): Promise<boolean> {
+    const envelope = toEnvelope(event);
+    const signal = rt.abort!.signal;
+    for (;;) {
+      if (generation !== rt.generation || signal.aborted) return false;
+      const started = performance.now();
+      try {
+        await rt.sink.deliver(envelope);
+        this.options.observer?.delivered?.(rt.sink.name, (performance.now() - started) / 1000);
+        if (rt.failures > 0) this.logger.log(`relay ${rt.sink.name}: delivering again after ${rt.failures} failed attempt(s)`);
+        rt.failures = 0;
+        rt.lastError = undefined;
+        return true;
+      } catch (error) {
+        if (error instanceof SinkPausedError) {
+          rt.paused = error.message;
+          rt.lastError = error.message;
+          this.logger.warn(`relay ${rt.sink.name}: paused: ${error.message}`);
+          // Stop reading; the checkpoint stays before this event. The runner is restarted only
+          // when the sink is registered again (re-enabled).
+          void this.stopRunner(rt);
+          return false;
+        }
+        rt.failures++;
+        rt.lastError = (error as Error).message ?? String(error);
+        this.options.observer?.failed?.(rt.sink.name, (performance.now() - started) / 1000);
+        const delay = retryDelay(rt.failures, this.retry, this.random);
+        if (rt.failures === 1 || rt.failures % 10 === 0) {
+          this.logger.warn(`relay ${rt.sink.name}: delivery of ${event.position} failed (${rt.failures} in a row): ${rt.lastError}; retrying in ${delay} ms`);
+        }
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async flush(rt: Runtime, generation: number): Promise<void> {
+    if (generation !== rt.generation || comparePositions(rt.delivered, rt.flushed) <= 0) return;
+    try {
+      await this.writeCheckpoint(rt);
+    } catch (error) {
+      if (error instanceof CheckpointMovedError) {
+        // A replay moved it: start over from where it now is.
+        this.logger.log(`relay ${rt.sink.name}: checkpoint moved elsewhere (replay): resuming from it`);
+        void this.restart(rt.sink.name);
+        throw new Aborted();
+      }
+      // The database is away: the next flush writes the position; the acknowledged events may
+      // be delivered again after a crash meanwhile, which receivers de-duplicate.
+      this.logger.warn(`relay ${rt.sink.name}: writing the checkpoint failed: ${(error as Error).message}`);
+    }
+  }
+
+  private writeCheckpoint(rt: Runtime): Promise<void> {
+    const run = (async () => {
+      const from = rt.flushed;
+      const to = rt.delivered;
+      await advanceCheckpoint(this.options.db, rt.sink.name, from, to);
+      rt.flushed = to;
+      rt.lastFlush = Date.now();
+    })();
+    rt.flushing = run.catch(() => undefined).finally(() => {
+      if (rt.flushing === tracked) rt.flushing = undefined;
+    });
+    const tracked = rt.flushing;
+    return run;
+  }
+
+  /** Checkpoint, lag and state of every registered sink. */
+  async status(): Promise<RelaySinkStatus[]> {
+    const out: RelaySinkStatus[] = [];
+    for (const rt of this.runtimes.values()) out.push(await this.statusOf(rt));
+    return out;
+  }
+
+  async statusOne(name: string): Promise<RelaySinkStatus | undefined> {
+    const rt = this.runtimes.get(name);
+    return rt ? this.statusOf(rt) : undefined;
+  }
+
+  private async statusOf(rt: Runtime): Promise<RelaySinkStatus> {
+    const name = rt.sink.name;
+    const lag = await relayLag(this.options.store, this.options.db, name, rt.filter);
+    const status: RelaySinkState = !this.running
+      ? 'stopped'
+      : !rt.held
+        ? 'standby'
+        : rt.paused
+          ? 'paused'
+          : rt.failures > 0
+            ? 'retrying'
+            : 'running';
+    return {
+      name,
+      status,
+      leader: rt.held,
+      ...lag,
+      failures: rt.failures,
+      ...(rt.lastError ? { lastError: rt.lastError } : {}),
+    };
+  }
+
+  /** Resolves true once the sink's checkpoint reached `position`, false after `timeoutMs`. */
+  async waitFor(name: string, position: string, timeoutMs = 5_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (comparePositions(await readCheckpoint(this.options.db, name), position) >= 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+/** A sink's checkpoint and how far behind it is, read from the database (whichever process delivers). */
+export async function relayLag(
+  store: EventStore,
+  db: SqlDatabase,
+  name: string,
+  filter: SinkFilter = {},
+): Promise<{ checkpoint: string; lagEvents: number; lagCapped: boolean; lagSeconds: number }> {
+  const checkpoint = await readCheckpoint(db, name);
+  const behind = await store.readAll({ after: checkpoint, limit: LAG_COUNT_CAP, types: filter.types, streamPrefix: filter.streamPrefix });
+  const oldest = behind.events[0]?.metadata?.recordedAt;
+  return {
+    checkpoint,
+    lagEvents: behind.events.length,
+    lagCapped: behind.events.length >= LAG_COUNT_CAP,
+    lagSeconds: oldest ? Math.max(0, (Date.now() - Date.parse(oldest)) / 1000) : 0,
+  };
+}
