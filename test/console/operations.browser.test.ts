@@ -181,6 +181,177 @@ describeInBrowser('web console operations in Chromium', () => {
     expect(s).toMatchObject({ status: 'active', balance: 0, totals: { billed: 30000, writtenOff: 30000 } });
   }, 240_000);
 
+  it('lets the unprofitable business client go the right way: steps first, notice and a provider, an executive approves, the scheduler terminates, won back later', async () => {
+    await signIn(KEYS.operator);
+    await enrol({ id: 'norte-it', name: 'Norte IT', segment: 'Business', plan: 'msp-gold', fee: '500' });
+    await choose('Record a cost to serve');
+    await formOf('record-cost').getByLabel('Amount').fill('900');
+    await formOf('record-cost').getByLabel('Minutes spent').fill('240');
+    await send('record-cost', 'Record a cost to serve');
+    await recorded('Record a cost to serve', 'CostToServeRecorded');
+
+    await choose('Open a case');
+    await formOf('open-case').getByLabel('Kind').selectOption({ label: 'unprofitable' });
+    await formOf('open-case').getByLabel('Summary').fill('Service visits cost more than the fee');
+    await formOf('open-case').getByLabel('Case id').fill('norte-unprofitable');
+    await send('open-case', 'Open a case');
+    await page.getByRole('heading', { name: 'Case norte-unprofitable' }).waitFor();
+
+    // Termination is the last resort: not on offer until each step is taken or skipped.
+    const recommendOption = page.getByLabel('Choose an action').locator('option', { hasText: 'Recommend termination' });
+    expect(await recommendOption.isDisabled()).toBe(true);
+    expect(await page.locator('[data-blocked="recommend-termination"]').textContent()).toContain('Reassess, Educate, Renegotiate, Migrate');
+    const steps: Array<[string, string, string]> = [
+      ['Reassess', 'Visits are false alarms from a faulty sensor they will not replace', 'no change'],
+      ['Educate', 'Walked the office manager through arming and the app', 'no change'],
+      ['Renegotiate', 'Offered a plan with paid visits', 'declined'],
+    ];
+    for (const [step, notes, outcome] of steps) {
+      await choose(`Take: ${step}`);
+      await formOf('take-step').getByLabel('Notes').fill(notes);
+      await formOf('take-step').getByLabel('Outcome').selectOption({ label: outcome });
+      await send('take-step', `Take: ${step}`);
+      await recorded(`Take: ${step}`, 'RemedyStepTaken');
+      await page.locator(`li[data-step="${step.toLowerCase()}"].taken`).waitFor();
+    }
+    expect(await recommendOption.isDisabled()).toBe(true);
+    await choose('Skip: Migrate');
+    await formOf('skip-step').getByLabel('Justification').fill('No other plan or partner covers their sites');
+    await send('skip-step', 'Skip: Migrate');
+    await recorded('Skip: Migrate', 'RemedyStepSkipped');
+    await page.locator('li[data-step="migrate"].skipped').waitFor();
+    expect(await recommendOption.isDisabled()).toBe(false);
+
+    // The form knows the notice a business client is owed (60 days) and that a provider must be named.
+    const earliest = (await page.locator('[data-earliest]').getAttribute('data-earliest'))!;
+    expect(earliest).toBe(dayOffset(60));
+    await choose('Recommend termination');
+    const recommend = formOf('recommend-termination');
+    expect(await recommend.getByLabel('Effective date').inputValue()).toBe(earliest);
+    await recommend.getByLabel('Reasons').fill('Cost to serve exceeded what the client paid\nA plan with paid visits was declined');
+    await recommend.getByLabel('Effective date').fill(dayOffset(59));
+    await send('recommend-termination', 'Recommend termination');
+    await recommend.locator('[data-code="client-checks"]').waitFor();
+    const fieldErrors = (await recommend.locator('.field-error').allTextContents()).join(' ');
+    expect(fieldErrors).toContain(`Too little notice: the earliest allowed date is ${earliest} (60 days)`);
+    expect(fieldErrors).toContain('Recommend another provider');
+    // The service refuses the same, whoever sends it.
+    const short = await api<{ code: string }>('POST', '/v1/cases/norte-unprofitable/termination-recommendation', KEYS.operator, { reasons: ['r'], effectiveDate: dayOffset(59), recommendedProvider: 'X', transitionSupport: true });
+    expect([short.status, short.body.code]).toEqual([409, 'notice-too-short']);
+    const noProvider = await api<{ code: string }>('POST', '/v1/cases/norte-unprofitable/termination-recommendation', KEYS.operator, { reasons: ['r'], effectiveDate: earliest, transitionSupport: true });
+    expect([noProvider.status, noProvider.body.code]).toEqual([409, 'recommendation-required']);
+
+    await recommend.getByLabel('Effective date').fill(earliest);
+    await recommend.getByLabel('Recommended provider').fill('Soporte Norte S.L.');
+    await send('recommend-termination', 'Recommend termination');
+    await recorded('Recommend termination', 'TerminationRecommended');
+    // An operator cannot approve: the page says who does, and the service refuses the operator.
+    expect(await page.locator('[data-awaiting-approval]').textContent()).toContain('Only an executive approves a termination');
+    expect(await page.getByRole('button', { name: 'Approve the termination' }).count()).toBe(0);
+    const byOperator = await api<{ code: string }>('POST', '/v1/cases/norte-unprofitable/termination-approval', KEYS.operator, {});
+    expect([byOperator.status, byOperator.body.code]).toEqual([403, 'forbidden']);
+    await page.goto(`${service.baseUrl}/console/#/queues?queue=open-cases`);
+    await page.locator('[data-queue-panel="open-cases"] tr', { has: page.locator('[data-case="norte-unprofitable"]') }).locator('[data-next-step="await-approval"]').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // The executive's inbox has the whole case on one page; one action approves.
+    await signIn(KEYS.executive);
+    const card = page.locator('article[data-case="norte-unprofitable"]');
+    await card.locator('[data-reasons] li').first().waitFor();
+    expect(await card.locator('[data-reasons] li').allTextContents()).toEqual(['Cost to serve exceeded what the client paid', 'A plan with paid visits was declined']);
+    expect(await card.textContent()).toContain('Recommended provider: Soporte Norte S.L.');
+    expect(await card.locator('li[data-step].taken').count()).toBe(3);
+    expect(await card.locator('li[data-step].skipped').count()).toBe(1);
+    await card.getByRole('button', { name: 'Approve the termination', exact: true }).click();
+    const approved = page.locator('p[data-recorded][data-case="norte-unprofitable"]');
+    await approved.waitFor();
+    expect((await approved.getAttribute('data-recorded'))!.split(' ')).toEqual(expect.arrayContaining(['TerminationApproved', 'TerminationNoticeGiven']));
+    await card.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // The operator sees the notice on the client and drafts the letter from the case.
+    await signIn(KEYS.operator, '#/clients/norte-it');
+    await page.getByRole('heading', { name: 'Client Norte IT' }).waitFor();
+    expect(await status()).toBe('Under notice');
+    await page.goto(`${service.baseUrl}/console/#/cases/norte-unprofitable`);
+    await page.getByRole('link', { name: 'Draft the notice letter' }).click();
+    const letter = page.getByLabel('Notice letter');
+    await letter.waitFor();
+    const draft = await letter.inputValue();
+    for (const part of ['Dear Norte IT,', '- Cost to serve exceeded what the client paid', '- A plan with paid visits was declined', 'we recommend Soporte Norte S.L.', 'documentation', 'Thank you']) expect(draft).toContain(part);
+    await letter.fill(`${draft}\nP.S. Our technician will collect the equipment.`);
+    expect(await page.locator('.letter-print').textContent()).toContain('P.S. Our technician will collect the equipment.');
+    await page.getByLabel('Letter language').selectOption('es');
+    expect(await page.getByLabel('Notice letter').inputValue()).toContain('Estimado/a Norte IT:');
+
+    // The scheduler (the clock, in real life) terminates at the effective date; the client comes back later.
+    const tick = await api<{ events: string[] }>('POST', '/v1/admin/tick', KEYS.admin, { now: `${earliest}T00:00:00Z` });
+    expect(tick.body.events).toContain('SubscriberTerminated');
+    await page.goto(`${service.baseUrl}/console/#/clients/norte-it`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Client Norte IT' }).waitFor();
+    expect(await status()).toBe('Terminated');
+    await choose('Reactivate (win back)');
+    const reactivate = formOf('reactivate');
+    expect(await reactivate.getByLabel('Plan code').inputValue()).toBe('msp-gold');
+    // Business time after the termination the scheduler recorded at the effective date.
+    await reactivate.getByLabel('Business time (UTC)').fill(`${dayOffset(90)}T09:00`);
+    await send('reactivate', 'Reactivate (win back)');
+    await recorded('Reactivate (win back)', 'SubscriberReactivated');
+    expect(await status()).toBe('Active');
+  }, 300_000);
+
+  it('turns a cancellation around: retention case, usage analysed, a plan with both sides’ actions, agreed, cancellation withdrawn', async () => {
+    await signIn(KEYS.operator);
+    await enrol({ id: 'gomez-saas', name: 'Gómez Asesores', segment: 'Consumer', plan: 'saas-basic', fee: '49' });
+    await choose('Request a cancellation');
+    await formOf('request-cancellation').getByLabel('Reason').fill('Too expensive for what we use');
+    await send('request-cancellation', 'Request a cancellation');
+    await recorded('Request a cancellation', 'CancellationRequested', 'CaseOpened');
+    await page.locator('a.chip', { hasText: 'retention' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Case / }).waitFor();
+
+    await choose('Record the usage analysis');
+    const analysis = formOf('analyze-usage');
+    await analysis.getByLabel('Findings').fill('Only one of five users ever logged in; reports are never opened');
+    await analysis.getByLabel('neglect').check();
+    await analysis.getByLabel('unaware of features').check();
+    await send('analyze-usage', 'Record the usage analysis');
+    await recorded('Record the usage analysis', 'UsageAnalyzed');
+
+    // The plan editor: a plan with only the provider's commitments is caught before sending.
+    await choose('Propose the retention plan');
+    const plan = formOf('propose-plan');
+    await plan.getByLabel('What 1').fill('Two training sessions for the whole office');
+    await plan.getByRole('button', { name: 'Remove' }).nth(1).click();
+    await send('propose-plan', 'Propose the retention plan');
+    await plan.locator('[data-code="client-checks"]').waitFor();
+    expect(await plan.locator('.field-error').allTextContents()).toContain('Add at least one action the client commits to.');
+    await plan.getByRole('button', { name: 'Add a client action' }).click();
+    await plan.getByLabel('What 2').fill('Name a person who runs the monthly report');
+    await plan.getByLabel('By 2').fill(dayOffset(30));
+    await plan.getByLabel('Goodwill gesture').fill('One month at half price');
+    await send('propose-plan', 'Propose the retention plan');
+    await recorded('Propose the retention plan', 'RetentionPlanProposed');
+    expect(await page.locator('#plan tbody tr').count()).toBe(2);
+
+    await choose('Agree the plan');
+    await formOf('agree-plan').getByLabel('Agreed by').fill('Laura Gómez');
+    await send('agree-plan', 'Agree the plan');
+    await recorded('Agree the plan', 'RetentionPlanAgreed', 'CancellationWithdrawn');
+    const s = await subscriber('gomez-saas');
+    expect(s['pendingCancellation']).toBeNull();
+    expect(s['status']).toBe('active');
+
+    await choose('Close the case');
+    expect(await formOf('close-case').getByLabel('Outcome').inputValue()).toBe('retained');
+    await send('close-case', 'Close the case');
+    await recorded('Close the case', 'CaseClosed');
+    await page.goto(`${service.baseUrl}/console/#/queues?queue=pending-cancellations`);
+    await page.locator('[data-queue-panel="pending-cancellations"]').waitFor();
+    expect(await page.locator('[data-queue-panel="pending-cancellations"] [data-client="gomez-saas"]').count()).toBe(0);
+  }, 240_000);
+
   it('records a double-submitted form once, and retries a lost answer with the same key', async () => {
     await signIn(KEYS.operator, '#/clients/alarm-300');
     await page.getByRole('heading', { name: 'Client Alarmas Pérez Ruiz' }).waitFor();

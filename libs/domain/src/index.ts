@@ -173,6 +173,7 @@ export { nextSchedulerAttention, runSchedulerPass, SCHEDULER, schedulerPass, typ
 export {
   automaticReinstatement,
   dunning,
+  lookupsFor,
   partnerMigration,
   PROCESS_MANAGER_EVENT_TYPES,
   processManagers,
@@ -186,6 +187,7 @@ export {
   terminationApproved,
   type PolicyCommand,
   type ProcessManager,
+  type ProcessManagerLookup,
   type ProcessManagerLookups,
   type SourceEvent,
 } from './policies/process-managers.js';

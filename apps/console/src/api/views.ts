@@ -160,8 +160,8 @@ export interface SubscriberView {
   costs: Array<{ kind: string; amount: number; minutes: number | null; at: string }>;
   complaintCount: number;
   pendingCancellation: { reason: string; requestedEffectiveDate: string | null; requestedAt: string } | null;
-  notice: { effectiveDate: string; initiatedBy: string; reasons: string[] } | null;
-  suspension: { reason: string; at: string } | null;
+  notice: { effectiveDate: string; initiatedBy: string; reasons: string[]; recommendedProvider?: string | null; caseId?: string | null; givenAt?: string } | null;
+  suspension: { reason: string; since: string; outstanding?: number; writtenOff?: boolean } | null;
   termination: { kind: string; reasons: string[]; effectiveDate: string; finalBalance: number; at: string } | null;
   openCases: Array<{ caseId: string; kind: string }>;
   reactivations?: number;

@@ -165,13 +165,24 @@ function StateSummary({ s, money }: { s: SubscriberView; money: (minor: number) 
       {s.suspension ? (
         <>
           <dt>{t('status.suspended')}</dt>
-          <dd>{t('client.suspension', { at: formatInstant(s.suspension.at, locale) })}</dd>
+          <dd>
+            {t('client.suspension', { at: formatInstant(s.suspension.since, locale) })} · {word(locale, 'suspensionReason', s.suspension.reason)}
+          </dd>
         </>
       ) : null}
       {s.notice ? (
         <>
           <dt>{t('status.notice')}</dt>
-          <dd>{t('client.notice', { date: formatDay(s.notice.effectiveDate, locale), by: word(locale, 'initiator', s.notice.initiatedBy) })}</dd>
+          <dd data-notice={s.notice.effectiveDate}>
+            {t('client.notice', { date: formatDay(s.notice.effectiveDate, locale), by: word(locale, 'initiator', s.notice.initiatedBy) })}
+            {s.notice.reasons.length > 0 ? <> — {s.notice.reasons.join('; ')}</> : null}
+            {s.notice.caseId ? (
+              <>
+                {' '}
+                <a href={hrefTo('cases', s.notice.caseId)}>{s.notice.caseId}</a>
+              </>
+            ) : null}
+          </dd>
         </>
       ) : null}
       {s.pendingCancellation ? (

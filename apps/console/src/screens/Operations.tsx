@@ -32,7 +32,7 @@ import {
   type CommandContext,
   type CommandSpec,
 } from '../lib/commands.js';
-import { formatInstant } from '../lib/format.js';
+import { formatDay, formatInstant } from '../lib/format.js';
 import { letterAvailable } from '../lib/letter.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
@@ -65,6 +65,7 @@ function ActionPanel({ choices, ctx, targetId, version, onRecorded }: { choices:
   return (
     <div className="actions">
       <RecordedBanner recorded={recorded} />
+      {choices.length === 0 ? null : (
       <label className="field">
         {t('actions.choose')}
         <select
@@ -83,6 +84,7 @@ function ActionPanel({ choices, ctx, targetId, version, onRecorded }: { choices:
           ))}
         </select>
       </label>
+      )}
       {choices
         .filter((c) => c.disabled)
         .map((c) => (
@@ -176,7 +178,7 @@ export function CaseActions({ kase, access }: { kase: CaseView; access: Access }
     <Section id="case-actions" title={t('case.actions')}>
         {s && !kase.approval && open ? (
           <p className="muted" data-earliest={earliestEffectiveDate(s, ctx.now, kase.kind)}>
-            {t('case.earliest', { date: earliestEffectiveDate(s, ctx.now, kase.kind), days: minimumNoticeDays(s, kase.kind) })}
+            {t('case.earliest', { date: formatDay(earliestEffectiveDate(s, ctx.now, kase.kind), locale), days: minimumNoticeDays(s, kase.kind) })}
           </p>
         ) : null}
         {kase.recommendation && !kase.approval ? (
@@ -191,7 +193,8 @@ export function CaseActions({ kase, access }: { kase: CaseView; access: Access }
             <a href={`${hrefTo('cases', kase.caseId)}/letter`}>{t('case.letter')}</a>
           </p>
         ) : null}
-        {choices.length > 0 && s ? <ActionPanel choices={choices} ctx={ctx} targetId={kase.caseId} version={kase.version} /> : null}
+        {/* Stays mounted on a closed case, so "Recorded: Close the case" is still said. */}
+        {access.operate && s ? <ActionPanel choices={choices} ctx={ctx} targetId={kase.caseId} version={kase.version} /> : null}
     </Section>
   );
 }
