@@ -155,7 +155,7 @@ export interface Subscription {
 
 /** The port. */
 export interface EventStore {
-  readonly backend: 'postgres' | 'pglite' | 'eventstoredb';
+  readonly backend: 'postgres' | 'pglite' | 'eventstoredb' | 'memory';
   /** Creates/migrates what the backend needs. Idempotent. */
   init(): Promise<void>;
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;

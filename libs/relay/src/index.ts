@@ -7,3 +7,4 @@ export * from './envelope.js';
 export * from './sink.js';
 export * from './backoff.js';
 export * from './engine.js';
+export * from './brokers/index.js';

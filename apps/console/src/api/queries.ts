@@ -4,6 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client.js';
+import { readAfterLastCommand } from './operations.js';
 import { useCurrencyChoice, withCurrency } from './currency.js';
 import type {
   CaseListItem,
@@ -106,9 +107,10 @@ export async function fetchClientsPage(q: ClientsQuery, limit: number, cursor?: 
   });
 }
 
-export function useSubscriber(id: string, asOf: string | null) {
+export function useSubscriber(id: string, asOf: string | null, enabled = true) {
   return useQuery({
     queryKey: ['subscriber', id, asOf],
+    enabled,
     queryFn: async () =>
       unwrap<SubscriberView>(await api.GET('/v1/subscribers/{id}', { params: { path: { id }, query: asOf ? { asOf } : {} } })),
   });
@@ -137,9 +139,10 @@ export function useCase(id: string) {
   });
 }
 
-export function useCaseHistory(id: string) {
+export function useCaseHistory(id: string, enabled = true) {
   return useQuery({
     queryKey: ['case-history', id],
+    enabled,
     queryFn: async () => unwrap<{ events: Envelope[] }>(await api.GET('/v1/cases/{id}/history', { params: { path: { id } } })),
   });
 }
@@ -159,6 +162,8 @@ export function useCases(filter: { subscriberId?: string; status?: 'open' | 'clo
     queryFn: async () => {
       const query: Record<string, string> = {};
       for (const [k, v] of Object.entries(filter)) if (v) query[k] = v;
+      // The cases list is a read model: wait for the last command this console recorded.
+      Object.assign(query, readAfterLastCommand());
       return unwrap<{ cases: CaseListItem[]; nextCursor?: string | null }>(await api.GET('/v1/cases', { params: { query: query as never } }));
     },
   });
