@@ -196,12 +196,14 @@ describe.each(backends)('audit on $name', (backend) => {
       });
     });
 
-    it('the chain is SHA-256 over prevHash + canonical JSON of {type, data, occurredAt, version}', async () => {
+    it('the chain (version 2) is SHA-256 over prevHash + canonical JSON of {type, data, occurredAt, version, chainVersion} and the attested metadata', async () => {
       const written = await writeSubscriberHistory(store, nextId('chain'), steadyMoves(4));
       let prev = ZERO_HASH;
       for (const e of await store.readStream(written.streamId)) {
         expect(e.metadata.prevHash).toBe(prev);
-        expect(e.metadata.hash).toBe(computeHash(prev, { type: e.type, data: e.data, occurredAt: e.occurredAt, version: e.version }));
+        expect(e.metadata.chainVersion).toBe(2);
+        const { actor, role, correlationId, causationId } = e.metadata;
+        expect(e.metadata.hash).toBe(computeHash(prev, { type: e.type, data: e.data, occurredAt: e.occurredAt, version: e.version, metadata: { chainVersion: 2, actor, role, correlationId, causationId } }));
         prev = String(e.metadata.hash);
       }
     });
@@ -247,7 +249,7 @@ describe.each(backends)('audit on $name', (backend) => {
       const written = await writeSubscriberHistory(store, nextId('forged'), steadyMoves(6));
       const [victim] = await store.readStream(written.streamId, { fromVersion: 2, limit: 1 });
       const data = { ...victim!.data, amount: 1 };
-      const hash = computeHash(String(victim!.metadata.prevHash), { type: victim!.type, data, occurredAt: victim!.occurredAt, version: 2 });
+      const hash = computeHash(String(victim!.metadata.prevHash), { ...victim!, data });
       await opened.db.query(
         `UPDATE cl_events SET data = $3::jsonb, metadata = jsonb_set(metadata, '{hash}', to_jsonb($4::text)) WHERE stream_id = $1 AND version = $2`,
         [written.streamId, 2, JSON.stringify(data), hash],

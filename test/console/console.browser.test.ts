@@ -255,7 +255,14 @@ describeInBrowser('web console in Chromium', () => {
   it('offers only what the key may see and is usable from the keyboard', async () => {
     await signIn(KEYS.operator);
     const nav = page.getByRole('navigation');
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Cases']);
+    // Operators work from their queues (the count is every queue's rows) and enrol clients.
+    await nav.getByRole('link', { name: /^Work queues \(\d+\)$/ }).waitFor();
+    expect((await nav.getByRole('link').allTextContents()).map((l) => l.replace(/\d+/, 'n'))).toEqual(['Work queues (n)', 'Enrol', 'Cases']);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(KEYS.executive);
+    await page.getByRole('navigation').getByRole('link', { name: /^Approvals \(\d+\+?\)$/ }).waitFor();
+    expect(await page.getByRole('navigation').getByRole('link').count()).toBe(1);
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(KEYS.analyst);
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Dashboard', 'Clients', 'Sales reps']);

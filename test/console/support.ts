@@ -20,6 +20,7 @@ export const KEYS = {
   analyst: 'analyst-console-key',
   auditor: 'auditor-console-key',
   operator: 'operator-console-key',
+  executive: 'executive-console-key',
   admin: 'admin-console-key-1',
   /** An analyst who also audits: opens clients from the profitability list. */
   analystAuditor: 'analyst-auditor-key',
@@ -29,6 +30,7 @@ const API_KEYS = [
   `analyst:${KEYS.analyst}`,
   `auditor:${KEYS.auditor}`,
   `operator:${KEYS.operator}`,
+  `executive:${KEYS.executive}`,
   `admin:${KEYS.admin}`,
   `analyst:${KEYS.analystAuditor}`,
   `auditor:${KEYS.analystAuditor}`,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   ChainVerifier,
+  CHAIN_VERSION,
   comparePositions,
+  computeHash,
   ConcurrencyError,
   InvalidAppendError,
   InvalidPositionError,
@@ -22,6 +24,8 @@ export interface ContractSubject {
    * `holdMs` after writing, so that later appends commit before it (the late-commit case).
    */
   appendSlowly?(streamId: string, event: NewEvent, holdMs: number): Promise<void>;
+  /** Appends events as the store wrote them before chain version 2 (an upgraded installation's log). */
+  appendChainV1(streamId: string, events: readonly NewEvent[]): Promise<number>;
 }
 
 const at = '2026-01-15T10:00:00.000Z';
@@ -122,6 +126,7 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
             causationId: 'x-1',
             schemaVersion: 1,
             recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+            chainVersion: CHAIN_VERSION,
             prevHash: '0'.repeat(64),
             hash: expect.stringMatching(/^[0-9a-f]{64}$/),
           }),
@@ -164,6 +169,44 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const events = await store.readStream(stream);
         for (const e of events) verifier.push(e);
         expect(verifier.result(await store.streamVersion(stream))).toEqual({ valid: true, events: 5 });
+        expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
+      });
+    });
+
+    describe('chain version 2 (domain.md §7)', () => {
+      it('hashes the attested metadata: another actor, role, correlation or causation gives another hash', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, [ev('A'), ev('B')]);
+        const events = await store.readStream(stream);
+        for (const e of events) {
+          expect(e.metadata.chainVersion).toBe(2);
+          expect(computeHash(String(e.metadata.prevHash), e)).toBe(e.metadata.hash);
+          for (const key of ['actor', 'role', 'correlationId', 'causationId']) {
+            expect(computeHash(String(e.metadata.prevHash), { ...e, metadata: { ...e.metadata, [key]: 'someone-else' } })).not.toBe(e.metadata.hash);
+          }
+          // Version 1 did not cover who acted.
+          expect(computeHash(String(e.metadata.prevHash), e, 1)).not.toBe(e.metadata.hash);
+        }
+        // The store owns chainVersion: a caller's is overwritten.
+        await store.append(stream, [{ ...ev('C'), metadata: { actor: 'k', chainVersion: 1 } }]);
+        expect((await store.readStream(stream, { fromVersion: 2 }))[0].metadata.chainVersion).toBe(2);
+      });
+
+      it('keeps events written under chain version 1 verifying, and appends version 2 after them', async () => {
+        const stream = uniqueStream();
+        expect(await subject.appendChainV1(stream, [ev('Old1'), ev('Old2')])).toBe(1);
+        const result = await store.append(stream, [ev('New1'), ev('New2')], { expectedVersion: 1 });
+        expect(result.version).toBe(3);
+        const events = await store.readStream(stream);
+        expect(events.map((e) => [e.type, e.metadata.chainVersion])).toEqual([
+          ['Old1', 1],
+          ['Old2', 1],
+          ['New1', 2],
+          ['New2', 2],
+        ]);
+        const verifier = new ChainVerifier();
+        for (const e of events) verifier.push(e);
+        expect(verifier.result(3)).toEqual({ valid: true, events: 4 });
         expect(events[2].metadata.prevHash).toBe(events[1].metadata.hash);
       });
     });

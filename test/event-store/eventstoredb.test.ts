@@ -14,6 +14,8 @@ import {
 // the in-memory client double and the adapter class are reached directly.
 import { EventStoreDbEventStore, InMemoryEsdbConnection } from '../../libs/event-store/src/eventstoredb/index.js';
 import { checkpointMigrations, READ_SIDE_MIGRATIONS_TABLE } from '../../libs/event-store/src/sql/schema.js';
+import type { EsdbConnection } from '../../libs/event-store/src/eventstoredb/connection.js';
+import { appendChainV1Esdb } from '../support/legacy-chain.js';
 import { describeEventStoreContract, type ContractSubject } from './contract.js';
 
 const at = '2026-01-15T10:00:00.000Z';
@@ -37,6 +39,7 @@ async function inMemorySubject(connection = new InMemoryEsdbConnection()): Promi
     store,
     db,
     connection,
+    appendChainV1: (streamId, events) => appendChainV1Esdb(connection, streamId, events),
     async close() {
       await store.close();
       await db.close();
@@ -251,6 +254,8 @@ describeServer(`EventStoreDB server (${availability.reason})`, () => {
       const opened = await openEventStore({ backend: 'eventstoredb', eventstoreConnectionString: connectionString });
       return {
         ...opened,
+        // The adapter's client seam (private): legacy events are written below the adapter.
+        appendChainV1: (streamId, events) => appendChainV1Esdb((opened.store as unknown as { connection: EsdbConnection }).connection, streamId, events),
         async close() {
           await opened.close();
           await stopContainer?.();

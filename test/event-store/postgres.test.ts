@@ -1,4 +1,5 @@
 import { openEventStore, PgDatabase, type NewEvent } from '@libs/event-store';
+import { appendChainV1Sql } from '../support/legacy-chain.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { describeEventStoreContract } from './contract.js';
 
@@ -10,6 +11,7 @@ describeEventStoreContract(
     const side = new PgDatabase({ connectionString: database.url, max: 6 });
     return {
       ...opened,
+      appendChainV1: (streamId, events) => appendChainV1Sql(opened.db, streamId, events),
       async appendSlowly(streamId: string, event: NewEvent, holdMs: number) {
         // Same append function as the store, inside a transaction kept open after the write.
         const { computeHash, ZERO_HASH } = await import('@libs/event-store');

@@ -197,7 +197,15 @@ describe('analytics over HTTP (PGlite, inline projections)', () => {
     for (const route of ['churn', 'default-rate', 'revenue-per-client', 'sales-reps', 'clients', 'forecast']) {
       const answer = await get(`/v1/analytics/${route}`).expect(400);
       expect([route, answer.body.code, answer.body.currencies]).toEqual([route, 'currency-required', ['EUR', 'USD']]);
+      const named = await get(`/v1/analytics/${route}${route === 'forecast' || route === 'clients' ? '?' : '?from=2025-01&to=2025-08&'}currency=USD&minPosition=${enrolled.body.position}`).expect(200);
+      expect([route, named.body.currency]).toEqual([route, 'USD']);
     }
+    // The profitability list holds the named currency's clients only.
+    const usdClients = (await get(`/v1/analytics/clients?currency=USD&minPosition=${enrolled.body.position}`).expect(200)).body;
+    expect(usdClients.clients.map((c: { subscriberId: string }) => c.subscriberId)).toEqual(['usd-1']);
+    const eurClients = (await get('/v1/analytics/clients?currency=EUR&limit=1000').expect(200)).body;
+    expect(eurClients.clients.length).toBeGreaterThan(0);
+    expect(eurClients.clients.some((c: { subscriberId: string }) => c.subscriberId === 'usd-1')).toBe(false);
     const usdChurn = (await get('/v1/analytics/churn?from=2025-01&to=2025-08&currency=USD').expect(200)).body;
     expect(usdChurn.currency).toBe('USD');
     expect(usdChurn.months.every((m: { new: number; mrrAtEnd: number }) => m.new === 0 && m.mrrAtEnd === 0)).toBe(true);

@@ -16,6 +16,11 @@ import { ClientScreen } from './screens/Client.js';
 import { CaseScreen } from './screens/Case.js';
 import { CasesScreen } from './screens/Cases.js';
 import { LiveFeed } from './screens/LiveFeed.js';
+import { WorkQueues } from './screens/WorkQueues.js';
+import { Approvals } from './screens/Approvals.js';
+import { EnrolScreen } from './screens/Operations.js';
+import { LetterScreen } from './screens/Letter.js';
+import { useApprovals, useQueueCounts } from './api/operations.js';
 
 function useHashRoute(): Route {
   const hash = useSyncExternalStore(
@@ -60,7 +65,13 @@ function Shell({ access, keyId, roles, signOutLabel }: { access: Access; keyId: 
   const { t, locale, setLocale } = useI18n();
   const route = useHashRoute();
   const [goTo, setGoTo] = useState('');
+  const counts = useQueueCounts(access.operate);
+  const approvals = useApprovals(access.approve);
+  const waiting = counts.data ? Object.values(counts.data.counts).reduce((a, b) => a + b, 0) : '…';
   const links: Array<{ href: string; label: string; active: boolean; show: boolean }> = [
+    { href: hrefTo('queues'), label: t('nav.queues', { count: waiting }), active: route.name === 'queues', show: access.operate },
+    { href: hrefTo('approvals'), label: t('nav.approvals', { count: approvals.data ? approvals.data.items.length + (approvals.data.nextCursor ? '+' : '') : '…' }), active: route.name === 'approvals', show: access.approve },
+    { href: hrefTo('enrol'), label: t('nav.enrol'), active: route.name === 'enrol', show: access.operate },
     { href: hrefTo('dashboard'), label: t('nav.dashboard'), active: route.name === 'dashboard', show: access.analytics },
     { href: hrefTo('clients'), label: t('nav.clients'), active: route.name === 'clients' || route.name === 'client', show: access.analytics },
     { href: hrefTo('sales-reps'), label: t('nav.salesReps'), active: route.name === 'sales-reps', show: access.analytics },
@@ -126,8 +137,19 @@ function Screen({ route, access }: { route: Route; access: Access }) {
   const forbidden = (roles: string) => <p role="alert">{t('common.forbidden', { roles })}</p>;
   switch (route.name) {
     case 'dashboard':
+      // Each role's home: operators their work queues, executives their approvals.
+      if (access.operate && !access.analytics) return <WorkQueues query={route.query} />;
+      if (access.approve && !access.analytics) return <Approvals />;
       if (!access.analytics) return access.cases ? <CasesScreen /> : access.feed ? <LiveFeed /> : forbidden('analyst');
       return <Dashboard />;
+    case 'queues':
+      return access.operate ? <WorkQueues query={route.query} /> : forbidden('operator');
+    case 'approvals':
+      return access.approve ? <Approvals /> : forbidden('executive');
+    case 'enrol':
+      return access.operate ? <EnrolScreen /> : forbidden('operator');
+    case 'letter':
+      return access.clientState && access.caseDetail ? <LetterScreen id={route.id} /> : forbidden('operator');
     case 'clients':
       return access.analytics ? <Clients canOpen={access.clientState} /> : forbidden('analyst');
     case 'sales-reps':
@@ -137,7 +159,7 @@ function Screen({ route, access }: { route: Route; access: Access }) {
     case 'cases':
       return access.cases ? <CasesScreen /> : forbidden('operator, auditor');
     case 'case':
-      return access.cases ? <CaseScreen id={route.id} access={access} /> : forbidden('operator, auditor');
+      return access.caseDetail ? <CaseScreen id={route.id} access={access} /> : forbidden('operator, executive, auditor');
     case 'feed':
       return access.feed ? <LiveFeed /> : forbidden('auditor, service');
     case 'not-found':

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { readCheckpoint, type EventStore, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
-import { isCaseEventType, isSubscriberEventType } from '@libs/domain';
 import type { LifecycleApplication } from './lifecycle-application.js';
 
 /** Checkpoint name of the policies' subscription. */
@@ -68,21 +66,7 @@ export class PolicyRunner {
     this.subscription = undefined;
   }
 
-  private async handle(batch: StoredEvent[]): Promise<void> {
-    // Events whose follow-ups and index updates this process already ran inline need nothing more.
-    const events = batch.filter((e) => !this.app.takeHandledInline(e.id));
-    const subscribers = new Set<string>();
-    for (const event of events) {
-      const data = event.data as { subscriberId?: unknown };
-      if (isCaseEventType(event.type)) await this.app.indexCaseEvent(event);
-      else if (isSubscriberEventType(event.type) && typeof data.subscriberId === 'string') subscribers.add(data.subscriberId);
-    }
-    for (const id of subscribers) await this.app.updateSchedule(id, await this.app.loadSubscriber(id));
-    for (const event of events) {
-      const correlation = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : randomUUID();
-      for (const command of await this.app.reactions(event)) {
-        await this.app.runPolicyCommand(command, correlation);
-      }
-    }
+  private handle(batch: StoredEvent[]): Promise<void> {
+    return this.app.catchUp(batch);
   }
 }

@@ -123,7 +123,6 @@ export {
 } from './subscriber/state.js';
 export {
   decideSubscriber,
-  defaultSubscriberContext,
   MAX_ARRANGEMENT_DAYS,
   subscriberDecider,
   type SubscriberContext,
@@ -173,6 +172,7 @@ export { nextSchedulerAttention, runSchedulerPass, SCHEDULER, schedulerPass, typ
 export {
   automaticReinstatement,
   dunning,
+  lookupsFor,
   partnerMigration,
   PROCESS_MANAGER_EVENT_TYPES,
   processManagers,
@@ -186,6 +186,7 @@ export {
   terminationApproved,
   type PolicyCommand,
   type ProcessManager,
+  type ProcessManagerLookup,
   type ProcessManagerLookups,
   type SourceEvent,
 } from './policies/process-managers.js';

@@ -10,4 +10,5 @@ export { PgDatabase, type PgDatabaseOptions } from './sql/pg-database.js';
 export { PgliteDatabase } from './sql/pglite-database.js';
 export { runMigrations, type Migration } from './sql/migrations.js';
 export { SqlEventStore } from './sql/sql-event-store.js';
+export { MemoryEventStore } from './memory/memory-event-store.js';
 export { maskConnectionString } from './eventstoredb/connection-string.js';

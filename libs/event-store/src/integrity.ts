@@ -4,6 +4,17 @@ import { createHash } from 'node:crypto';
 export const ZERO_HASH = '0'.repeat(64);
 
 /**
+ * The chain version every new append is hashed under (domain.md §7). Version 1 covered
+ * `{type, data, occurredAt, version}`; version 2 adds the attested metadata and its own number.
+ * Events keep the version they were written under, so a stream may hold both (1s first).
+ */
+export const CHAIN_VERSION = 2;
+export const CHAIN_VERSIONS: readonly number[] = [1, 2];
+
+/** Metadata whose change breaks a version 2 chain: who acted, as whom, and why. */
+export const ATTESTED_METADATA = ['actor', 'role', 'correlationId', 'causationId'] as const;
+
+/**
  * Canonical JSON: JSON.stringify with object keys sorted by UTF-16 code units, recursively,
  * no whitespace. Arrays keep their order. Only JSON values are accepted (the store validates
  * data before hashing), so `undefined` members are dropped exactly as JSON.stringify drops them.
@@ -24,23 +35,64 @@ export interface HashedContent {
   data: unknown;
   occurredAt: string;
   version: number;
+  /** Version 2 hashes the attested members; `chainVersion` (absent: 1) chooses the version. */
+  metadata?: Readonly<Record<string, unknown>>;
 }
 
-/** SHA-256 (hex) over prevHash followed by the canonical JSON of {type, data, occurredAt, version}. */
-export function computeHash(prevHash: string, content: HashedContent): string {
-  return hashWithCanonicalData(prevHash, content.type, canonicalJson(content.data), content.occurredAt, content.version);
+/** The chain version an event was written under: `metadata.chainVersion`, absent meaning 1. */
+export function chainVersionOf(metadata: Readonly<Record<string, unknown>> | undefined): number {
+  const v = metadata?.chainVersion;
+  return v === undefined || v === null ? 1 : typeof v === 'number' ? v : NaN;
 }
 
 /**
- * {@link computeHash} for data already in canonical JSON. The keys of the hashed object in sorted
- * order are data, occurredAt, type, version, so its canonical form can be assembled directly.
+ * SHA-256 (hex) over prevHash followed by the canonical JSON of the hashed object of the event's
+ * chain version (or `chainVersion` when given):
+ * - 1: `{type, data, occurredAt, version}`;
+ * - 2: `{type, data, occurredAt, version, chainVersion: 2, actor, role, correlationId, causationId}`,
+ *   each attested member taken from the metadata, `null` when absent.
  */
-export function hashWithCanonicalData(prevHash: string, type: string, dataJson: string, occurredAt: string, version: number): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update(`{"data":${dataJson},"occurredAt":${JSON.stringify(occurredAt)},"type":${JSON.stringify(type)},"version":${version}}`)
-    .digest('hex');
+export function computeHash(prevHash: string, content: HashedContent, chainVersion = chainVersionOf(content.metadata)): string {
+  return hashWithCanonicalData(prevHash, content.type, canonicalJson(content.data), content.occurredAt, content.version, chainVersion, content.metadata);
 }
+
+/**
+ * {@link computeHash} for data already in canonical JSON. The hashed object's keys in sorted order
+ * are (v1) data, occurredAt, type, version and (v2) actor, causationId, chainVersion,
+ * correlationId, data, occurredAt, role, type, version, so its canonical form is assembled directly.
+ */
+export function hashWithCanonicalData(
+  prevHash: string,
+  type: string,
+  dataJson: string,
+  occurredAt: string,
+  version: number,
+  chainVersion = 1,
+  metadata?: Readonly<Record<string, unknown>>,
+): string {
+  const tail = `"data":${dataJson},"occurredAt":${JSON.stringify(occurredAt)}`;
+  let body: string;
+  if (chainVersion === 1) body = `{${tail},"type":${JSON.stringify(type)},"version":${version}}`;
+  else if (chainVersion === 2) {
+    const m = metadata ?? {};
+    body =
+      `{"actor":${attested(m.actor)},"causationId":${attested(m.causationId)},"chainVersion":2,"correlationId":${attested(m.correlationId)},` +
+      `${tail},"role":${attested(m.role)},"type":${JSON.stringify(type)},"version":${version}}`;
+  } else throw new RangeError(`unknown chain version ${chainVersion}`);
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
+function attested(value: unknown): string {
+  return value === undefined ? 'null' : canonicalJson(value);
+}
+
+/** Why a chain breaks where it does. */
+export type ChainBreak =
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'missing-version'
+  /** Not a chain version this code knows, or a version 1 event after a version 2 one (never written so). */
+  | 'chain-version-mismatch';
 
 /** Result of recomputing a stream's chain. */
 export interface ChainVerification {
@@ -49,7 +101,21 @@ export interface ChainVerification {
   events: number;
   /** First version whose stored prevHash/hash or numbering does not match the recomputation. */
   brokenAtVersion?: number;
-  reason?: 'hash-mismatch' | 'prev-hash-mismatch' | 'missing-version';
+  reason?: ChainBreak;
+}
+
+/** The one check of one event against its predecessor; undefined when it holds. */
+export function checkLink(
+  event: HashedContent & { metadata: Readonly<Record<string, unknown>> },
+  expected: { version: number; prevHash: string; chainVersion: number },
+): { reason: ChainBreak; hash?: undefined } | { reason?: undefined; hash: string } {
+  if (event.version !== expected.version) return { reason: 'missing-version' };
+  const chainVersion = chainVersionOf(event.metadata);
+  if (!CHAIN_VERSIONS.includes(chainVersion) || chainVersion < expected.chainVersion) return { reason: 'chain-version-mismatch' };
+  if (event.metadata.prevHash !== expected.prevHash) return { reason: 'prev-hash-mismatch' };
+  const hash = computeHash(expected.prevHash, event, chainVersion);
+  if (event.metadata.hash !== hash) return { reason: 'hash-mismatch' };
+  return { hash };
 }
 
 /**
@@ -59,27 +125,21 @@ export interface ChainVerification {
 export class ChainVerifier {
   private prevHash = ZERO_HASH;
   private expectedVersion = 0;
+  private chainVersion = 1;
   private count = 0;
-  private broken?: { version: number; reason: NonNullable<ChainVerification['reason']> };
+  private broken?: { version: number; reason: ChainBreak };
 
   /** Feeds the next event in stream order; returns false once the chain is broken. */
-  push(event: HashedContent & { metadata: { prevHash?: unknown; hash?: unknown } }): boolean {
+  push(event: HashedContent & { metadata: Readonly<Record<string, unknown>> }): boolean {
     if (this.broken) return false;
     this.count++;
-    if (event.version !== this.expectedVersion) {
-      this.broken = { version: this.expectedVersion, reason: 'missing-version' };
+    const link = checkLink(event, { version: this.expectedVersion, prevHash: this.prevHash, chainVersion: this.chainVersion });
+    if (link.reason) {
+      this.broken = { version: link.reason === 'missing-version' ? this.expectedVersion : event.version, reason: link.reason };
       return false;
     }
-    if (event.metadata.prevHash !== this.prevHash) {
-      this.broken = { version: event.version, reason: 'prev-hash-mismatch' };
-      return false;
-    }
-    const hash = computeHash(this.prevHash, event);
-    if (event.metadata.hash !== hash) {
-      this.broken = { version: event.version, reason: 'hash-mismatch' };
-      return false;
-    }
-    this.prevHash = hash;
+    this.prevHash = link.hash;
+    this.chainVersion = chainVersionOf(event.metadata);
     this.expectedVersion++;
     return true;
   }

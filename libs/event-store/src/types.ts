@@ -17,13 +17,18 @@ export interface EventMetadata {
   recordedAt: string;
   /** Version of the event type's data contract. */
   schemaVersion: number;
+  /**
+   * Integrity chain version this event was hashed under (domain.md §7), set by the store: 2 for
+   * every new append; events written before chain version 2 read as 1.
+   */
+  chainVersion?: number;
   /** Integrity chain (domain.md §7), set by the store: 64 hex chars each. */
   prevHash: string;
   hash: string;
   [key: string]: unknown;
 }
 
-/** What a caller hands to `append`. The store fills recordedAt, prevHash, hash. */
+/** What a caller hands to `append`. The store fills recordedAt, chainVersion, prevHash, hash. */
 export interface NewEvent<Type extends string = string, Data = Record<string, unknown>> {
   /** UUID, unique within the stream; generated when absent. Repeating ids makes an append idempotent. */
   id?: string;
@@ -150,7 +155,7 @@ export interface Subscription {
 
 /** The port. */
 export interface EventStore {
-  readonly backend: 'postgres' | 'pglite' | 'eventstoredb';
+  readonly backend: 'postgres' | 'pglite' | 'eventstoredb' | 'memory';
   /** Creates/migrates what the backend needs. Idempotent. */
   init(): Promise<void>;
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;

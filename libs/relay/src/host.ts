@@ -1,5 +1,5 @@
 import { readCheckpoint, type EventStore, type SqlDatabase } from '@libs/event-store';
-import { brokerSinks, type ConfiguredSink } from './brokers.js';
+import { brokerSinks, type ConfiguredSink } from './configured.js';
 import type { RelayConfig } from './config.js';
 import { relayLag, RelayEngine, type RelayLogger, type RelayObserver, type RelaySinkStatus } from './engine.js';
 import { WebhookManager } from './webhooks/manager.js';

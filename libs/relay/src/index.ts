@@ -13,5 +13,6 @@ export * from './webhooks/store.js';
 export * from './webhooks/sink.js';
 export * from './webhooks/manager.js';
 export * from './config.js';
-export * from './brokers.js';
+export * from './configured.js';
 export * from './host.js';
+export * from './brokers/index.js';

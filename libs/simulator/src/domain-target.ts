@@ -1,47 +1,15 @@
 /**
- * An in-memory stand-in for the service, built only from the pure domain (deciders, scheduler pass,
- * process managers): fast, deterministic, with the real rules and refusals. The simulator's unit
- * tests run on it; it also records every command it was given and keeps the event log.
+ * The service's own application in process memory — the real command handler, policies and
+ * scheduler pass over the in-memory adapters of its ports and an in-memory event store — as a
+ * simulation target: fast, deterministic, with exactly the rules, refusals and follow-ups of the
+ * service (there is no second copy of the write path here). It records every command it was given
+ * and exposes the event log. The simulator's unit tests and `--target memory` run on it.
  */
-import {
-  DomainError,
-  decideCase,
-  decideSubscriber,
-  defaultDunningPolicy,
-  evolveCase,
-  evolveSubscriber,
-  initialCaseState,
-  initialSubscriberState,
-  reactToEvent,
-  schedulerPass,
-  subscriberFacts,
-  subscriberView,
-  type CaseCommand,
-  type CaseKind,
-  type CaseState,
-  type DomainCommand,
-  type DomainEvent,
-  type DunningPolicy,
-  type SubscriberCommand,
-  type SubscriberState,
-  caseStream,
-  subscriberStream,
-} from '@libs/domain';
+import { LifecycleApplication } from '@libs/application';
+import { defaultDunningPolicy, type DomainCommand, type DunningPolicy } from '@libs/domain';
+import { MemoryEventStore } from '@libs/event-store';
+import { InProcessTarget } from './in-process-target.js';
 import type { SimActor, SimCommandResult, SimulationTarget, SubscriberSnapshot } from './target.js';
-
-const CASE_COMMANDS: ReadonlySet<string> = new Set([
-  'OpenCase',
-  'DocumentIncident',
-  'TakeRemedyStep',
-  'SkipRemedyStep',
-  'AnalyzeUsage',
-  'ProposeRetentionPlan',
-  'AgreeRetentionPlan',
-  'RejectRetentionPlan',
-  'RecommendTermination',
-  'ApproveTermination',
-  'CloseCase',
-]);
 
 export interface LoggedEvent {
   position: number;
@@ -57,105 +25,37 @@ export interface RecordedCommand {
   idempotencyKey?: string;
 }
 
-/** A {@link SimulationTarget} that runs the domain in memory. */
+/** A {@link SimulationTarget} over the real application, entirely in memory. */
 export class InMemoryDomainTarget implements SimulationTarget {
   readonly commands: RecordedCommand[] = [];
-  readonly log: LoggedEvent[] = [];
-  private readonly subscribers = new Map<string, SubscriberState>();
-  private readonly cases = new Map<string, CaseState>();
-  private readonly versions = new Map<string, number>();
+  private readonly store = new MemoryEventStore();
+  private readonly target: InProcessTarget;
 
-  constructor(private readonly policy: DunningPolicy = defaultDunningPolicy) {}
+  constructor(policy: DunningPolicy = defaultDunningPolicy) {
+    // Every simulated command carries its business time; the clock only fills a missing one.
+    const app = LifecycleApplication.inMemory({ policy, clock: () => new Date('2000-01-01T00:00:00Z') }, this.store);
+    this.target = new InProcessTarget(app);
+  }
 
-  async execute(command: DomainCommand, options: { actor: SimActor; idempotencyKey?: string }): Promise<SimCommandResult> {
+  /** Every event written, in log order. */
+  get log(): LoggedEvent[] {
+    return this.store.events().map((e) => ({ position: Number(e.position), streamId: e.streamId, version: e.version, type: e.type, data: e.data }));
+  }
+
+  execute(command: DomainCommand, options: { actor: SimActor; idempotencyKey?: string }): Promise<SimCommandResult> {
     this.commands.push(options.idempotencyKey === undefined ? { command, actor: options.actor } : { command, actor: options.actor, idempotencyKey: options.idempotencyKey });
-    const written: string[] = [];
-    const roles = options.actor.roles ?? [options.actor.role];
-    const { streamId } = this.apply(command, roles, written);
-    return { id: streamId.replace(/^(subscriber|case)-/, ''), version: this.versions.get(streamId) ?? -1, position: String(this.log.length - 1), events: written };
+    return this.target.execute(command, options);
   }
 
-  async tick(now: string): Promise<{ now: string; events: string[] }> {
-    const written: string[] = [];
-    for (const state of [...this.subscribers.values()]) {
-      if (state.subscriberId === null) continue;
-      const current = this.subscribers.get(state.subscriberId) as SubscriberState;
-      for (const command of schedulerPass(current, now, this.policy)) this.apply(command, ['admin'], written);
-    }
-    return { now, events: written };
+  tick(now: string): Promise<unknown> {
+    return this.target.tick(now);
   }
 
-  async openCases(subscriberId: string): Promise<Array<{ caseId: string; kind: string }>> {
-    return this.openCasesOf(subscriberId).map((c) => ({ caseId: c.caseId, kind: c.kind }));
+  openCases(subscriberId: string): Promise<Array<{ caseId: string; kind: string }>> {
+    return this.target.openCases(subscriberId);
   }
 
-  async getSubscriber(subscriberId: string): Promise<SubscriberSnapshot> {
-    const state = this.subscribers.get(subscriberId);
-    if (!state) throw new DomainError('unknown-subscriber', `subscriber ${subscriberId} does not exist`);
-    return { ...subscriberView(state), openCases: await this.openCases(subscriberId) };
-  }
-
-  private openCasesOf(subscriberId: string): Array<{ caseId: string; kind: CaseKind }> {
-    const open: Array<{ caseId: string; kind: CaseKind }> = [];
-    for (const c of this.cases.values()) {
-      if (c.subscriberId === subscriberId && c.status === 'open' && c.caseId !== null && c.kind !== null) open.push({ caseId: c.caseId, kind: c.kind });
-    }
-    return open;
-  }
-
-  /** Decides, appends, then lets the process managers react (depth-first, like a synchronous runner). */
-  private apply(command: DomainCommand, roles: readonly string[], written: string[]): { streamId: string } {
-    let streamId: string;
-    let events: DomainEvent[];
-    if (CASE_COMMANDS.has(command.type)) {
-      const c = command as CaseCommand;
-      const state = this.cases.get(c.data.caseId) ?? initialCaseState();
-      const subscriberId = c.type === 'OpenCase' ? c.data.subscriberId : state.subscriberId;
-      const sub = subscriberId ? this.subscribers.get(subscriberId) : undefined;
-      if (c.type === 'OpenCase' && !sub) throw new DomainError('unknown-subscriber', `subscriber ${c.data.subscriberId} does not exist`);
-      const facts = sub ? subscriberFacts(sub) : { status: 'active' as const, segment: 'b2c' as const };
-      events = decideCase(c, state, { subscriber: facts, role: roles, openCaseKinds: subscriberId ? this.openCasesOf(subscriberId).map((k) => k.kind) : [] });
-      streamId = caseStream(c.data.caseId);
-      let next = state;
-      for (const e of events) next = evolveCase(next, e as Parameters<typeof evolveCase>[1]);
-      this.cases.set(c.data.caseId, next);
-    } else {
-      const s = command as SubscriberCommand;
-      const state = this.subscribers.get(s.data.subscriberId) ?? initialSubscriberState();
-      events = decideSubscriber(s, state, { policy: this.policy });
-      streamId = subscriberStream(s.data.subscriberId);
-      let next = state;
-      for (const e of events) next = evolveSubscriber(next, e as Parameters<typeof evolveSubscriber>[1]);
-      this.subscribers.set(s.data.subscriberId, next);
-    }
-    const appended: Array<DomainEvent & { id: string }> = [];
-    for (const e of events) {
-      const version = (this.versions.get(streamId) ?? -1) + 1;
-      this.versions.set(streamId, version);
-      const position = this.log.length;
-      this.log.push({ position, streamId, version, type: e.type, data: e.data });
-      written.push(e.type);
-      appended.push({ ...e, id: `event-${position}` } as DomainEvent & { id: string });
-    }
-    for (const e of appended) {
-      const data = e.data as { subscriberId: string; caseId?: string };
-      const caseState = data.caseId ? this.cases.get(data.caseId) : undefined;
-      const subState = this.subscribers.get(data.subscriberId);
-      const lookups = {
-        policy: this.policy,
-        openCases: this.openCasesOf(data.subscriberId),
-        ...(subState ? { subscriber: subState } : {}),
-        ...(caseState ? { case: caseState } : {}),
-      };
-      for (const pc of reactToEvent(e, lookups)) {
-        try {
-          this.apply(pc.command, ['admin'], written);
-        } catch (error) {
-          // A policy's command that a rule refuses is dropped, as the service's runner would log it.
-          if (!(error instanceof DomainError)) throw error;
-        }
-      }
-    }
-    return { streamId };
+  getSubscriber(subscriberId: string): Promise<SubscriberSnapshot> {
+    return this.target.getSubscriber(subscriberId);
   }
 }

@@ -4,6 +4,8 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client.js';
+import { readAfterLastCommand } from './operations.js';
+import { useCurrencyChoice, withCurrency } from './currency.js';
 import type {
   CaseListItem,
   CaseView,
@@ -27,6 +29,11 @@ export interface RangeQuery {
   segment: SegmentFilter;
 }
 
+/** The query with the chosen currency, when there is one to choose. */
+function withChosen<Q extends object>(query: Q, currency: string | undefined): Q & { currency?: string } {
+  return currency ? { ...query, currency } : query;
+}
+
 export function useMe(enabled: boolean) {
   return useQuery({
     queryKey: ['me'],
@@ -37,42 +44,48 @@ export function useMe(enabled: boolean) {
 }
 
 export function useChurn(q: RangeQuery, enabled = true) {
+  const { currency } = useCurrencyChoice();
   return useQuery({
-    queryKey: ['churn', q],
+    queryKey: ['churn', q, currency],
     enabled,
-    queryFn: async () => unwrap<MonthsAnswer<ChurnMonth>>(await api.GET('/v1/analytics/churn', { params: { query: q } })),
+    queryFn: () => withCurrency(async (c) => unwrap<MonthsAnswer<ChurnMonth>>(await api.GET('/v1/analytics/churn', { params: { query: withChosen(q, c) } }))),
   });
 }
 
 export function useDefaultRate(q: RangeQuery, enabled = true) {
+  const { currency } = useCurrencyChoice();
   return useQuery({
-    queryKey: ['default-rate', q],
+    queryKey: ['default-rate', q, currency],
     enabled,
-    queryFn: async () => unwrap<MonthsAnswer<DefaultRateMonth>>(await api.GET('/v1/analytics/default-rate', { params: { query: q } })),
+    queryFn: () => withCurrency(async (c) => unwrap<MonthsAnswer<DefaultRateMonth>>(await api.GET('/v1/analytics/default-rate', { params: { query: withChosen(q, c) } }))),
   });
 }
 
 export function useRevenue(q: RangeQuery, enabled = true) {
+  const { currency } = useCurrencyChoice();
   return useQuery({
-    queryKey: ['revenue-per-client', q],
+    queryKey: ['revenue-per-client', q, currency],
     enabled,
-    queryFn: async () => unwrap<MonthsAnswer<RevenueMonth>>(await api.GET('/v1/analytics/revenue-per-client', { params: { query: q } })),
+    queryFn: () => withCurrency(async (c) => unwrap<MonthsAnswer<RevenueMonth>>(await api.GET('/v1/analytics/revenue-per-client', { params: { query: withChosen(q, c) } }))),
   });
 }
 
 export function useSalesReps(q: RangeQuery, enabled = true) {
+  const { currency } = useCurrencyChoice();
   return useQuery({
-    queryKey: ['sales-reps', q],
+    queryKey: ['sales-reps', q, currency],
     enabled,
-    queryFn: async () => unwrap<SalesRepsAnswer>(await api.GET('/v1/analytics/sales-reps', { params: { query: q } })),
+    queryFn: () => withCurrency(async (c) => unwrap<SalesRepsAnswer>(await api.GET('/v1/analytics/sales-reps', { params: { query: withChosen(q, c) } }))),
   });
 }
 
 export function useForecast(segment: SegmentFilter, months: number, enabled = true) {
+  const { currency } = useCurrencyChoice();
   return useQuery({
-    queryKey: ['forecast', segment, months],
+    queryKey: ['forecast', segment, months, currency],
     enabled,
-    queryFn: async () => unwrap<ForecastAnswer>(await api.GET('/v1/analytics/forecast', { params: { query: { segment, months: String(months) } } })),
+    queryFn: () =>
+      withCurrency(async (c) => unwrap<ForecastAnswer>(await api.GET('/v1/analytics/forecast', { params: { query: withChosen({ segment, months: String(months) }, c) } }))),
   });
 }
 
@@ -85,15 +98,19 @@ export interface ClientsQuery {
 
 /** One page of the profitability list; `cursor` continues where the last page stopped. */
 export async function fetchClientsPage(q: ClientsQuery, limit: number, cursor?: string): Promise<ClientsAnswer> {
-  const query: Record<string, string> = { segment: q.segment, sort: q.sort, order: q.order, limit: String(limit) };
-  if (q.flag) query['flag'] = q.flag;
-  if (cursor) query['cursor'] = cursor;
-  return unwrap<ClientsAnswer>(await api.GET('/v1/analytics/clients', { params: { query: query as never } }));
+  return withCurrency(async (currency) => {
+    const query: Record<string, string> = { segment: q.segment, sort: q.sort, order: q.order, limit: String(limit) };
+    if (q.flag) query['flag'] = q.flag;
+    if (cursor) query['cursor'] = cursor;
+    if (currency) query['currency'] = currency;
+    return unwrap<ClientsAnswer>(await api.GET('/v1/analytics/clients', { params: { query: query as never } }));
+  });
 }
 
-export function useSubscriber(id: string, asOf: string | null) {
+export function useSubscriber(id: string, asOf: string | null, enabled = true) {
   return useQuery({
     queryKey: ['subscriber', id, asOf],
+    enabled,
     queryFn: async () =>
       unwrap<SubscriberView>(await api.GET('/v1/subscribers/{id}', { params: { path: { id }, query: asOf ? { asOf } : {} } })),
   });
@@ -122,9 +139,10 @@ export function useCase(id: string) {
   });
 }
 
-export function useCaseHistory(id: string) {
+export function useCaseHistory(id: string, enabled = true) {
   return useQuery({
     queryKey: ['case-history', id],
+    enabled,
     queryFn: async () => unwrap<{ events: Envelope[] }>(await api.GET('/v1/cases/{id}/history', { params: { path: { id } } })),
   });
 }
@@ -144,6 +162,8 @@ export function useCases(filter: { subscriberId?: string; status?: 'open' | 'clo
     queryFn: async () => {
       const query: Record<string, string> = {};
       for (const [k, v] of Object.entries(filter)) if (v) query[k] = v;
+      // The cases list is a read model: wait for the last command this console recorded.
+      Object.assign(query, readAfterLastCommand());
       return unwrap<{ cases: CaseListItem[]; nextCursor?: string | null }>(await api.GET('/v1/cases', { params: { query: query as never } }));
     },
   });

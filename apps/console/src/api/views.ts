@@ -146,6 +146,10 @@ export interface SubscriberView {
   plan: { code: string; monthlyFee: number; currency: string };
   currency: string;
   salesRepId: string;
+  qualification?: { needsService: boolean; valuesService: boolean; canPay: boolean };
+  override?: { by: string; justification: string } | null;
+  /** The contract's notice days; null = the segment's default. */
+  noticeDays?: number | null;
   enrolledAt: string;
   balance: number;
   overdue: number;
@@ -156,10 +160,11 @@ export interface SubscriberView {
   costs: Array<{ kind: string; amount: number; minutes: number | null; at: string }>;
   complaintCount: number;
   pendingCancellation: { reason: string; requestedEffectiveDate: string | null; requestedAt: string } | null;
-  notice: { effectiveDate: string; initiatedBy: string; reasons: string[] } | null;
-  suspension: { reason: string; at: string } | null;
+  notice: { effectiveDate: string; initiatedBy: string; reasons: string[]; recommendedProvider?: string | null; caseId?: string | null; givenAt?: string } | null;
+  suspension: { reason: string; since: string; outstanding?: number; writtenOff?: boolean } | null;
   termination: { kind: string; reasons: string[]; effectiveDate: string; finalBalance: number; at: string } | null;
   openCases: Array<{ caseId: string; kind: string }>;
+  reactivations?: number;
   version: number;
   lastOccurredAt: string | null;
 }

@@ -1,8 +1,16 @@
-import { en, type MessageKey, type Messages } from './en.js';
-import { es } from './es.js';
+import { en as base } from './en.js';
+import { es as baseEs } from './es.js';
+import { formsEn, formsEs } from './forms.js';
+import { opsEn, opsEs } from './operations.js';
 import type { Locale } from '../lib/format.js';
 
-export type { MessageKey, Messages };
+// One dictionary per language: the screens' words (en.ts/es.ts), the forms' (forms.ts) and the
+// operations screens' (operations.ts). Spanish is typed by the English keys, so none is missing.
+const en = { ...base, ...formsEn, ...opsEn };
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+const es: Messages = { ...baseEs, ...formsEs, ...opsEs };
+
 export const MESSAGES: Record<Locale, Messages> = { en, es };
 export const LOCALES: readonly Locale[] = ['en', 'es'];
 

@@ -7,6 +7,12 @@ export interface Access {
   history: boolean;
   cases: boolean;
   feed: boolean;
+  /** One case's state (the executive reads it from the approvals inbox). */
+  caseDetail: boolean;
+  /** Records commands on clients and cases (operator). */
+  operate: boolean;
+  /** Approves terminations from the inbox (executive). */
+  approve: boolean;
 }
 
 export function accessOf(roles: readonly Role[]): Access {
@@ -16,6 +22,9 @@ export function accessOf(roles: readonly Role[]): Access {
     clientState: has('operator', 'auditor'),
     history: has('auditor'),
     cases: has('operator', 'auditor'),
+    caseDetail: has('operator', 'auditor', 'executive'),
     feed: has('service', 'auditor'),
+    operate: has('operator'),
+    approve: has('executive'),
   };
 }

@@ -11,6 +11,11 @@ describe('routes', () => {
     expect(client.query.get('asOf')).toBe('2026-03-01T00:00:00Z');
     expect(parseRoute('#/cases/c-1')).toMatchObject({ name: 'case', id: 'c-1' });
     expect(parseRoute('#/nowhere/at/all').name).toBe('not-found');
+    expect(parseRoute('#/queues').name).toBe('queues');
+    expect(parseRoute('#/approvals').name).toBe('approvals');
+    expect(parseRoute('#/enrol').name).toBe('enrol');
+    expect(parseRoute(`${hrefTo('cases', 'c 1')}/letter`)).toMatchObject({ name: 'letter', id: 'c 1' });
+    expect(parseRoute('#/cases/c-1/other').name).toBe('not-found');
   });
 });
 
@@ -30,9 +35,11 @@ describe('tables', () => {
 
 describe('access', () => {
   it('offers each role what the API lets it read, and admin everything', () => {
-    expect(accessOf(['analyst'])).toEqual({ analytics: true, clientState: false, history: false, cases: false, feed: false });
-    expect(accessOf(['auditor'])).toEqual({ analytics: false, clientState: true, history: true, cases: true, feed: true });
-    expect(accessOf(['operator'])).toEqual({ analytics: false, clientState: true, history: false, cases: true, feed: false });
+    const none = { caseDetail: false, operate: false, approve: false };
+    expect(accessOf(['analyst'])).toEqual({ ...none, analytics: true, clientState: false, history: false, cases: false, feed: false });
+    expect(accessOf(['auditor'])).toEqual({ ...none, analytics: false, clientState: true, history: true, cases: true, feed: true, caseDetail: true });
+    expect(accessOf(['operator'])).toEqual({ analytics: false, clientState: true, history: false, cases: true, feed: false, caseDetail: true, operate: true, approve: false });
+    expect(accessOf(['executive'])).toEqual({ analytics: false, clientState: false, history: false, cases: false, feed: false, caseDetail: true, operate: false, approve: true });
     expect(Object.values(accessOf(['admin'])).every(Boolean)).toBe(true);
   });
 });

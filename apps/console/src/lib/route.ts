@@ -10,6 +10,10 @@ export type Route =
   | { name: 'client'; id: string; query: URLSearchParams }
   | { name: 'case'; id: string; query: URLSearchParams }
   | { name: 'feed'; query: URLSearchParams }
+  | { name: 'queues'; query: URLSearchParams }
+  | { name: 'approvals'; query: URLSearchParams }
+  | { name: 'enrol'; query: URLSearchParams }
+  | { name: 'letter'; id: string; query: URLSearchParams }
   | { name: 'not-found'; query: URLSearchParams };
 
 export function parseRoute(hash: string): Route {
@@ -25,11 +29,15 @@ export function parseRoute(hash: string): Route {
     if (head === 'sales-reps') return { name: 'sales-reps', query };
     if (head === 'cases') return { name: 'cases', query };
     if (head === 'feed') return { name: 'feed', query };
+    if (head === 'queues') return { name: 'queues', query };
+    if (head === 'approvals') return { name: 'approvals', query };
+    if (head === 'enrol') return { name: 'enrol', query };
   }
   if (parts.length === 2 && id) {
     if (head === 'clients') return { name: 'client', id, query };
     if (head === 'cases') return { name: 'case', id, query };
   }
+  if (parts.length === 3 && id && head === 'cases' && parts[2] === 'letter') return { name: 'letter', id, query };
   return { name: 'not-found', query };
 }
 

@@ -8,6 +8,8 @@ import type { Access } from '../lib/access.js';
 import { formatDay, formatInstant } from '../lib/format.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
+import { KINDS_EXCUSED_FROM_REMEDY } from '../lib/commands.js';
+import { CaseActions } from './Operations.js';
 
 const STEPS = ['reassess', 'educate', 'renegotiate', 'migrate'] as const;
 
@@ -15,7 +17,7 @@ const STEPS = ['reassess', 'educate', 'renegotiate', 'migrate'] as const;
 export function CaseScreen({ id, access }: { id: string; access: Access }) {
   const { t, locale } = useI18n();
   const kase = useCase(id);
-  const history = useCaseHistory(id);
+  const history = useCaseHistory(id, access.cases);
   const integrity = useCaseIntegrity(id, access.history);
   if (kase.isPending) return <Loading />;
   if (kase.isError) {
@@ -32,9 +34,15 @@ export function CaseScreen({ id, access }: { id: string; access: Access }) {
       </h1>
       <div className="toolbar">
         <span className="badge">{t(`status.${c.status}`)}</span>
-        <a href={hrefTo('clients', c.subscriberId)}>
-          {t('case.client')}: {c.subscriberId}
-        </a>
+        {access.clientState ? (
+          <a href={hrefTo('clients', c.subscriberId)}>
+            {t('case.client')}: {c.subscriberId}
+          </a>
+        ) : (
+          <span>
+            {t('case.client')}: {c.subscriberId}
+          </span>
+        )}
         {access.history ? <IntegrityBadge state={integrity} /> : null}
       </div>
       <Section id="summary" title={t('case.summary')}>
@@ -54,6 +62,7 @@ export function CaseScreen({ id, access }: { id: string; access: Access }) {
         />
       </Section>
       <Section id="remedy" title={t('case.remedy')}>
+        <p className="muted small">{KINDS_EXCUSED_FROM_REMEDY.includes(c.kind) ? t('case.checklistExcused') : t('case.checklistLead')}</p>
         <ol className="checklist">
           {STEPS.map((step) => {
             const r = c.remedySteps[step];
@@ -117,9 +126,12 @@ export function CaseScreen({ id, access }: { id: string; access: Access }) {
         </Section>
       ) : null}
       {c.closure ? <p className="badge">{t('case.closure', { at: at(c.closure.at), outcome: word(locale, 'caseOutcome', c.closure.outcome) })}</p> : null}
+      {access.operate || access.approve ? <CaseActions kase={c} access={access} /> : null}
+      {access.cases ? (
       <Section id="case-timeline" title={t('case.timeline')}>
         {history.isError ? <ErrorNotice error={history.error} /> : history.data ? <Timeline events={history.data.events} currency="" asOf={null} caption={t('case.timeline')} /> : <Loading />}
       </Section>
+      ) : null}
     </>
   );
 }

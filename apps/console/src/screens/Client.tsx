@@ -11,6 +11,7 @@ import type { Access } from '../lib/access.js';
 import { formatDay, formatInstant, formatMoney } from '../lib/format.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
+import { ClientActions } from './Operations.js';
 
 /** `datetime-local` shows no zone: the console reads and writes it as UTC, and says so. */
 export function toUtcInstant(local: string): string | null {
@@ -73,6 +74,7 @@ export function ClientScreen({ id, asOf, access }: { id: string; asOf: string | 
       <Section id="state" title={asOf ? t('client.stateAsOf', { asOf: formatInstant(asOf, locale) }) : t('client.state')}>
         <StateSummary s={s} money={money} />
       </Section>
+      {access.operate ? asOf ? <p className="muted">{t('actions.asOfReadOnly')}</p> : <ClientActions subscriber={s} /> : null}
       <Section id="invoices" title={t('client.invoices')}>
         <DataTable
           caption={t('client.invoices')}
@@ -163,13 +165,24 @@ function StateSummary({ s, money }: { s: SubscriberView; money: (minor: number) 
       {s.suspension ? (
         <>
           <dt>{t('status.suspended')}</dt>
-          <dd>{t('client.suspension', { at: formatInstant(s.suspension.at, locale) })}</dd>
+          <dd>
+            {t('client.suspension', { at: formatInstant(s.suspension.since, locale) })} · {word(locale, 'suspensionReason', s.suspension.reason)}
+          </dd>
         </>
       ) : null}
       {s.notice ? (
         <>
           <dt>{t('status.notice')}</dt>
-          <dd>{t('client.notice', { date: formatDay(s.notice.effectiveDate, locale), by: word(locale, 'initiator', s.notice.initiatedBy) })}</dd>
+          <dd data-notice={s.notice.effectiveDate}>
+            {t('client.notice', { date: formatDay(s.notice.effectiveDate, locale), by: word(locale, 'initiator', s.notice.initiatedBy) })}
+            {s.notice.reasons.length > 0 ? <> — {s.notice.reasons.join('; ')}</> : null}
+            {s.notice.caseId ? (
+              <>
+                {' '}
+                <a href={hrefTo('cases', s.notice.caseId)}>{s.notice.caseId}</a>
+              </>
+            ) : null}
+          </dd>
         </>
       ) : null}
       {s.pendingCancellation ? (

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useCurrencyChoice } from '../api/currency.js';
 import { fetchClientsPage, type ClientsQuery } from '../api/queries.js';
+import { CurrencyPicker } from '../components/CurrencyPicker.js';
 import type { ClientRow, SegmentFilter } from '../api/views.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { DownloadButton, withQuery } from '../components/Download.js';
@@ -23,8 +25,9 @@ export function Clients({ canOpen }: { canOpen: boolean }) {
   const [query, setQuery] = useState<ClientsQuery>({ segment: 'all', sort: 'margin', order: 'asc' });
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState('');
+  const chosen = useCurrencyChoice().currency;
   const pages = useInfiniteQuery({
-    queryKey: ['clients', query],
+    queryKey: ['clients', query, chosen],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) => fetchClientsPage(query, PAGE, pageParam),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -80,7 +83,8 @@ export function Clients({ canOpen }: { canOpen: boolean }) {
             ))}
           </select>
         </label>
-        <DownloadButton path={withQuery('/v1/analytics/clients', { segment: query.segment, flag: query.flag, sort: query.sort, order: query.order, limit: '1000' })} accept="text/csv" fallbackName="clients.csv" />
+        <CurrencyPicker />
+        <DownloadButton path={withQuery('/v1/analytics/clients', { segment: query.segment, flag: query.flag, sort: query.sort, order: query.order, limit: '1000', currency: chosen })} accept="text/csv" fallbackName="clients.csv" />
       </form>
       {pages.isError ? <ErrorNotice error={pages.error} retry={() => void pages.refetch()} /> : null}
       {pages.isPending ? (

@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
+import { useCurrencyChoice } from '../api/currency.js';
 import { useChurn, useDefaultRate, useForecast, useRevenue, useSalesReps, type RangeQuery } from '../api/queries.js';
 import type { SegmentFilter } from '../api/views.js';
 import { Chart } from '../components/Chart.js';
+import { CurrencyPicker } from '../components/CurrencyPicker.js';
 import { DataTable } from '../components/DataTable.js';
 import { DownloadButton, withQuery } from '../components/Download.js';
 import { ErrorNotice, Loading, Section } from '../components/Status.js';
@@ -22,6 +24,7 @@ export function Dashboard() {
   const revenue = useRevenue(range);
   const reps = useSalesReps(range);
   const forecast = useForecast(range.segment, 12);
+  const chosen = useCurrencyChoice().currency;
   const currency = churn.data?.currency ?? revenue.data?.currency ?? '';
   const money = (minor: number | null | undefined) => formatMoney(minor === null || minor === undefined ? minor : Math.round(minor), currency, locale);
 
@@ -32,7 +35,7 @@ export function Dashboard() {
         : null,
     [churn.data, defaults.data, revenue.data, reps.data, range.to],
   );
-  const q = { from: range.from, to: range.to, segment: range.segment };
+  const q = { from: range.from, to: range.to, segment: range.segment, currency: chosen };
   // A rate's change is in percentage points, not a percentage of itself.
   const points = (c: number) => t('dashboard.kpi.points', { value: new Intl.NumberFormat(locale === 'es' ? 'es-ES' : 'en-GB', { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(c * 100) });
   const failed = [churn, defaults, revenue, reps].find((r) => r.isError);
@@ -49,6 +52,7 @@ export function Dashboard() {
             <option value="b2c">{t('common.segment.b2c')}</option>
           </select>
         </label>
+        <CurrencyPicker />
         <label>
           {t('common.from')}{' '}
           <input type="month" name="from" value={range.from} max={range.to} onChange={(e) => e.target.value && setRange({ ...range, from: e.target.value })} />
@@ -99,7 +103,7 @@ export function Dashboard() {
       <Section
         id="forecast"
         title={t('dashboard.forecast')}
-        actions={<DownloadButton path={withQuery('/v1/analytics/forecast', { segment: range.segment, months: '12' })} accept="text/csv" fallbackName="forecast.csv" />}
+        actions={<DownloadButton path={withQuery('/v1/analytics/forecast', { segment: range.segment, months: '12', currency: chosen })} accept="text/csv" fallbackName="forecast.csv" />}
       >
         {forecast.isError ? <ErrorNotice error={forecast.error} /> : forecast.data ? <ForecastChart answer={forecast.data} currency={currency} locale={locale} /> : <Loading />}
       </Section>

@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
+import { useCurrencyChoice } from '../api/currency.js';
 import { useSalesReps } from '../api/queries.js';
+import { CurrencyPicker } from '../components/CurrencyPicker.js';
 import type { RepMonth, SegmentFilter } from '../api/views.js';
 import { DataTable } from '../components/DataTable.js';
 import { DownloadButton, withQuery } from '../components/Download.js';
@@ -12,6 +14,7 @@ export function SalesReps() {
   const { t, locale } = useI18n();
   const defaultTo = lastCompleteMonth(new Date());
   const [range, setRange] = useState({ from: addMonths(defaultTo, -5), to: defaultTo, segment: 'all' as SegmentFilter });
+  const chosen = useCurrencyChoice().currency;
   const reps = useSalesReps(range);
   const rows = useMemo(
     () => (reps.data?.months ?? []).flatMap((m) => m.reps.map((r) => ({ ...r, month: m.month }))).sort((a, b) => b.month.localeCompare(a.month) || b.newMrr - a.newMrr),
@@ -29,7 +32,8 @@ export function SalesReps() {
         <label>
           {t('common.to')} <input type="month" name="to" value={range.to} onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })} />
         </label>
-        <DownloadButton path={withQuery('/v1/analytics/sales-reps', range)} accept="text/csv" fallbackName="sales-reps.csv" />
+        <CurrencyPicker />
+        <DownloadButton path={withQuery('/v1/analytics/sales-reps', { ...range, currency: chosen })} accept="text/csv" fallbackName="sales-reps.csv" />
       </form>
       {reps.isError ? <ErrorNotice error={reps.error} retry={() => void reps.refetch()} /> : null}
       {reps.isPending ? (

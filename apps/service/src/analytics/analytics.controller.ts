@@ -49,7 +49,7 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'Profitability per client, lifetime and trailing 90 days, with flags (analyst)' })
   async clients(@Query() q: ClientsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     await this.rm.settle(res, ['client-profitability'], q.minPosition);
-    const body = await clients(this.rm.db, { sort: q.sort, order: q.order, limit: q.limit ? Number(q.limit) : undefined, cursor: q.cursor, segment: q.segment, flag: q.flag });
+    const body = await clients(this.rm.db, { sort: q.sort, order: q.order, limit: q.limit ? Number(q.limit) : undefined, cursor: q.cursor, segment: q.segment, flag: q.flag, currency: q.currency });
     return this.rm.analytics(res, accept, body, 'clients');
   }
 

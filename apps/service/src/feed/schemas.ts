@@ -25,6 +25,7 @@ export const ENVELOPE_JSON_SCHEMA = {
         recordedAt: { type: 'string' },
         schemaVersion: { type: 'integer', minimum: 1, description: 'version of the data contract the data matches (after upcasting)' },
         upcastFrom: { type: 'integer', minimum: 1, description: 'present when the stored data was an older version, upcast on read' },
+        chainVersion: { type: 'integer', enum: [1, 2], description: 'integrity chain version the hash was computed under (2 covers actor, role, correlationId, causationId)' },
         prevHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       },

@@ -9,13 +9,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
+import { CheckpointLedger, EvidenceScheduler, openKeyring } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { ProjectionEngine } from '@libs/projections';
 import { RelayHost, type RelayObserver } from '@libs/relay';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
-import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+import { AUDIT_LEDGER, EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
 /** Optional metrics hooks for the application, provided by the operations module. */
@@ -34,6 +35,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger('Infrastructure');
   private policies?: PolicyRunner;
   private scheduler?: ClockScheduler;
+  private evidence?: EvidenceScheduler;
   private demo?: Promise<void>;
   private stopping = false;
 
@@ -43,6 +45,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     @Inject(LIFECYCLE_SERVICE) private readonly app: LifecycleApplication,
     @Inject(PROJECTIONS) private readonly projections: ProjectionEngine,
     @Inject(RELAY) private readonly relay: RelayHost,
+    @Inject(AUDIT_LEDGER) private readonly ledger: CheckpointLedger,
   ) {}
 
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -93,8 +96,31 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
           },
           inject: [OPENED_STORE, { token: RELAY_OBSERVER, optional: true }],
         },
+        {
+          provide: AUDIT_LEDGER,
+          useFactory: async (o: OpenedEventStore) => {
+            const logger = new Logger('Audit');
+            const keyring = await openKeyring({
+              nodeEnv: config.nodeEnv,
+              signingKeyFile: config.audit.signingKeyFile,
+              publicKeysDir: config.audit.publicKeysDir,
+              dataDir: config.dataDir,
+              generate: true,
+              onGenerated: (key, file) =>
+                logger.warn(
+                  `development audit signing key ${key.keyId} ${file ? `created in ${file}` : 'generated in memory (no DATA_DIR)'}; set AUDIT_SIGNING_KEY_FILE in production. Its public key:\n${key.publicKeyPem}`,
+                ),
+            });
+            if (keyring.signing) logger.log(`audit checkpoints are signed with key ${keyring.signing.keyId}`);
+            else logger.warn(`audit checkpoints are not signed: ${keyring.unavailableReason}`);
+            const ledger = new CheckpointLedger(o.store, o.db, keyring, logger);
+            await ledger.init();
+            return ledger;
+          },
+          inject: [OPENED_STORE],
+        },
       ],
-      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, AUDIT_LEDGER],
     };
   }
 
@@ -122,6 +148,25 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     const relays = this.config.relay.mode === 'auto' ? this.config.projector === 'inline' : this.config.relay.mode === 'on';
     if (relays && !this.stopping) await this.relay.start(true);
     this.startScheduler();
+    this.startEvidence();
+  }
+
+  /** Signed checkpoints every AUDIT_CHECKPOINT_INTERVAL (with a key; none is signed without one). */
+  private startEvidence(): void {
+    if (this.stopping || this.config.audit.checkpointIntervalMs <= 0) return;
+    const ledger = this.ledger;
+    const tasks = [
+      {
+        name: 'audit checkpoint',
+        async run(now: Date) {
+          if (!ledger.canSign) return undefined;
+          const { checkpoint, created } = await ledger.create({ now, ifChanged: true });
+          return created ? `signed checkpoint at position ${checkpoint.position} over ${checkpoint.streams} streams (key ${checkpoint.keyId})` : undefined;
+        },
+      },
+    ];
+    this.evidence = new EvidenceScheduler(tasks, this.config.audit.checkpointIntervalMs, new Logger('Audit'));
+    this.evidence.start();
   }
 
   private startScheduler(): void {
@@ -136,6 +181,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     await this.demo?.catch(() => undefined);
     await this.scheduler?.stop();
     await this.relay.stop();
+    await this.evidence?.stop();
     await this.policies?.stop();
     await this.projections.stop();
     await this.opened.close();

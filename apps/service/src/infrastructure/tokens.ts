@@ -10,3 +10,5 @@ export const PROJECTIONS = Symbol('PROJECTIONS');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 /** The push-delivery host (relay engine, webhook subscriptions): `RelayHost` of @libs/relay. */
 export const RELAY = Symbol('RELAY');
+/** The audit evidence: signed checkpoints and their key (a CheckpointLedger). */
+export const AUDIT_LEDGER = Symbol('AUDIT_LEDGER');

@@ -37,9 +37,18 @@ export type PolicyCommand =
   | { stream: 'subscriber'; id: string; command: SubscriberCommand; commandId: string; causationId: string; processManager: string }
   | { stream: 'case'; id: string; command: CaseCommand; commandId: string; causationId: string; processManager: string };
 
+/** A lookup a process manager may ask the application to load before it reacts. */
+export type ProcessManagerLookup = 'subscriber' | 'case' | 'openCases';
+
 export interface ProcessManager {
   readonly name: string;
   readonly reactsTo: readonly DomainEventType[];
+  /**
+   * The lookups `react` reads (the policy is always given). The application loads these and only
+   * these for an event this manager reacts to, so a new manager declares what it needs here
+   * instead of the application keeping a list of event types.
+   */
+  readonly needs: readonly ProcessManagerLookup[];
   /** Pure: the same event and lookups always give the same commands, with the same ids. */
   react(event: SourceEvent, lookups: ProcessManagerLookups): PolicyCommand[];
 }
@@ -78,6 +87,7 @@ function requireLookup<T>(value: T | undefined, pm: string, what: string): T {
 export const automaticReinstatement: ProcessManager = {
   name: 'automatic-reinstatement',
   reactsTo: ['PaymentReceived'],
+  needs: ['subscriber'],
   react(event, lookups) {
     if (event.type !== 'PaymentReceived') return [];
     const s = lookups.subscriber;
@@ -98,6 +108,7 @@ export const automaticReinstatement: ProcessManager = {
 export const dunning: ProcessManager = {
   name: 'dunning',
   reactsTo: ['PaymentMissed'],
+  needs: ['subscriber'],
   react(event, lookups) {
     if (event.type !== 'PaymentMissed') return [];
     const s = requireLookup(lookups.subscriber, this.name, 'subscriber');
@@ -115,6 +126,7 @@ export const dunning: ProcessManager = {
 export const retentionOnCancellation: ProcessManager = {
   name: 'retention-on-cancellation',
   reactsTo: ['CancellationRequested'],
+  needs: ['subscriber', 'openCases'],
   react(event, lookups) {
     if (event.type !== 'CancellationRequested') return [];
     if ((lookups.openCases ?? []).some((c) => c.kind === 'retention')) return [];
@@ -140,6 +152,7 @@ export const retentionOnCancellation: ProcessManager = {
 export const retentionPlanAgreed: ProcessManager = {
   name: 'retention-plan-agreed',
   reactsTo: ['RetentionPlanAgreed'],
+  needs: ['subscriber', 'case'],
   react(event, lookups) {
     if (event.type !== 'RetentionPlanAgreed') return [];
     const isRetention = lookups.case ? lookups.case.kind === 'retention' : lookups.subscriber?.pendingCancellation != null;
@@ -157,6 +170,7 @@ export const retentionPlanAgreed: ProcessManager = {
 export const retentionPlanRejected: ProcessManager = {
   name: 'retention-plan-rejected',
   reactsTo: ['RetentionPlanRejected'],
+  needs: [],
   react(event) {
     if (event.type !== 'RetentionPlanRejected') return [];
     return [
@@ -179,6 +193,7 @@ export const retentionPlanRejected: ProcessManager = {
 export const terminationApproved: ProcessManager = {
   name: 'termination-approved',
   reactsTo: ['TerminationApproved'],
+  needs: ['case'],
   react(event, lookups) {
     if (event.type !== 'TerminationApproved') return [];
     const c = requireLookup(lookups.case, this.name, 'case');
@@ -203,6 +218,7 @@ export const terminationApproved: ProcessManager = {
 export const partnerMigration: ProcessManager = {
   name: 'partner-migration',
   reactsTo: ['ClientMigrated'],
+  needs: [],
   react(event) {
     if (event.type !== 'ClientMigrated' || event.data.target !== 'partner') return [];
     return [
@@ -226,6 +242,7 @@ export const PROFITABILITY_WINDOW_DAYS = 90;
 export const profitabilityWatch: ProcessManager = {
   name: 'profitability-watch',
   reactsTo: ['CostToServeRecorded'],
+  needs: ['subscriber', 'openCases'],
   react(event, lookups) {
     if (event.type !== 'CostToServeRecorded') return [];
     const s = requireLookup(lookups.subscriber, this.name, 'subscriber');
@@ -263,6 +280,11 @@ export const processManagers: readonly ProcessManager[] = [
 
 /** Event types some process manager reacts to (the subscription filter). */
 export const PROCESS_MANAGER_EVENT_TYPES: readonly DomainEventType[] = [...new Set(processManagers.flatMap((p) => p.reactsTo))];
+
+/** The lookups the managers that react to `type` need (empty when none reacts). */
+export function lookupsFor(type: string): ReadonlySet<ProcessManagerLookup> {
+  return new Set(processManagers.filter((p) => (p.reactsTo as readonly string[]).includes(type)).flatMap((p) => p.needs));
+}
 
 /** Runs every process manager interested in the event. */
 export function reactToEvent(event: SourceEvent, lookups: ProcessManagerLookups): PolicyCommand[] {

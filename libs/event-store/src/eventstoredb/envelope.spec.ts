@@ -19,6 +19,7 @@ describe('metadata mapping', () => {
       $occurredAt: '2026-01-15T10:00:00.000Z',
       schemaVersion: 2,
       recordedAt: store.recordedAt,
+      chainVersion: 2,
       prevHash: ZERO_HASH,
       hash: store.hash,
     });
@@ -31,14 +32,14 @@ describe('metadata mapping', () => {
 
   it('round-trips any caller metadata exactly, $-prefixed keys included', () => {
     const key = fc.oneof(fc.string(), fc.string().map((s) => `$${s}`), fc.string().map((s) => `$$${s}`), fc.constantFrom('correlationId', 'causationId', 'occurredAt', '$occurredAt'));
-    const reserved = new Set(['schemaVersion', 'recordedAt', 'prevHash', 'hash', '__proto__']);
+    const reserved = new Set(['schemaVersion', 'recordedAt', 'chainVersion', 'prevHash', 'hash', '__proto__']);
     fc.assert(
       fc.property(fc.dictionary(key, fc.jsonValue()), (caller) => {
         for (const k of Object.keys(caller)) if (reserved.has(k)) delete caller[k];
         const written = JSON.parse(JSON.stringify(toEsdbMetadata(caller, '2026-01-15T10:00:00.000Z', store)));
         const { metadata, occurredAt } = fromEsdbMetadata(written);
         expect(occurredAt).toBe('2026-01-15T10:00:00.000Z');
-        expect(metadata).toEqual(JSON.parse(JSON.stringify({ ...caller, schemaVersion: 1, ...store })));
+        expect(metadata).toEqual(JSON.parse(JSON.stringify({ ...caller, schemaVersion: 1, chainVersion: 2, ...store })));
       }),
     );
   });
@@ -54,10 +55,14 @@ describe('event mapping', () => {
     { id: '7F9C2F5E-3C2B-4F7A-9A51-0D6F4C1B2A3E', type: 'Enrolled', data: { name: 'Ana', fee: 30000 }, occurredAt: '2026-01-15T11:00:00+01:00', metadata: { actor: 'k' } },
   ]);
 
-  it('chains the event with the same hash as the SQL backends and builds a valid client event', () => {
+  it('chains the event under chain version 2 with the same hash as the SQL backends and builds a valid client event', () => {
     const { data, hash } = toEsdbEvent({ ...validated, id: validated.id! }, 4, 'b'.repeat(64), store.recordedAt);
-    expect(hash).toBe(computeHash('b'.repeat(64), { type: 'Enrolled', data: { name: 'Ana', fee: 30000 }, occurredAt: '2026-01-15T10:00:00.000Z', version: 4 }));
-    expect(data.metadata).toMatchObject({ prevHash: 'b'.repeat(64), hash, $occurredAt: '2026-01-15T10:00:00.000Z' });
+    const content = { type: 'Enrolled', data: { name: 'Ana', fee: 30000 }, occurredAt: '2026-01-15T10:00:00.000Z', version: 4 };
+    expect(hash).toBe(computeHash('b'.repeat(64), { ...content, metadata: { actor: 'k', chainVersion: 2 } }));
+    // The actor is attested: another actor, another hash; version 1 would not have seen it.
+    expect(hash).not.toBe(computeHash('b'.repeat(64), { ...content, metadata: { actor: 'x', chainVersion: 2 } }));
+    expect(hash).not.toBe(computeHash('b'.repeat(64), content));
+    expect(data.metadata).toMatchObject({ chainVersion: 2, prevHash: 'b'.repeat(64), hash, $occurredAt: '2026-01-15T10:00:00.000Z' });
     const client = jsonEvent(data);
     expect(client).toMatchObject({ id: '7f9c2f5e-3c2b-4f7a-9a51-0d6f4c1b2a3e', contentType: 'application/json', type: 'Enrolled', data: { name: 'Ana', fee: 30000 } });
   });
@@ -85,8 +90,14 @@ describe('event mapping', () => {
       type: 'Enrolled',
       data: { name: 'Ana', fee: 30000 },
       occurredAt: '2026-01-15T10:00:00.000Z',
-      metadata: { actor: 'k', schemaVersion: 1, recordedAt: store.recordedAt, prevHash: ZERO_HASH, hash: data.metadata.hash },
+      metadata: { actor: 'k', schemaVersion: 1, recordedAt: store.recordedAt, chainVersion: 2, prevHash: ZERO_HASH, hash: data.metadata.hash },
     });
+  });
+
+  it('reads an event written before chain version 2 (no chainVersion in its metadata) as version 1', () => {
+    const legacy = { actor: 'k', schemaVersion: 1, recordedAt: store.recordedAt, prevHash: ZERO_HASH, hash: 'c'.repeat(64), $occurredAt: '2026-01-15T10:00:00.000Z' };
+    const stored = toStoredEvent({ streamId: 's', id: 'i', isJson: true, revision: 0n, type: 'T', data: {}, metadata: legacy, position: { commit: 1n, prepare: 1n } });
+    expect(stored.metadata).toEqual({ actor: 'k', schemaVersion: 1, recordedAt: store.recordedAt, chainVersion: 1, prevHash: ZERO_HASH, hash: 'c'.repeat(64) });
   });
 
   it('refuses a recorded event without its log position (servers before 22.6)', () => {

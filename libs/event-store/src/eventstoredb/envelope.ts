@@ -1,4 +1,4 @@
-import { hashWithCanonicalData } from '../integrity.js';
+import { CHAIN_VERSION, hashWithCanonicalData } from '../integrity.js';
 import type { EventMetadata, StoredEvent } from '../types.js';
 import type { ValidatedEvent } from '../validation.js';
 import type { EsdbEventData, EsdbRecordedEvent } from './connection.js';
@@ -13,7 +13,8 @@ import { revisionToVersion } from './revisions.js';
  * - `correlationId` / `causationId` are stored as `$correlationId` / `$causationId`, the keys the
  *   server's projections read;
  * - business time `occurredAt` as `$occurredAt` (the server's `created` is its own clock);
- * - actor, role, recordedAt, schemaVersion, prevHash, hash and any other key as given;
+ * - actor, role, recordedAt, schemaVersion, chainVersion, prevHash, hash and any other key as given
+ *   (an event without chainVersion was written under chain version 1 and reads as such);
  * - a caller key that itself starts with `$` gets one more `$`, so nothing collides and every
  *   key reads back exactly as written.
  */
@@ -24,6 +25,8 @@ export const META_OCCURRED_AT = '$occurredAt';
 /** What the store adds to a caller's metadata. */
 export interface StoreMetadata {
   recordedAt: string;
+  /** Chain version the hash was computed under; default {@link CHAIN_VERSION}. */
+  chainVersion?: number;
   prevHash: string;
   hash: string;
 }
@@ -40,6 +43,7 @@ export function toEsdbMetadata(caller: Record<string, unknown>, occurredAt: stri
   }
   out.schemaVersion = typeof caller.schemaVersion === 'number' ? caller.schemaVersion : 1;
   out.recordedAt = store.recordedAt;
+  out.chainVersion = store.chainVersion ?? CHAIN_VERSION;
   out.prevHash = store.prevHash;
   out.hash = store.hash;
   out[META_OCCURRED_AT] = occurredAt;
@@ -70,14 +74,14 @@ export function toEsdbEvent(
   prevHash: string,
   recordedAt: string,
 ): { data: EsdbEventData; hash: string } {
-  const hash = hashWithCanonicalData(prevHash, event.type, event.dataJson, event.occurredAt, version);
+  const hash = hashWithCanonicalData(prevHash, event.type, event.dataJson, event.occurredAt, version, CHAIN_VERSION, event.metadata);
   return {
     hash,
     data: {
       id: event.id,
       type: event.type,
       data: event.data,
-      metadata: toEsdbMetadata(event.metadata, event.occurredAt, { recordedAt, prevHash, hash }),
+      metadata: toEsdbMetadata(event.metadata, event.occurredAt, { recordedAt, chainVersion: CHAIN_VERSION, prevHash, hash }),
     },
   };
 }
@@ -88,6 +92,7 @@ export function toStoredEvent(record: EsdbRecordedEvent): StoredEvent {
     throw new Error(`EventStoreDB returned event ${record.id} of ${record.streamId} without its log position: server 22.6 or later is required`);
   }
   const { metadata, occurredAt } = fromEsdbMetadata(record.metadata);
+  if (metadata.chainVersion === undefined) metadata.chainVersion = 1;
   return {
     id: record.id,
     position: encodeEsdbPosition(record.position),

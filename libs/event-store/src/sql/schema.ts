@@ -142,4 +142,15 @@ export const eventStoreMigrations: readonly Migration[] = [
        $fn$`,
     ],
   },
+  {
+    version: 2,
+    name: 'chain version of every event',
+    statements: [
+      // Generated from the metadata the store writes (chainVersion, absent before chain version 2),
+      // so the append functions stay as they are and no writer can record one and hash another.
+      // Adding a stored generated column rewrites the table once (a one-off pause on a large log).
+      `ALTER TABLE cl_events ADD COLUMN chain_version smallint NOT NULL
+         GENERATED ALWAYS AS (coalesce((metadata ->> 'chainVersion')::smallint, 1)) STORED`,
+    ],
+  },
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
-import { hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
+import { CHAIN_VERSION, hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from '../position.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
@@ -48,9 +48,10 @@ interface EventRow {
   data: Record<string, unknown>;
   metadata: EventMetadata;
   occurred_at: Date;
+  chain_version: number;
 }
 
-const EVENT_COLUMNS = `transaction_id::text AS xid, global_position, stream_id, version, event_id::text AS event_id, type, data, metadata, occurred_at`;
+const EVENT_COLUMNS = `transaction_id::text AS xid, global_position, stream_id, version, event_id::text AS event_id, type, data, metadata, occurred_at, chain_version`;
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -61,7 +62,8 @@ function toStored(row: EventRow): StoredEvent {
     type: row.type,
     data: row.data,
     occurredAt: row.occurred_at.toISOString(),
-    metadata: row.metadata,
+    // Events written before chain version 2 carry no chainVersion: the column says 1.
+    metadata: row.metadata.chainVersion === undefined ? { ...row.metadata, chainVersion: Number(row.chain_version) } : row.metadata,
   };
 }
 
@@ -229,11 +231,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     let prevHash = head.hash;
     return prepared.map((event, i) => {
       const version = head.version + 1 + i;
-      const hash = hashWithCanonicalData(prevHash, event.type, event.dataJson, event.occurredAt, version);
+      const hash = hashWithCanonicalData(prevHash, event.type, event.dataJson, event.occurredAt, version, CHAIN_VERSION, event.metadata);
       const metadataJson = JSON.stringify({
         ...event.metadata,
         recordedAt,
         schemaVersion: typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : 1,
+        // The chain_version column is generated from this (schema v2).
+        chainVersion: CHAIN_VERSION,
         prevHash,
         hash,
       });
@@ -337,7 +341,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
        UNION ALL
        (SELECT *, true AS tail, NULL::boolean AS caught_up FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)
        UNION ALL
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
               CASE WHEN (SELECT count(*) FROM page) < $3
                    THEN NOT EXISTS (SELECT 1 FROM cl_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
                                        AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))

@@ -1,0 +1,130 @@
+/**
+ * Reads of the operators' and executives' screens: the work queues and the approvals inbox. They
+ * come from a read model (eventually consistent), so each asks for `minPosition` = the position of
+ * the last command this console recorded: after "Recorded" the queues already show it.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from './client.js';
+
+let lastPosition: string | undefined;
+
+/** Remembers the newest position a command answered (decimal strings, compared as big integers). */
+export function notePosition(position: string | undefined): void {
+  if (!position || !/^\d+$/.test(position)) return;
+  if (lastPosition === undefined || BigInt(position) > BigInt(lastPosition)) lastPosition = position;
+}
+/** `minPosition` for a read-model query: the newest position this console's commands answered. */
+export const readAfterLastCommand = (): { minPosition?: string } => (lastPosition ? { minPosition: lastPosition } : {});
+const settled = readAfterLastCommand;
+
+export const WORK_QUEUES = ['in-default', 'suspensions-due', 'unprofitable-without-case', 'open-cases', 'pending-cancellations', 'notices-ending'] as const;
+export type WorkQueueName = (typeof WORK_QUEUES)[number];
+
+export interface QueueCounts {
+  asOf: string | null;
+  counts: { inDefault: number; suspensionsDue: number; unprofitableWithoutCase: number; openCases: number; pendingCancellations: number; noticesEnding: number };
+}
+export const COUNT_OF: Record<WorkQueueName, keyof QueueCounts['counts']> = {
+  'in-default': 'inDefault',
+  'suspensions-due': 'suspensionsDue',
+  'unprofitable-without-case': 'unprofitableWithoutCase',
+  'open-cases': 'openCases',
+  'pending-cancellations': 'pendingCancellations',
+  'notices-ending': 'noticesEnding',
+};
+
+export interface InDefaultItem {
+  subscriberId: string;
+  name: string;
+  segment: string;
+  currency: string;
+  amountOwed: number;
+  missedInvoices: number;
+  oldestDueDate: string;
+  daysPastDue: number;
+  arrangement: { payBy: string } | null;
+}
+export interface SuspensionDueItem {
+  subscriberId: string;
+  name: string;
+  dueAt: string;
+}
+export interface UnprofitableItem {
+  subscriberId: string;
+  name: string;
+  segment: string;
+  currency: string;
+  collected: number;
+  costToServe: number;
+  trailingMargin: number;
+}
+export interface OpenCaseItem {
+  caseId: string;
+  subscriberId: string;
+  name: string;
+  kind: string;
+  openedAt: string;
+  nextStep: string;
+}
+export interface PendingCancellationItem {
+  subscriberId: string;
+  name: string;
+  requestedAt: string;
+  reason: string;
+  caseId: string | null;
+}
+export interface NoticeEndingItem {
+  subscriberId: string;
+  name: string;
+  effectiveDate: string;
+  initiatedBy: string;
+}
+export interface ApprovalItem {
+  caseId: string;
+  subscriberId: string;
+  name: string;
+  kind: string;
+  recommendedAt: string;
+  effectiveDate: string;
+}
+export interface QueueItems {
+  'in-default': InDefaultItem;
+  'suspensions-due': SuspensionDueItem;
+  'unprofitable-without-case': UnprofitableItem;
+  'open-cases': OpenCaseItem;
+  'pending-cancellations': PendingCancellationItem;
+  'notices-ending': NoticeEndingItem;
+}
+export interface QueuePage<T> {
+  queue: string;
+  asOf: string | null;
+  items: T[];
+  nextCursor?: string;
+}
+
+export function useQueueCounts(enabled: boolean) {
+  return useQuery({
+    queryKey: ['work-queues', 'counts'],
+    enabled,
+    staleTime: 10_000,
+    queryFn: async () => unwrap<QueueCounts>(await api.GET('/v1/work-queues', { params: { query: settled() } })),
+  });
+}
+
+/** Up to `limit` rows of a queue (the screen shows the first page; counts say how many there are). */
+export function useQueue<Q extends WorkQueueName>(queue: Q, limit = 100) {
+  return useQuery({
+    queryKey: ['work-queues', queue, limit],
+    queryFn: async () =>
+      unwrap<QueuePage<QueueItems[Q]>>(await api.GET('/v1/work-queues/{queue}', { params: { path: { queue }, query: { ...settled(), limit: String(limit) } } } as never)),
+  });
+}
+
+export function useApprovals(enabled: boolean, limit = 100) {
+  return useQuery({
+    queryKey: ['work-queues', 'approvals', limit],
+    enabled,
+    staleTime: 10_000,
+    queryFn: async () => unwrap<QueuePage<ApprovalItem>>(await api.GET('/v1/work-queues/approvals', { params: { query: { ...settled(), limit: String(limit) } } } as never)),
+  });
+}
