@@ -41,12 +41,17 @@ export class RecordingSink implements RelaySink {
   }
 }
 
+/**
+ * Appends `n` events and waits until readers see them: an open transaction anywhere on the shared
+ * server holds the gap-free horizon back for a while.
+ */
 export async function appendEvents(opened: OpenedEventStore, stream: string, n: number, type = 'Something'): Promise<string> {
   let last = '0';
   for (let i = 0; i < n; i++) {
     const r = await opened.store.append(stream, [{ type, data: { i }, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }]);
     last = r.position;
   }
+  await until(async () => (await opened.store.readAll({ limit: 10_000 })).events.some((e) => e.position === last), 60_000, 'the appended events visible');
   return last;
 }
 

@@ -34,11 +34,19 @@ export async function enrol(app: INestApplication, n: number, prefix = 'wh'): Pr
   return ids;
 }
 
-/** The feed's events after `after` matching `types`, as the receiver must get them. */
-async function feed(app: INestApplication, after: string, types?: string): Promise<Array<{ id: string; position: string }>> {
-  const r = await get(app, `/v1/events?after=${after}&limit=1000${types ? `&types=${types}` : ''}`, 'service');
-  expect(r.status).toBe(200);
-  return r.body.events;
+/**
+ * The feed's events after `after` matching `types`, as the receiver must get them — once at least
+ * `count` are visible (an open transaction anywhere on the shared server holds readers back a while).
+ */
+async function feed(app: INestApplication, after: string, types: string | undefined, count: number): Promise<Array<{ id: string; position: string; streamId: string }>> {
+  let events: Array<{ id: string; position: string; streamId: string }> = [];
+  await until(async () => {
+    const r = await get(app, `/v1/events?after=${after}&limit=1000${types ? `&types=${types}` : ''}`, 'service');
+    expect(r.status).toBe(200);
+    events = r.body.events;
+    return events.length >= count;
+  }, 60_000, `${count} events in the feed`);
+  return events;
 }
 
 function verify(secret: string, received: { headers: Record<string, string>; body: string }): unknown {
@@ -70,7 +78,7 @@ export function webhookScenarios(start: () => Promise<INestApplication>) {
     expect(created.body.secret).toMatch(/^whsec_/);
     const start = created.body.checkpoint as string;
     await enrol(app, 12);
-    const expected = await feed(app, start, 'SubscriberEnrolled');
+    const expected = await feed(app, start, 'SubscriberEnrolled', 12);
     expect(expected.length).toBe(12);
     await until(() => r.accepted.length >= 12, 60_000, 'twelve deliveries');
     expect(r.firstSeen()).toEqual(expected.map((e) => e.id));
@@ -101,8 +109,7 @@ export function webhookScenarios(start: () => Promise<INestApplication>) {
     const created = await admin(app).post('/v1/webhooks', { url, stream: 'subscriber-' });
     expect(created.status).toBe(201);
     await enrol(app, 5);
-    const expected = await feed(app, created.body.checkpoint);
-    const mine = expected.filter((e) => (e as unknown as { streamId: string }).streamId.startsWith('subscriber-'));
+    const mine = (await feed(app, created.body.checkpoint, 'SubscriberEnrolled', 5)).filter((e) => e.streamId.startsWith('subscriber-'));
     await until(() => r.firstSeen().length >= mine.length, 60_000, 'recovery');
     expect(r.firstSeen()).toEqual(mine.map((e) => e.id));
     for (const received of r.accepted) verify(created.body.secret, received);
@@ -132,7 +139,7 @@ export function webhookScenarios(start: () => Promise<INestApplication>) {
     const a = (await admin(app).post('/v1/webhooks', { url: dead.url, types: ['SubscriberEnrolled'] })).body;
     const b = (await admin(app).post('/v1/webhooks', { url: live.url, types: ['SubscriberEnrolled'] })).body;
     await enrol(app, 4);
-    const expected = await feed(app, a.checkpoint, 'SubscriberEnrolled');
+    const expected = await feed(app, a.checkpoint, 'SubscriberEnrolled', 4);
     await until(() => live.r.accepted.length >= 4, 60_000, 'the live subscription');
     expect(live.r.firstSeen()).toEqual(expected.map((e) => e.id));
     await until(async () => (await admin(app).get(`/v1/webhooks/${a.id}`)).body.status === 'failing', 60_000, 'failing');
@@ -151,7 +158,7 @@ export function webhookScenarios(start: () => Promise<INestApplication>) {
     const reenabled = await admin(app).patch(`/v1/webhooks/${a.id}`, { status: 'active' });
     expect(reenabled.status).toBe(200);
     expect(reenabled.body).toMatchObject({ status: 'active', failingSince: null });
-    const all = await feed(app, a.checkpoint, 'SubscriberEnrolled');
+    const all = await feed(app, a.checkpoint, 'SubscriberEnrolled', 5);
     await until(() => dead.r.firstSeen().length >= all.length, 60_000, 're-enabled delivery');
     expect(dead.r.firstSeen()).toEqual(all.map((e) => e.id));
 
