@@ -110,9 +110,9 @@ describe('architecture: one read boundary', () => {
     expect(callers.map((s) => s.path)).toEqual([]);
   });
 
-  it('the integrity checks and the as-stored history are the only readers under the codec', () => {
+  it('the integrity checks, the as-stored history and the audit evidence (checkpoints, log verification, export) are the only readers under the codec', () => {
     const callers = production.filter((s) => s.unit !== 'libs/codec' && /\bstoredOf\s*\(/.test(s.text)).map((s) => s.path);
-    expect(callers.sort()).toEqual(['libs/audit/src/history.ts', 'libs/audit/src/verify.ts']);
+    expect(callers.sort()).toEqual(['libs/audit/src/evidence/stored-log.ts', 'libs/audit/src/history.ts', 'libs/audit/src/verify.ts']);
   });
 });
 

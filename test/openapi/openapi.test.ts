@@ -160,6 +160,11 @@ describe('OpenAPI document', () => {
     await clients.operator.GET('/v1/analytics/churn');
     await clients.operator.POST('/v1/subscribers/{id}/payments', { params: { path: { id: 'client-alarm-1' } }, body: { invoiceId: '', amount: -1 } as never });
     await clientFor(base, KEYS.operator, recording).GET('/health');
+    // Audit evidence: a signed checkpoint, the list, the public keys.
+    await clients.admin.POST('/v1/audit/checkpoints');
+    await clients.auditor.GET('/v1/audit/checkpoints/{id}', { params: { path: { id: '1' } } });
+    await clients.auditor.GET('/v1/audit/checkpoints', { params: { query: { limit: '1' } } });
+    await clients.auditor.GET('/v1/audit/public-key');
   }, 120_000);
 
   it('sampled real answers validate against the schemas the document declares for them', () => {
@@ -187,7 +192,7 @@ describe('OpenAPI document', () => {
       expect({ route: `${s.method} ${s.path}`, status: s.status, missing: declaredHeaders.filter((h) => !s.headers.has(h)) }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, missing: [] });
       seen.add(`${s.method} ${s.path} ${s.status}`);
     }
-    for (const expected of ['POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400']) {
+    for (const expected of ['POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400', 'POST /v1/audit/checkpoints 201', 'GET /v1/audit/checkpoints 200', 'GET /v1/audit/public-key 200']) {
       expect([expected, seen.has(expected)]).toEqual([expected, true]);
     }
   });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDunningPolicy, type DunningPolicy } from '@libs/domain';
-import { isOn, readSettings, settingsOf, SettingsError, type SettingName, type Settings } from '@libs/settings';
+import { durationMs, isOn, readSettings, settingsOf, SettingsError, type SettingName, type Settings } from '@libs/settings';
 import type { EventStoreBackend } from '@libs/event-store';
 import { ROLES, type Role } from './auth/roles.decorator.js';
 
@@ -49,6 +49,17 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
   /** The built web console (`apps/console`, `vite build`), served at `/console/`. */
   consoleDir: string;
+  /** Audit evidence (domain.md §7): the checkpoint key, earlier public keys, the schedule, the access log's retention. */
+  audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** `AUDIT_SIGNING_KEY_FILE`: without it a development key in DATA_DIR (in memory without one), nothing in production. */
+  signingKeyFile?: string;
+  publicKeysDir?: string;
+  /** Period of the checkpoint scheduler (ms); 0: only on demand. */
+  checkpointIntervalMs: number;
+  accessLogRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +184,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,
     consoleDir: s.CONSOLE_DIR,
+    audit: {
+      signingKeyFile: s.AUDIT_SIGNING_KEY_FILE,
+      publicKeysDir: s.AUDIT_PUBLIC_KEYS_DIR,
+      checkpointIntervalMs: durationMs(s.AUDIT_CHECKPOINT_INTERVAL),
+      accessLogRetentionDays: s.AUDIT_ACCESS_LOG_RETENTION_DAYS,
+    },
   };
 }
 

@@ -24,3 +24,4 @@ export {
   subscriberStream,
   type AuditedAggregate,
 } from './streams.js';
+export * from './evidence/index.js';

@@ -123,7 +123,6 @@ export {
 } from './subscriber/state.js';
 export {
   decideSubscriber,
-  defaultSubscriberContext,
   MAX_ARRANGEMENT_DAYS,
   subscriberDecider,
   type SubscriberContext,

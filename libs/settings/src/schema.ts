@@ -59,6 +59,11 @@ export const SETTINGS = Type.Object({
   CONSOLE_DIR: text('directory of the built web console served at /console/', 'dist/console'),
   PROJECTOR_BATCH_SIZE: integer(1, 10_000, 1_000, 'projector: events per transaction of a live projection'),
   PROJECTIONS: optionalText('projector: comma-separated projections this process may run (default all)', '^[a-z-]+(\\s*,\\s*[a-z-]+)*$'),
+  AUDIT_SIGNING_KEY_FILE: optionalText('PEM (PKCS#8) Ed25519 private key that signs audit checkpoints and export manifests; never stored in the database (without it: a development key in DATA_DIR, none in production)'),
+  AUDIT_PUBLIC_KEYS_DIR: optionalText('directory of the *.pem public keys of earlier signing keys, so checkpoints they signed keep verifying after a rotation'),
+  AUDIT_CHECKPOINT_INTERVAL: text('period of signed checkpoints: a number and a unit (s, m, h, d), or off', '1h', '^(off|[1-9][0-9]{0,6}(s|m|h|d))$'),
+  AUDIT_ACCESS_LOG_RETENTION_DAYS: integer(1, 36_500, 400, 'access-log entries older than this many days are pruned by the checkpoint scheduler'),
+  AUDIT_ACTOR: optionalText('audit CLI: who runs it, for the access log (default cli:<OS user>)'),
   SIMULATOR_URL: text('simulator: base URL of the service', 'http://localhost:3000', '^https?://'),
   API_KEY: optionalText('simulator: an admin API key'),
   RELAY_AMQP_URL: optionalText('relays: RabbitMQ to publish every event to, e.g. amqp://guest:guest@127.0.0.1:5672 (unset: no AMQP relay)', '^amqps?://'),
@@ -104,6 +109,11 @@ export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
   PROJECTOR_PORT: ['projector'],
   PROJECTOR_BATCH_SIZE: ['projector'],
   PROJECTIONS: ['projector'],
+  AUDIT_SIGNING_KEY_FILE: ['service', 'audit'],
+  AUDIT_PUBLIC_KEYS_DIR: ['service', 'audit'],
+  AUDIT_CHECKPOINT_INTERVAL: SERVICE,
+  AUDIT_ACCESS_LOG_RETENTION_DAYS: SERVICE,
+  AUDIT_ACTOR: ['audit'],
   SIMULATOR_URL: ['simulator'],
   API_KEY: ['simulator'],
   RELAY_AMQP_URL: ['service', 'projector'],
@@ -112,6 +122,14 @@ export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
   RELAY_NATS_STREAM: ['service', 'projector'],
   RELAY_NATS_SUBJECT_PREFIX: ['service', 'projector'],
 };
+
+/** `AUDIT_CHECKPOINT_INTERVAL` in milliseconds; 0 for `off`. */
+export function durationMs(value: string): number {
+  if (value === 'off') return 0;
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1)];
+  if (!unit || !/^[1-9][0-9]*$/.test(value.slice(0, -1))) throw new RangeError(`not a duration: ${value}`);
+  return Number(value.slice(0, -1)) * unit;
+}
 
 /** The names a process reads. */
 export function settingsOf(user: SettingUser): SettingName[] {

@@ -9,12 +9,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
+import { CheckpointLedger, EvidenceScheduler, openKeyring } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { ProjectionEngine } from '@libs/projections';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
-import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+import { AUDIT_LEDGER, EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
 /** Optional metrics hooks for the application, provided by the operations module. */
@@ -31,6 +32,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger('Infrastructure');
   private policies?: PolicyRunner;
   private scheduler?: ClockScheduler;
+  private evidence?: EvidenceScheduler;
   private demo?: Promise<void>;
   private stopping = false;
 
@@ -39,6 +41,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     @Inject(OPENED_STORE) private readonly opened: OpenedEventStore,
     @Inject(LIFECYCLE_SERVICE) private readonly app: LifecycleApplication,
     @Inject(PROJECTIONS) private readonly projections: ProjectionEngine,
+    @Inject(AUDIT_LEDGER) private readonly ledger: CheckpointLedger,
   ) {}
 
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -79,8 +82,31 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
           },
           inject: [OPENED_STORE],
         },
+        {
+          provide: AUDIT_LEDGER,
+          useFactory: async (o: OpenedEventStore) => {
+            const logger = new Logger('Audit');
+            const keyring = await openKeyring({
+              nodeEnv: config.nodeEnv,
+              signingKeyFile: config.audit.signingKeyFile,
+              publicKeysDir: config.audit.publicKeysDir,
+              dataDir: config.dataDir,
+              generate: true,
+              onGenerated: (key, file) =>
+                logger.warn(
+                  `development audit signing key ${key.keyId} ${file ? `created in ${file}` : 'generated in memory (no DATA_DIR)'}; set AUDIT_SIGNING_KEY_FILE in production. Its public key:\n${key.publicKeyPem}`,
+                ),
+            });
+            if (keyring.signing) logger.log(`audit checkpoints are signed with key ${keyring.signing.keyId}`);
+            else logger.warn(`audit checkpoints are not signed: ${keyring.unavailableReason}`);
+            const ledger = new CheckpointLedger(o.store, o.db, keyring, logger);
+            await ledger.init();
+            return ledger;
+          },
+          inject: [OPENED_STORE],
+        },
       ],
-      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, AUDIT_LEDGER],
     };
   }
 
@@ -106,6 +132,25 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     if (this.stopping) return;
     if (this.config.projector === 'inline') await this.projections.start();
     this.startScheduler();
+    this.startEvidence();
+  }
+
+  /** Signed checkpoints every AUDIT_CHECKPOINT_INTERVAL (with a key; none is signed without one). */
+  private startEvidence(): void {
+    if (this.stopping || this.config.audit.checkpointIntervalMs <= 0) return;
+    const ledger = this.ledger;
+    const tasks = [
+      {
+        name: 'audit checkpoint',
+        async run(now: Date) {
+          if (!ledger.canSign) return undefined;
+          const { checkpoint, created } = await ledger.create({ now, ifChanged: true });
+          return created ? `signed checkpoint at position ${checkpoint.position} over ${checkpoint.streams} streams (key ${checkpoint.keyId})` : undefined;
+        },
+      },
+    ];
+    this.evidence = new EvidenceScheduler(tasks, this.config.audit.checkpointIntervalMs, new Logger('Audit'));
+    this.evidence.start();
   }
 
   private startScheduler(): void {
@@ -119,6 +164,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     this.stopping = true;
     await this.demo?.catch(() => undefined);
     await this.scheduler?.stop();
+    await this.evidence?.stop();
     await this.policies?.stop();
     await this.projections.stop();
     await this.opened.close();

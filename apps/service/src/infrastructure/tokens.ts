@@ -8,3 +8,5 @@ export const SQL_DATABASE = Symbol('SQL_DATABASE');
 export const LIFECYCLE_SERVICE = Symbol('LIFECYCLE_SERVICE');
 export const PROJECTIONS = Symbol('PROJECTIONS');
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+/** The audit evidence: signed checkpoints and their key (a CheckpointLedger). */
+export const AUDIT_LEDGER = Symbol('AUDIT_LEDGER');

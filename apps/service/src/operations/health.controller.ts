@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, ServiceUnavailableException, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { ServerResponse } from 'node:http';
+import type { CheckpointLedger } from '@libs/audit';
 import type { EventStore } from '@libs/event-store';
 import { readSettings } from '@libs/settings';
 import { Public } from '../auth/roles.decorator.js';
-import { EVENT_STORE } from '../infrastructure/tokens.js';
+import { AUDIT_LEDGER, EVENT_STORE } from '../infrastructure/tokens.js';
 import { ProjectionsLocator } from './projections.js';
 import { ShutdownState } from './shutdown.js';
 
@@ -38,6 +39,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
     private readonly shutdown: ShutdownState,
+    @Inject(AUDIT_LEDGER) private readonly ledger: CheckpointLedger,
   ) {}
 
   @Get()
@@ -60,7 +62,17 @@ export class HealthController {
   ready(@Res({ passthrough: true }) res: ServerResponse): Promise<HealthCheckResult> {
     // Shutting down: out of rotation at once, before the listener closes (issue 12).
     if (this.shutdown.draining) return this.run(res, [() => this.indicators.check('shutdown').down({ message: 'the service is shutting down' })]);
-    return this.run(res, [() => this.storeIndicator(), () => this.projectionsIndicator()]);
+    return this.run(res, [() => this.storeIndicator(), () => this.projectionsIndicator(), () => this.auditSigningIndicator()]);
+  }
+
+  /**
+   * Whether checkpoints can be signed. A detail, never a readiness failure: the service serves
+   * without a key (production without AUDIT_SIGNING_KEY_FILE), it only refuses to sign.
+   */
+  private auditSigningIndicator(): HealthIndicatorResult<'auditSigning'> {
+    const session = this.indicators.check('auditSigning');
+    const key = this.ledger.keyring.signing;
+    return key ? session.up({ signing: true, keyId: key.keyId }) : session.up({ signing: false, message: this.ledger.keyring.unavailableReason ?? 'no signing key' });
   }
 
   private storeIndicator(): PromiseLike<HealthIndicatorResult<'eventStore'>> {

@@ -58,6 +58,11 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/cases/{id}/history': { id: 'getCaseHistory', ok: 'History', media: 'json+ndjson', summary: "Every event of the case's stream, in order (operator, auditor)" },
   'GET /v1/cases/{id}/integrity': { id: 'checkCaseIntegrity', ok: 'Integrity', summary: "Recompute the case stream's hash chain (auditor)" },
 
+  'POST /v1/audit/checkpoints': { id: 'signCheckpoint', ok: 'Checkpoint' },
+  'GET /v1/audit/checkpoints': { id: 'listCheckpoints', ok: 'CheckpointPage' },
+  'GET /v1/audit/checkpoints/{id}': { id: 'getCheckpoint', ok: 'Checkpoint' },
+  'GET /v1/audit/public-key': { id: 'getAuditPublicKeys', ok: 'AuditPublicKeys' },
+
   'POST /v1/admin/tick': { id: 'runSchedulerTick', ok: 'TickResult' },
 
   'GET /v1/events': { id: 'listEvents', ok: 'EventPage', summary: 'The event feed, one page after a position (service, auditor)' },
@@ -90,7 +95,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: 'subscribers', description: 'Commands on a subscriber (enrol, bill, collect, suspend, migrate, cancel) and its state; the subscribers list.' },
   { name: 'cases', description: 'Managed interventions: open a case, document, remedy, retain or recommend termination, close; the cases list.' },
   { name: 'events', description: 'The lifecycle event feed: paged by position, live as Server-Sent Events, and every event schema.' },
-  { name: 'audit', description: "A stream's full history (JSON or JSON Lines) and its hash-chain integrity." },
+  { name: 'audit', description: "A stream's full history (JSON or JSON Lines) and its hash-chain integrity; signed checkpoints of the whole log and their public keys; the access log of audit reads." },
   { name: 'analytics', description: 'Read models of domain.md §6 (churn, default rate, revenue, profitability, sales, forecast, signup cohorts) and their versioned definitions, as JSON or CSV.' },
   { name: 'work-queues', description: "The operator's work queues (in default, suspensions due, unprofitable without a case, open cases, pending cancellations, notices ending) and the executive's approvals inbox." },
   { name: 'projections', description: "Each read model's checkpoint, lag and rebuilds." },

@@ -293,6 +293,23 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     { streamId: str(), valid: bool, events: count, brokenAtVersion: int({ minimum: 0 }), reason: str(), headHash: str({ pattern: '^[0-9a-f]{64}$' }) },
     ['brokenAtVersion', 'reason', 'headHash'],
   ),
+  Checkpoint: obj(
+    {
+      position: { ...position, description: 'head position of the log when signed: every event at or before it is covered' },
+      at: instant,
+      streams: count,
+      headsRoot: str({ pattern: '^[0-9a-f]{64}$', description: "Merkle root over every stream's (streamId, version, hash) head, sorted by streamId (docs/auditors.md)" }),
+      keyId: str({ pattern: '^[0-9a-f]{32}$', description: 'first 32 hex digits of the SHA-256 of the public key (DER SubjectPublicKeyInfo)' }),
+      signature: str({ description: 'base64 Ed25519 signature of the canonical JSON of {at, headsRoot, keyId, position, streams}' }),
+    },
+    [],
+    { description: 'a signed checkpoint: exactly what the audit CLI takes as --checkpoint <file>' },
+  ),
+  CheckpointPage: obj({ checkpoints: arr(ref('Checkpoint')), nextCursor }, ['nextCursor']),
+  AuditPublicKeys: obj({
+    signingKeyId: orNull(str({ pattern: '^[0-9a-f]{32}$' })),
+    keys: arr(obj({ keyId: str({ pattern: '^[0-9a-f]{32}$' }), publicKey: str({ description: 'SPKI PEM' }), current: bool })),
+  }),
   EventSchemas: obj({
     envelope: { type: 'object' },
     events: arr(obj({ type: str(), stream: str(), schemaVersion: int({ minimum: 1 }), current: bool, schema: { type: 'object' } }, ['stream', 'current'])),

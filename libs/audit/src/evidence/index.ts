@@ -1,0 +1,21 @@
+export { checkpointMessage, parseCheckpoint, signCheckpoint, verifyCheckpointSignature, type Checkpoint, type UnsignedCheckpoint } from './checkpoint.js';
+export {
+  DEVELOPMENT_KEY_FILE,
+  developmentSigningKey,
+  generateSigningKey,
+  Keyring,
+  keyIdOf,
+  loadPublicKeys,
+  loadSigningKey,
+  openKeyring,
+  signBytes,
+  verifyBytes,
+  type KeyringOptions,
+  type PublicKeyEntry,
+  type SigningKey,
+} from './keys.js';
+export { CheckpointLedger, SigningUnavailableError, type LedgerLogger, type StoredCheckpoint } from './ledger.js';
+export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, rootFromProof, type Head, type ProofStep } from './merkle.js';
+export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
+export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
+export { storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
