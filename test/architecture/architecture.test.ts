@@ -136,6 +136,11 @@ describe('architecture: one write path', () => {
     expect(sql.map((s) => s.path).sort()).toEqual(['libs/application/src/policy-runner.ts', 'libs/application/src/sql-ports.ts']);
   });
 
+  it('one "already done" guard: automated commands decide nothing through doneOrRefuse, never a hand-written early return before a refusal', () => {
+    const inline = production.filter((s) => s.unit === 'libs/domain' && s.path !== 'libs/domain/src/shared/errors.ts' && /if \((ctx\.)?auto\) return \[\];\s*\n\s*refuse/.test(s.text));
+    expect(inline.map((s) => s.path)).toEqual([]);
+  });
+
   it('no production file over ~400 lines, but the subscriber decider and the listed debts', () => {
     // Debts to split (issue 13 §3); this list may only shrink.
     const allowed = new Set(['libs/domain/src/subscriber/decide.ts', 'libs/simulator/src/simulation.ts', 'libs/projections/src/engine.ts']);

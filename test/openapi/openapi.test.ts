@@ -139,6 +139,7 @@ describe('OpenAPI document', () => {
     const service = clientFor(base, KEYS.service, recording);
     await service.GET('/v1/events', { params: { query: { limit: 5 } } });
     await service.GET('/v1/events/schemas');
+    await service.GET('/v1/events/asyncapi.json');
     await clients.analyst.GET('/v1/analytics/clients', { params: { query: { limit: '2', currency: 'EUR' } } });
     await clients.analyst.GET('/v1/analytics/default-rate', { params: { query: { from: '2026-01', to: '2026-03', currency: 'EUR' } } });
     await clients.analyst.GET('/v1/analytics/revenue-per-client', { params: { query: { from: '2026-01', to: '2026-03', currency: 'USD' } } });

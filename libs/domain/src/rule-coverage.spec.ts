@@ -31,11 +31,11 @@ function codesRefusedBySpecs(): Set<string> {
   return codes;
 }
 
-/** Codes the deciders can raise: `refuse('code', …)`. */
+/** Codes the deciders can raise: `refuse('code', …)` or `doneOrRefuse(auto, 'code', …)`. */
 function codesRaisedByDeciders(): Set<string> {
   const codes = new Set<string>();
   for (const file of filesUnder(SRC, (n) => n.endsWith('.ts') && !n.endsWith('.spec.ts'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/refuse\(\s*'([a-z-]+)'/g)) codes.add(m[1]!);
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:\brefuse\(|\bdoneOrRefuse\(\s*[\w.]+\s*,)\s*'([a-z-]+)'/g)) codes.add(m[1]!);
   }
   return codes;
 }

@@ -73,6 +73,11 @@ export const SETTINGS = Type.Object({
   AUDIT_ACTOR: optionalText('audit CLI: who runs it, for the access log (default cli:<OS user>)'),
   SIMULATOR_URL: text('simulator: base URL of the service', 'http://localhost:3000', '^https?://'),
   API_KEY: optionalText('simulator: an admin API key'),
+  RELAY_AMQP_URL: optionalText('relays: RabbitMQ to publish every event to, e.g. amqp://guest:guest@127.0.0.1:5672 (unset: no AMQP relay)', '^amqps?://'),
+  RELAY_AMQP_EXCHANGE: text('relays: the durable topic exchange of the AMQP relay (declared if absent)', 'client-lifecycle.events', '^[A-Za-z0-9_.:-]{1,255}$'),
+  RELAY_NATS_URL: optionalText('relays: NATS server(s) to publish every event to, e.g. nats://127.0.0.1:4222, comma-separated (unset: no NATS relay)', '^(nats|tls|wss?)://'),
+  RELAY_NATS_STREAM: text('relays: the JetStream stream of the NATS relay (created if absent)', 'CLIENT_LIFECYCLE', '^[A-Za-z0-9_-]{1,255}$'),
+  RELAY_NATS_SUBJECT_PREFIX: text('relays: NATS subjects are <prefix>.<category>.<EventType>', 'client-lifecycle', '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$'),
 });
 
 export type SettingName = keyof typeof SETTINGS.properties;
@@ -125,6 +130,11 @@ export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
   AUDIT_ACTOR: ['audit'],
   SIMULATOR_URL: ['simulator'],
   API_KEY: ['simulator'],
+  RELAY_AMQP_URL: ['service', 'projector'],
+  RELAY_AMQP_EXCHANGE: ['service', 'projector'],
+  RELAY_NATS_URL: ['service', 'projector'],
+  RELAY_NATS_STREAM: ['service', 'projector'],
+  RELAY_NATS_SUBJECT_PREFIX: ['service', 'projector'],
 };
 
 /** `AUDIT_CHECKPOINT_INTERVAL` in milliseconds; 0 for `off`. */

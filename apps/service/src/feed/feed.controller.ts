@@ -7,6 +7,7 @@ import { MetricsService } from '../operations/metrics.service.js';
 import { toEnvelope, type EventEnvelope } from './envelope.js';
 import { parseFeedQuery } from './feed-query.js';
 import { FEED_OPTIONS, FeedSessions, type FeedOptions } from './feed-sessions.js';
+import { ASYNCAPI_OPTIONS, asyncApiDocument, type AsyncApiOptions } from './asyncapi.js';
 import { eventSchemasDocument, type EventSchemasDocument } from './schemas.js';
 
 /** A filtered page scans at most this many windows of the log before answering with what it has. */
@@ -21,8 +22,12 @@ export class FeedController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
     private readonly sessions: FeedSessions,
+    @Inject(ASYNCAPI_OPTIONS) private readonly asyncApiOptions: AsyncApiOptions,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
+
+  /** Built once: it depends only on the contracts and the settings. */
+  private asyncApi?: Record<string, unknown>;
 
   /**
    * `GET /v1/events`: a page of the global log after `after`, filtered. `last` is where to resume:
@@ -92,5 +97,16 @@ export class FeedController {
   @Roles('service')
   schemas(): EventSchemasDocument {
     return eventSchemasDocument();
+  }
+
+  /**
+   * `GET /v1/events/asyncapi.json`: the AsyncAPI 3.0 document of SSE, webhooks, RabbitMQ and NATS,
+   * with every event's JSON Schema (the same contracts as /schemas).
+   */
+  @Get('asyncapi.json')
+  @Roles('service')
+  asyncApiDocument(): Record<string, unknown> {
+    this.asyncApi ??= asyncApiDocument(this.asyncApiOptions);
+    return this.asyncApi;
   }
 }

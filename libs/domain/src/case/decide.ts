@@ -6,7 +6,7 @@ import type { CaseCommand, CaseCommandOf } from '../contracts/commands.js';
 import { assertValidCommand } from '../contracts/commands.js';
 import type { CaseEvent, CaseEventOf, CaseKind, CaseOutcome } from '../contracts/events.js';
 import { compact, isBlank, type Decider } from '../shared/decider.js';
-import { refuse } from '../shared/errors.js';
+import { doneOrRefuse, refuse } from '../shared/errors.js';
 import { isBefore, normalizeInstant } from '../shared/time.js';
 import { earliestEffectiveDate, type SubscriberFacts } from '../subscriber/queries.js';
 import {
@@ -56,8 +56,7 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
     refuse('unknown-case', `case ${command.data.caseId} does not exist`, { caseId: command.data.caseId });
   }
   if (state.status === 'closed') {
-    if (auto) return [];
-    refuse('case-closed', `case ${state.caseId} is closed (${state.closure?.outcome ?? ''})`, { outcome: state.closure?.outcome });
+    return doneOrRefuse(auto, 'case-closed', `case ${state.caseId} is closed (${state.closure?.outcome ?? ''})`, { outcome: state.closure?.outcome });
   }
   let at = normalizeInstant(command.data.at);
   if (state.lastOccurredAt !== null && isBefore(at, state.lastOccurredAt)) {
@@ -102,17 +101,15 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
 
 function openCase(d: Data<'OpenCase'>, state: CaseState, context: CaseContext, auto: boolean): CaseEvent[] {
   if (state.exists) {
-    if (auto) return [];
-    if (state.status === 'closed') refuse('case-closed', `case ${state.caseId} exists and is closed`);
-    refuse('case-already-open', `case ${state.caseId} is already open`, { caseId: state.caseId, kind: state.kind });
+    return state.status === 'closed'
+      ? doneOrRefuse(auto, 'case-closed', `case ${state.caseId} exists and is closed`)
+      : doneOrRefuse(auto, 'case-already-open', `case ${state.caseId} is already open`, { caseId: state.caseId, kind: state.kind });
   }
   if (context.subscriber.status === 'terminated') {
-    if (auto) return [];
-    refuse('subscriber-terminated', 'no case is opened on a terminated subscriber');
+    return doneOrRefuse(auto, 'subscriber-terminated', 'no case is opened on a terminated subscriber');
   }
   if ((context.openCaseKinds ?? []).includes(d.kind)) {
-    if (auto) return [];
-    refuse('case-already-open', `the subscriber already has an open ${d.kind} case`, { kind: d.kind });
+    return doneOrRefuse(auto, 'case-already-open', `the subscriber already has an open ${d.kind} case`, { kind: d.kind });
   }
   return [
     event('CaseOpened', {
@@ -237,8 +234,7 @@ function approve(ctx: Ctx, d: Data<'ApproveTermination'>): CaseEvent[] {
     refuse('approval-needs-executive', 'only the executive role approves a termination', { roles });
   }
   if (s.approval) {
-    if (ctx.auto) return [];
-    refuse('termination-already-approved', `the termination was already approved by ${s.approval.approvedBy}`);
+    return doneOrRefuse(ctx.auto, 'termination-already-approved', `the termination was already approved by ${s.approval.approvedBy}`);
   }
   if (!s.recommendation) refuse('termination-not-recommended', 'there is no termination recommendation to approve');
   refuseIfSubscriberTerminated(ctx);

@@ -104,3 +104,14 @@ export function isDomainError(e: unknown): e is DomainError {
 export function refuse(code: DomainErrorCode, message: string, details?: Record<string, unknown>): never {
   throw new DomainError(code, message, details);
 }
+
+/**
+ * The one "already done" guard: a command a process manager or the scheduler issued
+ * (`automatedBy`) whose work is already done, or no longer applies, decides nothing — that is
+ * what makes a redelivered policy command idempotent — while the same command from a person is
+ * refused with the rule's code. Use as `return doneOrRefuse(auto, code, message, details)`.
+ */
+export function doneOrRefuse(auto: boolean, code: DomainErrorCode, message: string, details?: Record<string, unknown>): [] {
+  if (auto) return [];
+  refuse(code, message, details);
+}

@@ -9,7 +9,7 @@
  */
 import type { SubscriberCommand, SubscriberCommandOf } from '../contracts/commands.js';
 import { assertValidCommand } from '../contracts/commands.js';
-import { CommandValidationError, refuse } from '../shared/errors.js';
+import { CommandValidationError, doneOrRefuse, refuse } from '../shared/errors.js';
 import type { SubscriberEvent, SubscriberEventOf } from '../contracts/events.js';
 import { defaultDunningPolicy, type DunningPolicy } from '../dunning/policy.js';
 import { compact, isBlank, type Decider } from '../shared/decider.js';
@@ -64,8 +64,7 @@ export function decideSubscriber(
 
   if (command.type === 'EnrollSubscriber') {
     if (state.exists) {
-      if (auto) return [];
-      refuse('subscriber-already-enrolled', `subscriber ${state.subscriberId} is already enrolled`);
+      return doneOrRefuse(auto, 'subscriber-already-enrolled', `subscriber ${state.subscriberId} is already enrolled`);
     }
     return enroll(command.data);
   }
@@ -91,8 +90,7 @@ export function decideSubscriber(
       refuse('no-billing-while-suspended', 'no invoice for a terminated subscriber', { status: state.status });
     }
     if (command.type !== 'RecordPayment' && command.type !== 'ReactivateSubscriber') {
-      if (auto) return [];
-      refuse('subscriber-terminated', `a terminated subscriber accepts only payments of what is still owed and reactivation (got ${command.type})`);
+      return doneOrRefuse(auto, 'subscriber-terminated', `a terminated subscriber accepts only payments of what is still owed and reactivation (got ${command.type})`);
     }
   }
 
@@ -194,8 +192,7 @@ function issueInvoice(ctx: Ctx, d: Data<'IssueInvoice'>): SubscriberEvent[] {
     refuse('no-billing-while-suspended', 'no invoice while the service is suspended: debt never accumulates on a service that is not delivered');
   }
   if (ctx.state.invoices[d.invoiceId]) {
-    if (ctx.auto) return [];
-    refuse('duplicate-invoice', `invoice ${d.invoiceId} was already issued`, { invoiceId: d.invoiceId });
+    return doneOrRefuse(ctx.auto, 'duplicate-invoice', `invoice ${d.invoiceId} was already issued`, { invoiceId: d.invoiceId });
   }
   return [
     event('InvoiceIssued', {
@@ -220,11 +217,12 @@ function isSettled(inv: InvoiceState): boolean {
   return inv.status === 'paid' || inv.status === 'written_off';
 }
 
+function settledMessage(inv: InvoiceState): string {
+  return `invoice ${inv.invoiceId} is ${inv.status === 'paid' ? 'paid' : 'written off'}`;
+}
+
 function refuseSettled(inv: InvoiceState): never {
-  refuse('invoice-already-settled', `invoice ${inv.invoiceId} is ${inv.status === 'paid' ? 'paid' : 'written off'}`, {
-    invoiceId: inv.invoiceId,
-    status: inv.status,
-  });
+  refuse('invoice-already-settled', settledMessage(inv), { invoiceId: inv.invoiceId, status: inv.status });
 }
 
 function recordPayment(ctx: Ctx, d: Data<'RecordPayment'>): SubscriberEvent[] {
@@ -243,17 +241,14 @@ function recordPayment(ctx: Ctx, d: Data<'RecordPayment'>): SubscriberEvent[] {
 function recordMissedPayment(ctx: Ctx, d: Data<'RecordMissedPayment'>): SubscriberEvent[] {
   const inv = invoiceOf(ctx, d.invoiceId);
   if (isSettled(inv)) {
-    if (ctx.auto) return [];
-    refuseSettled(inv);
+    return doneOrRefuse(ctx.auto, 'invoice-already-settled', settledMessage(inv), { invoiceId: inv.invoiceId, status: inv.status });
   }
   if (inv.status === 'missed') {
-    if (ctx.auto) return [];
-    refuse('payment-already-missed', `invoice ${inv.invoiceId} was already recorded missed`, { invoiceId: inv.invoiceId });
+    return doneOrRefuse(ctx.auto, 'payment-already-missed', `invoice ${inv.invoiceId} was already recorded missed`, { invoiceId: inv.invoiceId });
   }
   const dpd = daysPastDue(ctx.at, inv.dueDate);
   if (dpd <= ctx.policy.graceDays) {
-    if (ctx.auto) return [];
-    refuse('payment-not-missed', `invoice ${inv.invoiceId} is ${dpd} day(s) past due; it is missed only when more than ${ctx.policy.graceDays} day(s) past due`, {
+    return doneOrRefuse(ctx.auto, 'payment-not-missed', `invoice ${inv.invoiceId} is ${dpd} day(s) past due; it is missed only when more than ${ctx.policy.graceDays} day(s) past due`, {
       invoiceId: inv.invoiceId,
       dueDate: inv.dueDate,
       daysPastDue: dpd,
@@ -276,8 +271,7 @@ function recordMissedPayment(ctx: Ctx, d: Data<'RecordMissedPayment'>): Subscrib
 function sendReminder(ctx: Ctx, d: Data<'SendPaymentReminder'>): SubscriberEvent[] {
   const inv = invoiceOf(ctx, d.invoiceId);
   if (isSettled(inv)) {
-    if (ctx.auto) return [];
-    refuseSettled(inv);
+    return doneOrRefuse(ctx.auto, 'invoice-already-settled', settledMessage(inv), { invoiceId: inv.invoiceId, status: inv.status });
   }
   return [event('PaymentReminderSent', { subscriberId: ctx.subscriberId, occurredAt: ctx.at, invoiceId: inv.invoiceId, tone: d.tone })];
 }
@@ -308,14 +302,12 @@ function agreeArrangement(ctx: Ctx, d: Data<'AgreePaymentArrangement'>): Subscri
 function suspend(ctx: Ctx, d: Data<'SuspendService'>): SubscriberEvent[] {
   const s = ctx.state;
   if (s.status === 'suspended') {
-    if (ctx.auto) return [];
-    refuse('already-suspended', 'the service is already suspended');
+    return doneOrRefuse(ctx.auto, 'already-suspended', 'the service is already suspended');
   }
   const missed = missedUnpaid(s);
   if (d.reason === 'non_payment') {
     if (missed.length === 0) {
-      if (ctx.auto) return [];
-      refuse('suspension-needs-missed-payment', 'a non-payment suspension needs a missed, unpaid invoice');
+      return doneOrRefuse(ctx.auto, 'suspension-needs-missed-payment', 'a non-payment suspension needs a missed, unpaid invoice');
     }
     if (ctx.auto && !isSuspensionDue(s, ctx.at, ctx.policy)) return [];
   }
@@ -339,14 +331,12 @@ function suspend(ctx: Ctx, d: Data<'SuspendService'>): SubscriberEvent[] {
 function reinstate(ctx: Ctx, d: Data<'ReinstateService'>): SubscriberEvent[] {
   const s = ctx.state;
   if (s.status !== 'suspended') {
-    if (ctx.auto) return [];
-    refuse('not-suspended', 'the service is not suspended');
+    return doneOrRefuse(ctx.auto, 'not-suspended', 'the service is not suspended');
   }
   if (s.suspension?.reason === 'non_payment') {
     const missed = missedUnpaid(s);
     if (missed.length > 0) {
-      if (ctx.auto) return [];
-      refuse('reinstatement-needs-zero-balance', 'reinstatement after a non-payment suspension needs every missed invoice paid or written off', {
+      return doneOrRefuse(ctx.auto, 'reinstatement-needs-zero-balance', 'reinstatement after a non-payment suspension needs every missed invoice paid or written off', {
         invoiceIds: missed.map((i) => i.invoiceId),
         owed: missed.reduce((sum, i) => sum + i.owed, 0),
       });
@@ -416,12 +406,10 @@ function migrate(ctx: Ctx, d: Data<'MigrateClient'>): SubscriberEvent[] {
 function requestCancellation(ctx: Ctx, d: Data<'RequestCancellation'>): SubscriberEvent[] {
   const s = ctx.state;
   if (s.notice) {
-    if (ctx.auto) return [];
-    refuse('notice-in-force', `a termination notice is already in force (effective ${s.notice.effectiveDate})`, { effectiveDate: s.notice.effectiveDate });
+    return doneOrRefuse(ctx.auto, 'notice-in-force', `a termination notice is already in force (effective ${s.notice.effectiveDate})`, { effectiveDate: s.notice.effectiveDate });
   }
   if (s.pendingCancellation) {
-    if (ctx.auto) return [];
-    refuse('cancellation-already-requested', 'a cancellation request is already pending');
+    return doneOrRefuse(ctx.auto, 'cancellation-already-requested', 'a cancellation request is already pending');
   }
   return [
     event(
@@ -434,8 +422,7 @@ function requestCancellation(ctx: Ctx, d: Data<'RequestCancellation'>): Subscrib
 function withdrawCancellation(ctx: Ctx, d: Data<'WithdrawCancellation'>): SubscriberEvent[] {
   const s = ctx.state;
   if (!s.pendingCancellation && s.notice?.initiatedBy !== 'client') {
-    if (ctx.auto) return [];
-    refuse('no-pending-cancellation', 'there is no pending cancellation (nor client notice) to withdraw');
+    return doneOrRefuse(ctx.auto, 'no-pending-cancellation', 'there is no pending cancellation (nor client notice) to withdraw');
   }
   return [event('CancellationWithdrawn', { subscriberId: ctx.subscriberId, occurredAt: ctx.at, caseId: d.caseId })];
 }
@@ -454,8 +441,7 @@ function giveNotice(ctx: Ctx, d: Data<'GiveTerminationNotice'>): SubscriberEvent
   if (d.initiatedBy === 'client' && s.notice?.initiatedBy === 'provider') {
     // An approved termination is honoured: a client notice would replace it and could then be
     // withdrawn, undoing the executive's decision.
-    if (ctx.auto) return [];
-    refuse('notice-in-force', `the provider's termination notice is in force (effective ${s.notice.effectiveDate})`, { effectiveDate: s.notice.effectiveDate });
+    return doneOrRefuse(ctx.auto, 'notice-in-force', `the provider's termination notice is in force (effective ${s.notice.effectiveDate})`, { effectiveDate: s.notice.effectiveDate });
   }
   if (d.initiatedBy === 'provider' && (isBlank(d.caseId) || isBlank(d.approvedBy))) {
     refuse('termination-needs-approval', 'a provider-initiated termination notice comes only from an approved termination on a case (caseId and approvedBy)');
@@ -514,8 +500,7 @@ function terminate(ctx: Ctx): SubscriberEvent[] {
   }
   if (s.notice) {
     if (!isNoticeEffective(s, ctx.at)) {
-      if (ctx.auto) return [];
-      refuse('termination-not-due', `the notice takes effect on ${s.notice.effectiveDate}`, { effectiveDate: s.notice.effectiveDate });
+      return doneOrRefuse(ctx.auto, 'termination-not-due', `the notice takes effect on ${s.notice.effectiveDate}`, { effectiveDate: s.notice.effectiveDate });
     }
     return [
       event('SubscriberTerminated', {
@@ -529,15 +514,13 @@ function terminate(ctx: Ctx): SubscriberEvent[] {
       }),
     ];
   }
-  if (ctx.auto) return [];
-  refuse('termination-needs-approval', 'a subscriber is terminated only when a termination notice takes effect (or after a migration to a partner)');
+  return doneOrRefuse(ctx.auto, 'termination-needs-approval', 'a subscriber is terminated only when a termination notice takes effect (or after a migration to a partner)');
 }
 
 function reactivate(ctx: Ctx, d: Data<'ReactivateSubscriber'>): SubscriberEvent[] {
   const s = ctx.state;
   if (s.status !== 'terminated') {
-    if (ctx.auto) return [];
-    refuse('not-terminated', 'only a terminated subscriber is reactivated');
+    return doneOrRefuse(ctx.auto, 'not-terminated', 'only a terminated subscriber is reactivated');
   }
   refuseCurrency(ctx, d.plan.currency);
   const missed = missedUnpaid(s);

@@ -69,6 +69,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/events/stream': { id: 'streamEvents', media: 'sse', summary: 'The event feed live, as Server-Sent Events (service)' },
   'GET /v1/events/head': { id: 'getEventsHead', ok: 'EventHead', summary: 'The position of the last event written: where a new reader may start live (service, auditor)' },
   'GET /v1/events/schemas': { id: 'getEventSchemas', ok: 'EventSchemas', summary: 'JSON Schema of every event type and version, the envelope and the upcasting rules (service)' },
+  'GET /v1/events/asyncapi.json': { id: 'getAsyncApiDocument', ok: 'AsyncApiDocument', summary: 'AsyncAPI 3.0 document of the event surface: SSE, webhooks, RabbitMQ, NATS JetStream, with every event\'s JSON Schema (service)' },
 
   'GET /v1/analytics/churn': { id: 'getChurn', ok: 'ChurnReport', media: 'json+csv' },
   'GET /v1/analytics/default-rate': { id: 'getDefaultRate', ok: 'DefaultRateReport', media: 'json+csv' },

@@ -316,6 +316,14 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     upcasting: arr(obj({ type: str(), fromVersion: int(), toVersion: int(), addedProperties: arr(str()), removedProperties: arr(str()) })),
     readers: str(),
   }),
+  AsyncApiDocument: obj({
+    asyncapi: str({ const: '3.0.0' }),
+    info: { type: 'object' },
+    servers: { type: 'object' },
+    channels: { type: 'object' },
+    operations: { type: 'object' },
+    components: { type: 'object' },
+  }),
   ProjectionList: obj({
     projections: arr(
       obj(
