@@ -5,13 +5,9 @@
  * failing — the dashboard, the clients list and the sales reps follow it, and so do the CSVs.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
+import { browserSuite, buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
 
-if (!CHROMIUM) {
-  if (process.env['CI']) throw new Error('Chromium is required in CI: apt-get install -y chromium');
-  process.stderr.write('SKIPPED: console currency browser test — no Chromium at /usr/bin/chromium (apt-get install -y chromium)\n');
-}
-const describeInBrowser = CHROMIUM ? describe : describe.skip;
+const describeInBrowser = browserSuite('console currency browser test');
 
 describeInBrowser('web console with two currencies, in Chromium', () => {
   let built: ReturnType<typeof buildConsole>;

@@ -8,13 +8,9 @@
  * through the API.
  */
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
+import { browserSuite, buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
 
-if (!CHROMIUM) {
-  if (process.env['CI']) throw new Error('Chromium is required in CI: apt-get install -y chromium');
-  process.stderr.write('SKIPPED: console operations browser tests — no Chromium at /usr/bin/chromium\n');
-}
-const describeInBrowser = CHROMIUM ? describe : describe.skip;
+const describeInBrowser = browserSuite('console operations browser tests');
 
 const DAY = 86_400_000;
 const dayOffset = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);

@@ -38,6 +38,17 @@ const API_KEYS = [
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
+/**
+ * `describe` when Chromium is installed, else `describe.skip` with a line saying so. CI installs
+ * Debian's chromium (.ci/run) and sets CI=1: there a missing browser fails instead of skipping.
+ */
+export function browserSuite(what: string): jest.Describe {
+  if (CHROMIUM) return describe;
+  if (process.env['CI']) throw new Error('Chromium is required in CI: apt-get install -y chromium');
+  process.stderr.write(`SKIPPED: ${what} — no Chromium at /usr/bin/chromium (apt-get install -y chromium)\n`);
+  return describe.skip;
+}
+
 /** Chromium's flags for a closed network (see shared notes): no background calls home. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
