@@ -24,6 +24,7 @@ async function main(): Promise<number> {
     poolSize: 4,
     connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+    groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
   });
   try {
     return await runAuditCli(process.argv.slice(2), { store: opened.store, stdout: process.stdout, stderr: process.stderr });
