@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { API_KEYS } from '../http/support.js';
 import { freePort } from '../support/private-postgres.js';
 
 const root = resolve(process.cwd());
 
-/** A real apps/projector process (TypeScript run directly, as test/resilience/projector.test.ts does). */
+/**
+ * A real apps/projector (or apps/service) process, the TypeScript run directly as
+ * test/resilience/projector.test.ts does, with fast relay retries.
+ */
 export interface ProjectorProcess {
   child: ChildProcess;
-  /** Its /health and /metrics listener. */
+  /** Its /health and /metrics listener (the service: its HTTP port). */
   base: string;
   stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -17,8 +21,18 @@ export interface ProjectorProcess {
 }
 
 export async function spawnProjector(databaseUrl: string, env: Record<string, string> = {}): Promise<ProjectorProcess> {
+  return spawnApp('projector', databaseUrl, env);
+}
+
+/** The service delivering (PROJECTOR=inline, RELAYS=auto), with the test keys, on its own port. */
+export async function spawnService(databaseUrl: string, env: Record<string, string> = {}): Promise<ProjectorProcess> {
+  return spawnApp('service', databaseUrl, { API_KEYS, SCHEDULER: 'manual', LOG_LEVEL: 'warn', PROJECTOR: 'inline', ...env });
+}
+
+async function spawnApp(kind: 'projector' | 'service', databaseUrl: string, env: Record<string, string>): Promise<ProjectorProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', resolve(root, 'test/projections/register-ts.mjs'), resolve(root, 'apps/projector/src/main.ts'), 'run'], {
+  const args = kind === 'projector' ? [resolve(root, 'apps/projector/src/main.ts'), 'run'] : [resolve(root, 'apps/service/src/main.ts')];
+  const child = spawn(process.execPath, ['--import', resolve(root, 'test/projections/register-ts.mjs'), ...args], {
     cwd: root,
     env: {
       ...process.env,
@@ -27,7 +41,7 @@ export async function spawnProjector(databaseUrl: string, env: Record<string, st
       EVENT_STORE: 'postgres',
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: '4',
-      PROJECTOR_PORT: String(port),
+      ...(kind === 'projector' ? { PROJECTOR_PORT: String(port) } : { PORT: String(port) }),
       RELAY_RETRY_BASE_MS: '20',
       RELAY_RETRY_MAX_MS: '200',
       WEBHOOK_TIMEOUT_MS: '2000',
@@ -60,10 +74,10 @@ export async function spawnProjector(databaseUrl: string, env: Record<string, st
 export async function listening(p: ProjectorProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (p.child.exitCode !== null) throw new Error(`projector exited ${p.child.exitCode}: ${p.stderr()}`);
+    if (p.child.exitCode !== null) throw new Error(`process exited ${p.child.exitCode}: ${p.stderr()}`);
     const ok = await fetch(`${p.base}/health/live`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`projector not listening: ${p.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`process not listening: ${p.stderr()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
