@@ -6,32 +6,10 @@
  */
 import { DOMAIN_VALUES } from '@libs/domain';
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
+import { arr, bool, count, date, instant, int, money, nextCursor, num, obj, oneOf, orNull, ref, str, type JsonSchema } from './json-schema.js';
 import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
-export type JsonSchema = Record<string, unknown>;
-
-export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const str = (extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...extra });
-const int = (extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', ...extra });
-const num = (extra: JsonSchema = {}): JsonSchema => ({ type: 'number', ...extra });
-const bool: JsonSchema = { type: 'boolean' };
-const arr = (items: JsonSchema, extra: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...extra });
-/** `schema` or null. */
-const orNull = (schema: JsonSchema): JsonSchema => {
-  if (typeof schema.type !== 'string') return { oneOf: [schema, { type: 'null' }] };
-  // An enum must list null too, or `type` admits a null that `enum` then refuses.
-  return { ...schema, type: [schema.type, 'null'], ...(Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {}) };
-};
-/** An object whose properties are all required except `optional`. */
-function obj(properties: Record<string, JsonSchema>, optional: readonly string[] = [], extra: JsonSchema = {}): JsonSchema {
-  return { type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)), ...extra };
-}
-
-const money = int({ description: 'integer minor units (cents) of the currency' });
 const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
-const count = int({ minimum: 0 });
-const instant = str({ format: 'date-time' });
-const date = str({ format: 'date', description: 'calendar date YYYY-MM-DD' });
 const month = str({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-01' });
 const position = str({ pattern: '^(0|[1-9][0-9]*)$', description: 'global position, a decimal string', example: '1289' });
 const ratio = orNull(num({ description: 'a ratio; null when its denominator is 0' }));
@@ -39,9 +17,7 @@ const segment = str({ enum: ['b2b', 'b2c'] });
 const segmentFilter = str({ enum: ['all', 'b2b', 'b2c'] });
 const plan = obj({ code: str(), monthlyFee: money, currency: str({ pattern: '^[A-Z]{3}$' }) });
 const flags = arr(str({ enum: ['unprofitable', 'in_default', 'open_case'] }));
-const nextCursor = str({ description: 'the cursor of the next page; absent on the last page' });
 
-const oneOf = (values: readonly string[]): JsonSchema => str({ enum: [...values] });
 const caseKind = oneOf(DOMAIN_VALUES.caseKind);
 
 const invoice = obj({

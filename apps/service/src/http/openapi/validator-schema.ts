@@ -5,7 +5,7 @@
  */
 import { getMetadataStorage } from 'class-validator';
 import { AGGREGATE_ID_PATTERN, CURRENCIES, MAX_MINOR_UNITS } from '../validation.js';
-import type { JsonSchema } from './response-schemas.js';
+import type { JsonSchema } from './json-schema.js';
 
 interface Rule {
   type: string;
