@@ -4,6 +4,7 @@ import {
   readCheckpoint,
   resetCheckpoint,
   runMigrations,
+  SharedReader,
   type EventStore,
   type SqlDatabase,
   type SqlExecutor,
@@ -69,6 +70,11 @@ export interface ProjectionEngineOptions {
   leadershipIntervalMs?: number;
   leadership?: Leadership;
   logger?: EngineLogger;
+  /**
+   * The live path: one reader of new events shared by every projection run here (and whatever
+   * else joins it, e.g. the policies). Default: one of the engine's own, stopped with it.
+   */
+  reader?: SharedReader;
 }
 
 /** Counting lag stops here: status stays cheap however far behind a projection is. */
@@ -104,7 +110,8 @@ export class ProjectionNotFoundError extends Error {
 }
 
 /**
- * Runs the projections of the read models: one checkpointed subscription each, leadership so
+ * Runs the projections of the read models: one checkpointed subscription each, all served by one
+ * shared live reader (each page of new events is read once), leadership so
  * that one process at a time runs each projection, status and lag, waiting for a position, and
  * rebuilds into side tables swapped in atomically once caught up.
  */
@@ -118,6 +125,8 @@ export class ProjectionEngine {
   private ticking?: Promise<void>;
   private stopping = false;
   private initialized?: Promise<void>;
+  private reader: SharedReader;
+  private readonly ownsReader: boolean;
 
   constructor(private readonly options: ProjectionEngineOptions) {
     for (const projection of options.projections ?? PROJECTIONS) this.runtimes.set(projection.name, { projection, wanted: false, held: false });
@@ -125,6 +134,17 @@ export class ProjectionEngine {
     this.logger = options.logger ?? silent;
     this.batchSize = options.batchSize ?? 1_000;
     this.interval = options.leadershipIntervalMs ?? 2_000;
+    this.ownsReader = !options.reader;
+    this.reader = options.reader ?? this.ownReader();
+  }
+
+  private ownReader(): SharedReader {
+    return new SharedReader({ store: this.options.store, db: this.options.db, batchSize: this.batchSize });
+  }
+
+  /** The shared live reader the projections run on: other live subscriptions may join it. */
+  get liveReader(): SharedReader {
+    return this.reader;
   }
 
   /** Names of the projections this engine knows. */
@@ -181,6 +201,10 @@ export class ProjectionEngine {
       rt.held = false;
     }
     await this.leadership.close();
+    if (this.ownsReader) {
+      await this.reader.stop();
+      this.reader = this.ownReader();
+    }
   }
 
   private runtime(name: string): Runtime {
@@ -239,7 +263,7 @@ export class ProjectionEngine {
   private startLive(rt: Runtime): void {
     const p = rt.projection;
     rt.failed = undefined;
-    rt.live = this.options.store.subscribe({
+    rt.live = this.reader.subscribe({
       name: liveName(p.name),
       batchSize: this.batchSize,
       types: p.eventTypes,
