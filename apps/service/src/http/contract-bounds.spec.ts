@@ -6,7 +6,7 @@
  */
 import { CONTRACT_LIMITS, CURRENCIES, commandContracts, type CommandType } from '@libs/domain';
 import { describe as describeSchema, rulesOf } from './openapi/validator-schema.js';
-import type { JsonSchema } from './openapi/response-schemas.js';
+import type { JsonSchema } from './openapi/json-schema.js';
 import { AgreeRetentionPlanDto } from '../cases/agree-retention-plan/agree-retention-plan.dto.js';
 import { AnalyzeUsageDto } from '../cases/analyze-usage/analyze-usage.dto.js';
 import { ApproveTerminationDto } from '../cases/approve-termination/approve-termination.dto.js';

@@ -5,7 +5,7 @@
  */
 import { getMetadataStorage } from 'class-validator';
 import { CONTRACT_TYPES, CURRENCIES } from '@libs/domain';
-import type { JsonSchema } from './response-schemas.js';
+import type { JsonSchema } from './json-schema.js';
 
 interface Rule {
   type: string;
