@@ -36,6 +36,7 @@ async function main(): Promise<number> {
     poolSize: 4,
     connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+    groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
   });
   try {
     return await runAuditCli(argv, {
