@@ -14,6 +14,13 @@ export interface SharedReaderOptions {
   db?: SqlDatabase;
   /** Events per shared read; default 1,000. Each member still gets at most its own `batchSize` per call. */
   batchSize?: number;
+  /**
+   * Shortest time from the start of one shared page to the start of the next, when the page was
+   * not full; default 0. Under a burst of writes this turns many one-event pages, each costing
+   * every member a transaction, into fewer bigger ones; a lone event after a quiet spell still
+   * goes out at once.
+   */
+  pageIntervalMs?: number;
 }
 
 const CATCH_UP_RECHECK_MS = 50;
@@ -111,6 +118,13 @@ export class SharedReader implements LiveSubscriber {
 
   /** Hands one unfiltered page, (cursor, last], to every joined member. */
   private async fanOut(events: StoredEvent[]): Promise<void> {
+    const started = Date.now();
+    await this.serve(events);
+    const wait = started + (this.options.pageIntervalMs ?? 0) - Date.now();
+    if (wait > 0 && events.length < this.batchSize && !this.stopped) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  private async serve(events: StoredEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
     const served = new Set<Member>();
     for (;;) {
