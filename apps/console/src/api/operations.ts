@@ -3,7 +3,7 @@
  * come from a read model (eventually consistent), so each asks for `minPosition` = the position of
  * the last command this console recorded: after "Recorded" the queues already show it.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client.js';
 import type { components } from './schema.js';
 
@@ -60,12 +60,21 @@ export function useQueueCounts(enabled: boolean) {
   });
 }
 
-/** Up to `limit` rows of a queue (the screen shows the first page; counts say how many there are). */
+/**
+ * A queue, `limit` rows at a time: the first page at once, the next ones on demand (the service's
+ * cursor), so a queue longer than a page can be worked to its end.
+ */
 export function useQueue<Q extends WorkQueueName>(queue: Q, limit = 100) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['work-queues', queue, limit],
-    queryFn: async () =>
-      unwrap<QueuePage<QueueItems[Q]>>(await api.GET('/v1/work-queues/{queue}', { params: { path: { queue }, query: { ...settled(), limit: String(limit) } } } as never)),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap<QueuePage<QueueItems[Q]>>(
+        await api.GET('/v1/work-queues/{queue}', {
+          params: { path: { queue }, query: { ...settled(), limit: String(limit), ...(pageParam ? { cursor: pageParam } : {}) } },
+        } as never),
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -329,6 +329,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     return rows[0] ? Number(rows[0].version) : -1;
   }
 
+  /** Committed events in (stream_id, version) order after `after`: the primary key's, one stream at a time (audit). */
+  async readByStream(options: { after?: { streamId: string; version: number }; limit?: number } = {}): Promise<StoredEvent[]> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE (stream_id, version) > ($1::text COLLATE "C", $2::bigint) ORDER BY stream_id, version LIMIT $3`;
+    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    return (await this.db.query<EventRow>(sql, [options.after?.streamId ?? '', options.after?.version ?? -1, limit])).rows.map(toStored);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_POSITION;
     const cursor = decodePosition(after);

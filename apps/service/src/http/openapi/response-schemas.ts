@@ -4,13 +4,13 @@
  * have no validator, so they are declared here once, and test/openapi checks sampled real answers
  * against them. Answers may gain fields (readers ignore unknown ones), so these objects stay open.
  */
-import { DOMAIN_VALUES } from '@libs/domain';
+import { DOMAIN_VALUES, PERIOD_PATTERN } from '@libs/domain';
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
 import { arr, bool, count, date, instant, int, money, nextCursor, num, obj, oneOf, orNull, ref, str, type JsonSchema } from './json-schema.js';
 import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
 const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
-const month = str({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-01' });
+const month = str({ pattern: PERIOD_PATTERN, example: '2026-01' });
 const position = str({ pattern: '^(0|[1-9][0-9]*)$', description: 'global position, a decimal string', example: '1289' });
 const ratio = orNull(num({ description: 'a ratio; null when its denominator is 0' }));
 const segment = str({ enum: ['b2b', 'b2c'] });
