@@ -146,7 +146,13 @@ export class ProjectionEngine {
   }
 
   private ownReader(): SharedReader {
-    return new SharedReader({ store: this.options.store, db: this.options.db, batchSize: this.batchSize, pageIntervalMs: this.options.livePageIntervalMs ?? 100 });
+    return new SharedReader({
+      store: this.options.store,
+      db: this.options.db,
+      batchSize: this.batchSize,
+      pageIntervalMs: this.options.livePageIntervalMs ?? 100,
+      oneTransaction: this.options.db.dialect === 'pglite',
+    });
   }
 
   /** The shared live reader the projections run on: other live subscriptions may join it. */

@@ -90,7 +90,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   constructor(
     readonly db: SqlDatabase,
-    options: { groupCommit?: boolean } = {},
+    options: { groupCommit?: boolean; groupsInFlight?: number } = {},
   ) {
     this.backend = db.dialect;
     this.wakeups.setMaxListeners(0);
@@ -102,7 +102,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         readHeads: (streamIds) => this.readHeads(streamIds),
         chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
         single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
-      });
+      }, { maxInFlight: options.groupsInFlight });
     }
   }
 
