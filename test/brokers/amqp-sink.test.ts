@@ -39,6 +39,7 @@ describe('RabbitMQ sink (shared broker)', () => {
     const suspensions = await bindQueue(SHARED_AMQP_URL, exchange, '*.ServiceSuspended');
     const sink = new AmqpSink({ url: SHARED_AMQP_URL, exchange });
     try {
+      void sink.connect();
       await until(() => sink.isConnected(), 30_000, 'connection');
       const events = envelopes(200);
       await deliverAll(sink, events.slice(0, 50), { batch: 1, deadlineMs: 30_000 });
@@ -91,6 +92,7 @@ describe('RabbitMQ sink (private node restarted mid-stream)', () => {
     const events = envelopes(3_000);
     const faults: string[] = [];
     try {
+      void sink.connect();
       await until(() => sink.isConnected(), 60_000, 'connection');
       const failures = await deliverAll(sink, events, {
         batch: 100,

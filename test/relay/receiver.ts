@@ -23,6 +23,8 @@ export class Receiver {
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
   behave: (request: Received, n: number) => number | 'hang' | 'drop' = () => 200;
+  /** When set and it returns a promise, the answer waits for it (a slow receiver; a request held in flight). */
+  answerAfter?: (request: Received, n: number) => Promise<unknown> | undefined;
 
   async start(): Promise<string> {
     this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -33,22 +35,29 @@ export class Receiver {
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
         const received = { headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(received);
-        const answer = this.behave(received, this.requests.length);
-        if (answer === 'hang') {
-          this.hanging.add(res);
-          return;
-        }
-        if (answer === 'drop') {
-          req.socket.destroy();
-          return;
-        }
-        if (answer >= 200 && answer < 300) this.accepted.push(received);
-        res.writeHead(answer, { 'content-type': 'text/plain' });
-        res.end(answer >= 200 && answer < 300 ? 'ok' : `refused ${'x'.repeat(600)}`);
+        const n = this.requests.length;
+        const wait = this.answerAfter?.(received, n);
+        if (wait) void wait.then(() => this.answer(req, res, received, n));
+        else this.answer(req, res, received, n);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/hook`;
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, received: Received, n: number): void {
+    const answer = this.behave(received, n);
+    if (answer === 'hang') {
+      this.hanging.add(res);
+      return;
+    }
+    if (answer === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (answer >= 200 && answer < 300) this.accepted.push(received);
+    res.writeHead(answer, { 'content-type': 'text/plain' });
+    res.end(answer >= 200 && answer < 300 ? 'ok' : `refused ${'x'.repeat(600)}`);
   }
 
   /** Event ids of the accepted deliveries, first time each (what a de-duplicating receiver keeps). */

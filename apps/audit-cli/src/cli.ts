@@ -22,14 +22,23 @@ import {
   verifyAllStreams,
   verifyStream,
   writeWithBackpressure,
+  type Keyring,
   type StreamVerification,
 } from '@libs/audit';
-import type { EventStore } from '@libs/event-store';
+import type { EventStore, SqlDatabase } from '@libs/event-store';
+import { proveStream, verifyWithCheckpoint, type CheckpointCliEnv, type CheckpointOptions } from './checkpoint-commands.js';
+import { exportAll, parseBound, parseSize, verifyExportDir } from './export-all.js';
 
 export interface AuditCliIo {
   store: EventStore;
   stdout: Writable;
   stderr: Writable;
+  /** Keys: the one export manifests are signed with, and public keys to check them (absent: none). */
+  keyring?: Keyring;
+  /** The store's database (checkpoints and their stored heads); absent: proofs recompute heads from the log. */
+  db?: SqlDatabase;
+  /** Key sources and the API key for --checkpoint-url. */
+  env?: CheckpointCliEnv;
 }
 
 export const EXIT_OK = 0;
@@ -135,8 +144,22 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
     .option('--all', 'every stream in the store')
     .option('--prefix <prefix>', 'with --all: only streams whose name starts with this')
     .addOption(new Option('--concurrency <n>', 'streams verified at once (--all)').argParser(parseVersion).default(4))
-    .action(async (target: string | undefined, options: { all?: boolean; prefix?: string; concurrency: number }) => {
+    .option('--export <dir>', 'check an export written by `export --all`, offline: manifest signature, files, chains')
+    .option('--checkpoint <file>', 'with --all: prove the log against this kept checkpoint (JSON of GET /v1/audit/checkpoints/{id})')
+    .option('--checkpoint-url <url>', 'with --all: the kept checkpoint from the service (its public key too, unless pinned)')
+    .option('--public-key <pem>', 'the public key to check signatures with (default: AUDIT_PUBLIC_KEYS_DIR, the service\'s key)')
+    .action(async (target: string | undefined, options: { all?: boolean; prefix?: string; concurrency: number; export?: string } & CheckpointOptions) => {
+      if (options.export !== undefined) {
+        if (target !== undefined || options.all) throw new CliFailure('verify --export takes no stream and no --all', EXIT_USAGE);
+        exitCode = await verifyExportDir(io, { export: options.export, publicKey: options.publicKey });
+        return;
+      }
       if ((options.all === true) === (target !== undefined)) throw new CliFailure('verify takes either a stream or --all', EXIT_USAGE);
+      if (options.checkpoint !== undefined || options.checkpointUrl !== undefined) {
+        if (target !== undefined || options.prefix !== undefined) throw new CliFailure('a checkpoint covers the whole log: verify --all --checkpoint, without a stream or --prefix', EXIT_USAGE);
+        exitCode = await verifyWithCheckpoint(options, io);
+        return;
+      }
       if (target !== undefined) {
         const streamId = await resolveStream(store, target);
         const result = await verifyStream(store, streamId);
@@ -179,14 +202,36 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
 
   program
     .command('export')
-    .description('write a stream\'s history as JSON Lines (as stored, so the chain can be recomputed from the file)')
-    .argument('<stream>', 'stream name, subscriber id or case id')
-    .requiredOption('--out <file>', 'file to write (written to <file>.partial, then renamed)')
+    .description('write a stream\'s history as JSON Lines (as stored, so the chain can be recomputed from the file); --all: the whole log with a signed manifest')
+    .argument('[stream]', 'stream name, subscriber id or case id')
+    .requiredOption('--out <path>', 'file to write (written to <file>.partial, then renamed); with --all a new or empty directory')
     .option('--upcast', 'today\'s contracts instead of the stored versions')
-    .action(async (target: string, options: { out: string; upcast?: boolean }) => {
-      const streamId = await resolveStream(store, target);
+    .option('--all', 'every stream: JSON Lines files in log order and manifest.json (SHA-256, counts, position ranges, heads root), signed')
+    .addOption(new Option('--since <position|instant>', 'with --all: events after this position, or recorded at or after this instant').argParser(parseBound))
+    .addOption(new Option('--until <position|instant>', 'with --all: events up to this position, or recorded at or before this instant').argParser(parseBound))
+    .addOption(new Option('--chunk-size <size>', 'with --all: start a new file past this size (bytes, or k/m/g)').argParser(parseSize).default(64 * 1024 * 1024, '64m'))
+    .action(async (target: string | undefined, options: { out: string; upcast?: boolean; all?: boolean; since?: ReturnType<typeof parseBound>; until?: ReturnType<typeof parseBound>; chunkSize: number }) => {
+      if ((options.all === true) === (target !== undefined)) throw new CliFailure('export takes either a stream or --all', EXIT_USAGE);
+      if (options.all) {
+        if (options.upcast) throw new CliFailure('export --all writes the log as stored (what the chains cover); --upcast is for one stream', EXIT_USAGE);
+        exitCode = await exportAll(io, { out: options.out, since: options.since, until: options.until, chunkSize: options.chunkSize });
+        return;
+      }
+      if (options.since !== undefined || options.until !== undefined) throw new CliFailure('--since and --until go with --all', EXIT_USAGE);
+      const streamId = await resolveStream(store, target as string);
       const result = await exportStream(store, streamId, options.out, { upcast: options.upcast ? upcastToCurrent : asStored });
       line(stderr, `exported ${result.events} events of ${streamId} to ${options.out} (${result.bytes} bytes)`);
+    });
+
+  program
+    .command('prove')
+    .description('a Merkle inclusion proof of a stream\'s head in a kept checkpoint (JSON; docs/auditors.md checks it with node:crypto alone)')
+    .argument('<stream>', 'stream name, subscriber id or case id')
+    .option('--checkpoint <file>', 'the kept checkpoint')
+    .option('--checkpoint-url <url>', 'the checkpoint from the service')
+    .option('--public-key <pem>', 'check the checkpoint\'s signature with this key first')
+    .action(async (target: string, options: CheckpointOptions) => {
+      exitCode = await proveStream(target, options, io);
     });
 
   try {

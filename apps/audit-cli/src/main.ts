@@ -2,7 +2,9 @@
  * `npm run audit -- <command>`: opens the event store the service uses (same environment:
  * EVENT_STORE, DATABASE_URL, DATA_DIR, EVENTSTORE_CONNECTION_STRING) and runs the audit CLI.
  */
+import { openKeyring } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
+import type { EventStore } from '@libs/event-store';
 import { readSettings, settingsOf, SettingsError } from '@libs/settings';
 import { EXIT_USAGE, runAuditCli } from './cli.js';
 
@@ -15,6 +17,16 @@ async function main(): Promise<number> {
     process.stderr.write(`audit: configuration error: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  const argv = process.argv.slice(2);
+  // Never generated here: the CLI signs export manifests with the service's key or not at all.
+  const keyring = await openKeyring({
+    nodeEnv: 'development',
+    signingKeyFile: s.AUDIT_SIGNING_KEY_FILE,
+    publicKeysDir: s.AUDIT_PUBLIC_KEYS_DIR,
+    dataDir: s.DATA_DIR,
+    generate: false,
+  });
+  if (isOffline(argv)) return runAuditCli(argv, { store: noStore(), stdout: process.stdout, stderr: process.stderr, keyring });
   const opened = await openDomainEventStore({
     backend: s.EVENT_STORE,
     databaseUrl: s.DATABASE_URL,
@@ -24,12 +36,33 @@ async function main(): Promise<number> {
     poolSize: 4,
     connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+    groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
   });
   try {
-    return await runAuditCli(process.argv.slice(2), { store: opened.store, stdout: process.stdout, stderr: process.stderr });
+    return await runAuditCli(argv, {
+      store: opened.store,
+      db: opened.db,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      keyring,
+      env: { AUDIT_PUBLIC_KEYS_DIR: s.AUDIT_PUBLIC_KEYS_DIR, AUDIT_SIGNING_KEY_FILE: s.AUDIT_SIGNING_KEY_FILE, AUDIT_API_KEY: s.AUDIT_API_KEY },
+    });
   } finally {
     await opened.close();
   }
+}
+
+/** `verify --export` checks files only: it must run where no database is reachable. */
+function isOffline(argv: readonly string[]): boolean {
+  return argv[0] === 'verify' && argv.some((a) => a === '--export' || a.startsWith('--export='));
+}
+
+function noStore(): EventStore {
+  return new Proxy({} as EventStore, {
+    get() {
+      throw new Error('this command reads no event store');
+    },
+  });
 }
 
 main().then(

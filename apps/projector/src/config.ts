@@ -1,4 +1,5 @@
 import type { EventStoreConfig } from '@libs/event-store';
+import { relayConfigFrom, type RelayConfig } from '@libs/relay';
 import { readSettings, settingsOf } from '@libs/settings';
 
 /** The projector's settings, from the same environment variables as the service (api.md "Running"). */
@@ -10,6 +11,8 @@ export interface ProjectorConfig {
   only?: string[];
   /** The /health and /metrics listener (`PROJECTOR_PORT`; port 0: none). */
   health: { port: number; storeTimeoutMs: number; maxProjectionLagEvents: number };
+  /** Push delivery: with RELAYS=auto or on the projector delivers (webhooks, brokers); off: not here. */
+  relay: RelayConfig;
 }
 
 /** Reads the projector's settings against the one schema (libs/settings); throws {@link SettingsError} naming each bad variable. */
@@ -24,9 +27,11 @@ export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       poolSize: s.DATABASE_POOL_SIZE,
       connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+      groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
     },
     batchSize: s.PROJECTOR_BATCH_SIZE,
     only: s.PROJECTIONS ? s.PROJECTIONS.split(',').map((p) => p.trim()).filter(Boolean) : undefined,
     health: { port: s.PROJECTOR_PORT, storeTimeoutMs: s.HEALTH_STORE_TIMEOUT_MS, maxProjectionLagEvents: s.HEALTH_MAX_PROJECTION_LAG_EVENTS },
+    relay: relayConfigFrom(s),
   };
 }

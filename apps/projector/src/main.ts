@@ -1,12 +1,14 @@
 /**
- * The projector: runs the read-model projections as their own process.
+ * The projector: runs the read-model projections, and the push relays (webhooks, brokers), as
+ * their own process.
  *
  *   node dist/apps/projector/src/main.js             run (default): catch up, then follow the log
  *   node dist/apps/projector/src/main.js rebuild all rebuild every read model (or one by name)
  *   node dist/apps/projector/src/main.js status      print each projection's checkpoint and lag
  *
- * Several projectors (and services running projections) may run at once: each projection runs
- * in exactly one of them at a time, and another takes over within seconds when it dies.
+ * Several projectors (and services running projections) may run at once: each projection and
+ * each relay sink runs in exactly one of them at a time, and another takes over within seconds
+ * when it dies.
  */
 import { Logger } from '@nestjs/common';
 import { Command } from 'commander';
@@ -14,9 +16,10 @@ import cliProgress from 'cli-progress';
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { PROJECTION_NAMES, ProjectionEngine, projectionByName, type RebuildProgress } from '@libs/projections';
+import { RelayHost } from '@libs/relay';
 import { SettingsError } from '@libs/settings';
 import { projectorConfigFromEnv, type ProjectorConfig } from './config.js';
-import { startHealthServer } from './health-server.js';
+import { ProjectorMetrics, startHealthServer } from './health-server.js';
 
 /** The settings, or exit 2 naming every bad variable (issue 12: no silent fall-back to defaults). */
 function configOrExit(): ProjectorConfig {
@@ -45,7 +48,20 @@ async function run(): Promise<void> {
   const engine = engineFor(opened, config, logger);
   await engine.start(config.only);
   logger.log(`running projections ${(config.only ?? engine.names()).join(', ')} on ${config.store.backend}`);
-  const health = config.health.port > 0 ? await startHealthServer(engine, opened.store, config.health) : undefined;
+  const metrics = new ProjectorMetrics();
+  const relayLogger = new Logger('Relays');
+  const relay = new RelayHost({
+    store: opened.store,
+    db: opened.db,
+    config: config.relay,
+    logger: { log: (m) => relayLogger.log(m), warn: (m) => relayLogger.warn(m), error: (m) => relayLogger.error(m) },
+    observer: metrics.relayObserver,
+  });
+  // RELAYS=auto or on: the projector always delivers (the service does only with PROJECTOR=inline);
+  // with several processes the relays' advisory locks pick one per sink.
+  await relay.start(config.relay.mode !== 'off');
+  if (relay.running) logger.log('running the push relays (webhook subscriptions, configured brokers)');
+  const health = config.health.port > 0 ? await startHealthServer(engine, opened.store, config.health, metrics, relay) : undefined;
   if (health) logger.log(`health and metrics on :${config.health.port} (/health/live, /health/ready, /metrics)`);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -53,6 +69,7 @@ async function run(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: stopping after the batches in flight`);
     health?.close();
+    await relay.stop();
     await engine.stop();
     await opened.close();
     process.exit(0);
@@ -137,6 +154,13 @@ async function status(): Promise<void> {
     for (const s of await engine.status()) {
       process.stdout.write(`${s.name.padEnd(22)} checkpoint ${s.checkpoint.padEnd(20)} lag ${s.lagCapped ? '≥' : ''}${s.lagEvents} events, ${s.lagSeconds.toFixed(1)} s\n`);
     }
+    // The relays' checkpoints and lag, whichever process delivers them (this one delivers nothing).
+    const relay = new RelayHost({ store: opened.store, db: opened.db, config: config.relay });
+    await relay.start(false);
+    for (const s of await relay.status()) {
+      const state = s.subscription && s.subscription !== 'active' ? ` (${s.subscription})` : '';
+      process.stdout.write(`${s.name.padEnd(22)} checkpoint ${s.checkpoint.padEnd(20)} lag ${s.lagCapped ? '≥' : ''}${s.lagEvents} events, ${s.lagSeconds.toFixed(1)} s${state}\n`);
+    }
   } finally {
     await engine.stop();
     await opened.close();
@@ -146,5 +170,5 @@ async function status(): Promise<void> {
 const program = new Command('projector').description('Runs and rebuilds the client-lifecycle read models');
 program.command('run', { isDefault: true }).description('run the projections (catch up, then follow the log)').action(run);
 program.command('rebuild <name>').description(`rebuild a read model from the log: ${PROJECTION_NAMES.join(', ')} or all`).action(rebuild);
-program.command('status').description("print each projection's checkpoint and lag").action(status);
+program.command('status').description("print each projection's and relay sink's checkpoint and lag").action(status);
 await program.parseAsync(process.argv);

@@ -25,3 +25,4 @@ export {
   type AuditedAggregate,
 } from './streams.js';
 export * from './evidence/index.js';
+export * from './export/index.js';

@@ -10,6 +10,13 @@ export interface RelayConfig {
   mode: 'auto' | 'on' | 'off';
   retry: RetryPolicy;
   webhooks: WebhookSettings;
+  /** The broker relays (unset URL: that relay is off). */
+  brokers: BrokerRelayConfig;
+}
+
+export interface BrokerRelayConfig {
+  amqp?: { url: string; exchange: string };
+  nats?: { url: string; stream: string; subjectPrefix: string };
 }
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -29,7 +36,12 @@ export type RelaySettingName =
   | 'WEBHOOK_TIMEOUT_MS'
   | 'WEBHOOK_FAILING_AFTER'
   | 'WEBHOOK_ATTEMPTS_RETENTION_HOURS'
-  | 'WEBHOOK_ALLOW_PRIVATE';
+  | 'WEBHOOK_ALLOW_PRIVATE'
+  | 'RELAY_AMQP_URL'
+  | 'RELAY_AMQP_EXCHANGE'
+  | 'RELAY_NATS_URL'
+  | 'RELAY_NATS_STREAM'
+  | 'RELAY_NATS_SUBJECT_PREFIX';
 
 /** The relays' part of the validated settings (the service's and the projector's). */
 export function relayConfigFrom(s: Pick<Settings, RelaySettingName>): RelayConfig {
@@ -42,6 +54,10 @@ export function relayConfigFrom(s: Pick<Settings, RelaySettingName>): RelayConfi
       failingAfterMs: parseDuration(s.WEBHOOK_FAILING_AFTER),
       attemptsRetentionHours: s.WEBHOOK_ATTEMPTS_RETENTION_HOURS,
       allowPrivate,
+    },
+    brokers: {
+      ...(s.RELAY_AMQP_URL ? { amqp: { url: s.RELAY_AMQP_URL, exchange: s.RELAY_AMQP_EXCHANGE } } : {}),
+      ...(s.RELAY_NATS_URL ? { nats: { url: s.RELAY_NATS_URL, stream: s.RELAY_NATS_STREAM, subjectPrefix: s.RELAY_NATS_SUBJECT_PREFIX } } : {}),
     },
   };
 }

@@ -60,7 +60,7 @@ export class RelayHost {
     await this.webhooks.store.init();
     if (!deliver) return;
     this.delivering = true;
-    for (const { sink, filter } of [...brokerSinks(this.options.config), ...(this.options.sinks ?? [])]) await this.engine.add(sink, filter);
+    for (const { sink, filter } of [...brokerSinks(this.options.config, this.options.logger), ...(this.options.sinks ?? [])]) await this.engine.add(sink, filter);
     await this.webhooks.start();
     await this.engine.start();
   }

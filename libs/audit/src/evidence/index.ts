@@ -19,3 +19,12 @@ export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash,
 export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
 export { storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
+export {
+  verifyAgainstCheckpoint,
+  type CheckpointVerification,
+  type CheckpointVerifyOptions,
+  type Finding,
+  type FindingKind,
+  type LeavesSource,
+} from './against-checkpoint.js';
+export { fetchCheckpoint, headsAsOf, readCheckpointFile, resolvePublicKey, storedLeaves, type PublicKeySources } from './kept-checkpoint.js';

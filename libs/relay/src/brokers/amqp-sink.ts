@@ -47,7 +47,11 @@ export class AmqpSink implements RelaySink {
   readonly exchange: string;
   private readonly timeoutMs: number;
   private readonly logger: BrokerLogger;
-  private readonly model: Promise<RecoveringChannelModel>;
+  private readonly url: string;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private model?: Promise<RecoveringChannelModel>;
+  /** Settles on the outcome of the first connection attempt (connected or failed). */
+  private firstAttempt?: Promise<void>;
   private connected = false;
   private channel?: ConfirmChannel;
   private opening?: Promise<ConfirmChannel>;
@@ -58,15 +62,29 @@ export class AmqpSink implements RelaySink {
     this.exchange = options.exchange ?? DEFAULT_AMQP_EXCHANGE;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.logger = options.logger ?? silent;
-    const backoff = options.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    this.url = options.url;
+    this.backoff = options.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+  }
+
+  /**
+   * Connects on the first delivery (or when called), not at construction: a process registers the sink even when
+   * another one holds its lock, and a standby should not hold a broker connection.
+   */
+  connect(): Promise<RecoveringChannelModel> {
+    if (this.model) return this.model;
+    const backoff = this.backoff;
     // waitForConnect: false resolves at once, before the first attempt: the listeners are in place
     // for it, and a broker that is down at start only delays delivery.
     this.model = amqp
-      .connect(options.url, {
+      .connect(this.url, {
         clientProperties: { connection_name: `client-lifecycle ${this.name}` },
         recovery: { initialDelay: backoff.initialMs, maxDelay: backoff.maxMs, factor: 2, jitter: 0.2, maxRetries: Infinity, waitForConnect: false },
       })
       .then((model) => {
+        this.firstAttempt = new Promise<void>((settle) => {
+          model.once('connect', () => settle());
+          model.once('connect-failed', () => settle());
+        });
         model.on('connect', () => {
           this.connected = true;
           this.logger.log(`${this.name}: connected to RabbitMQ (exchange ${this.exchange})`);
@@ -84,6 +102,7 @@ export class AmqpSink implements RelaySink {
         return model;
       });
     this.model.catch((error: Error) => this.logger.warn(`${this.name}: ${error.message}`));
+    return this.model;
   }
 
   /** True while a connection to RabbitMQ is up (readiness, tests). */
@@ -135,19 +154,27 @@ export class AmqpSink implements RelaySink {
     const channel = this.channel;
     this.channel = undefined;
     if (channel) await channel.close().catch(() => undefined);
-    await (await this.model.catch(() => undefined))?.close().catch(() => undefined);
+    await (await this.model?.catch(() => undefined))?.close().catch(() => undefined);
   }
 
   private async ready(): Promise<ConfirmChannel> {
     if (this.closed) throw new BrokerUnavailableError(`${this.name} is closed`);
     if (this.channel) return this.channel;
+    await this.connect();
+    // Only the first delivery waits for the outcome of the first attempt; later, while the
+    // connection is away, deliveries fail at once.
+    if (!this.connected && this.firstAttempt) {
+      const first = this.firstAttempt;
+      this.firstAttempt = undefined;
+      await Promise.race([first, new Promise((r) => setTimeout(r, this.timeoutMs).unref())]);
+    }
     if (!this.connected) throw new BrokerUnavailableError(`${this.name}: not connected to RabbitMQ (reconnecting)`);
     this.opening ??= this.openChannel().finally(() => (this.opening = undefined));
     return this.opening;
   }
 
   private async openChannel(): Promise<ConfirmChannel> {
-    const channel = await (await this.model).createConfirmChannel();
+    const channel = await (await this.connect()).createConfirmChannel();
     channel.on('error', () => undefined);
     channel.on('close', () => {
       if (this.channel === channel) this.channel = undefined;

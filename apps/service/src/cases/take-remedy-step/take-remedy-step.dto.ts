@@ -22,9 +22,9 @@ export class TakeRemedyStepDto extends CommandBodyDto {
   @Equals(true, { message: 'must be true when present (omit it for a step taken)' })
   skipped?: true;
 
-  @ApiPropertyOptional({ example: 'walked the client through the app; false alarms stopped', maxLength: 2000, description: 'taken: required' })
+  @ApiPropertyOptional({ example: 'walked the client through the app; false alarms stopped', description: 'taken: required' })
   @Optional()
-  @IsText(2000, { allowEmpty: true })
+  @IsText('anyText')
   notes?: string;
 
   @ApiPropertyOptional({ enum: OUTCOMES, description: 'taken: required' })
@@ -32,8 +32,8 @@ export class TakeRemedyStepDto extends CommandBodyDto {
   @IsIn(OUTCOMES)
   outcome?: RemedyOutcome;
 
-  @ApiPropertyOptional({ example: 'client refuses any other plan', maxLength: 2000, description: 'skipped: required' })
+  @ApiPropertyOptional({ example: 'client refuses any other plan', description: 'skipped: required' })
   @Optional()
-  @IsText(2000)
+  @IsText('text')
   justification?: string;
 }

@@ -1,0 +1,183 @@
+import { checkLink, chainVersionOf, comparePositions, ZERO_HASH, type EventStore, type StoredEvent } from '@libs/event-store';
+import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.js';
+import { byStreamId, merkleRoot, type Head } from './merkle.js';
+import { storedLogPages } from './stored-log.js';
+
+/**
+ * What `verify --all --checkpoint` found, each located by stream and version:
+ * - `changed`: the event at `version` is not what was written (data, type, time, actor, role…);
+ * - `deleted-event`: `version` is missing while later ones remain;
+ * - `deleted-tail`: the checkpoint's head of the stream is `expected`, the log ends before it;
+ * - `deleted-stream`: the checkpoint has the stream, the log has nothing of it at or before it;
+ * - `inserted`: an event at `version` with a position at or before the checkpoint, past its head;
+ * - `inserted-stream`: a stream with events at or before the checkpoint that it does not have;
+ * - `rewritten`: the chain holds but its head at `version` is not the one signed (rehashed);
+ * - `root-mismatch`: the heads as of the checkpoint do not give its signed root (no stored heads
+ *   to locate the difference with).
+ */
+export type FindingKind = 'changed' | 'deleted-event' | 'deleted-tail' | 'deleted-stream' | 'inserted' | 'inserted-stream' | 'rewritten' | 'root-mismatch';
+
+export interface Finding {
+  kind: FindingKind;
+  streamId: string;
+  version?: number;
+  detail: string;
+}
+
+/** Where the checkpoint's leaves came from: the database's copy (checked against the signed root) or none. */
+export type LeavesSource = 'stored' | 'altered' | 'absent';
+
+export interface CheckpointVerification {
+  valid: boolean;
+  signatureValid: boolean;
+  checkpoint: Checkpoint;
+  leaves: LeavesSource;
+  streams: number;
+  events: number;
+  /** Events at or before the checkpoint's position. */
+  covered: number;
+  findingCount: number;
+  /** Sorted by stream, at most `maxFindings`. */
+  findings: Finding[];
+}
+
+export interface CheckpointVerifyOptions {
+  publicKeyPem: string;
+  /** The checkpoint's heads by stream, already checked against its root; `leavesSource` says why absent. */
+  leaves?: ReadonlyMap<string, { version: number; hash: string }>;
+  leavesSource?: LeavesSource;
+  pageSize?: number;
+  maxFindings?: number;
+  onProgress?(events: number): void;
+}
+
+/** Early events a stream may hold while waiting for a missing version before it is called deleted. */
+const MAX_PENDING = 1_000;
+
+interface StreamState {
+  next: number;
+  prevHash: string;
+  chainVersion: number;
+  head?: { version: number; hash: string };
+  firstCovered?: number;
+  /** A version after the checkpoint was seen: a covered one after it was inserted. */
+  sawLater: boolean;
+  broken: boolean;
+  pending?: Map<number, StoredEvent>;
+}
+
+/**
+ * Proves the log against a kept checkpoint (domain.md §7): its signature, every stream's chain, and
+ * every stream's head as of the checkpoint's position against the signed heads. Reads the log once
+ * in position order, page by page; memory holds a page and a few numbers per stream.
+ */
+export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Checkpoint, options: CheckpointVerifyOptions): Promise<CheckpointVerification> {
+  const maxFindings = options.maxFindings ?? 1_000;
+  const findings: Finding[] = [];
+  let findingCount = 0;
+  const report = (f: Finding) => {
+    findingCount++;
+    if (findings.length < maxFindings) findings.push(f);
+  };
+  const base = { checkpoint, leaves: options.leaves ? 'stored' : (options.leavesSource ?? 'absent') } as const;
+  if (!verifyCheckpointSignature(checkpoint, options.publicKeyPem)) {
+    return { ...base, valid: false, signatureValid: false, streams: 0, events: 0, covered: 0, findingCount: 0, findings: [] };
+  }
+
+  const states = new Map<string, StreamState>();
+  let events = 0;
+  let covered = 0;
+  const apply = (s: StreamState, e: StoredEvent) => {
+    const link = checkLink(e, { version: s.next, prevHash: s.prevHash, chainVersion: s.chainVersion });
+    if (link.reason) {
+      s.broken = true;
+      s.pending = undefined;
+      report({ kind: 'changed', streamId: e.streamId, version: e.version, detail: `${link.reason}: the stored event is not the one written` });
+      return;
+    }
+    s.next++;
+    s.prevHash = link.hash;
+    s.chainVersion = chainVersionOf(e.metadata);
+    if (comparePositions(e.position, checkpoint.position) <= 0) {
+      covered++;
+      if (s.sawLater) {
+        s.broken = true;
+        report({ kind: 'inserted', streamId: e.streamId, version: e.version, detail: `position ${e.position} is at or before the checkpoint, though an earlier version is after it` });
+        return;
+      }
+      s.head = { version: e.version, hash: link.hash };
+      s.firstCovered ??= e.version;
+    } else s.sawLater = true;
+  };
+
+  for await (const page of storedLogPages(store, { pageSize: options.pageSize })) {
+    for (const e of page) {
+      events++;
+      let s = states.get(e.streamId);
+      if (!s) {
+        s = { next: 0, prevHash: ZERO_HASH, chainVersion: 1, sawLater: false, broken: false };
+        states.set(e.streamId, s);
+      }
+      if (s.broken) continue;
+      if (e.version !== s.next) {
+        // Read order may put a version before its predecessor (transactions commit out of xid order).
+        s.pending ??= new Map();
+        s.pending.set(e.version, e);
+        if (s.pending.size > MAX_PENDING) deleted(s, e.streamId);
+        continue;
+      }
+      apply(s, e);
+      while (!s.broken && s.pending?.has(s.next)) {
+        const waiting = s.pending.get(s.next)!;
+        s.pending.delete(s.next);
+        apply(s, waiting);
+      }
+      if (s.pending?.size === 0) s.pending = undefined;
+    }
+    options.onProgress?.(events);
+  }
+  function deleted(s: StreamState, streamId: string) {
+    s.broken = true;
+    s.pending = undefined;
+    report({ kind: 'deleted-event', streamId, version: s.next, detail: 'missing-version: this version is gone, later ones remain' });
+  }
+  for (const [streamId, s] of states) if (!s.broken && s.pending) deleted(s, streamId);
+
+  if (options.leaves) compareHeads(options.leaves, states, report);
+  else {
+    const heads: Head[] = [];
+    for (const [streamId, s] of states) if (s.head) heads.push({ streamId, ...s.head });
+    heads.sort(byStreamId);
+    if (heads.length !== checkpoint.streams || merkleRoot(heads) !== checkpoint.headsRoot) {
+      report({
+        kind: 'root-mismatch',
+        streamId: '*',
+        detail: `the heads as of position ${checkpoint.position} (${heads.length} streams) do not give the signed root (${checkpoint.streams} streams); ${base.leaves === 'altered' ? "the database's copy of the checkpoint's heads was altered too" : 'the database has no copy of its heads'}, so the streams cannot be named`,
+      });
+    }
+  }
+  findings.sort((a, b) => byStreamId(a, b) || (a.version ?? -1) - (b.version ?? -1));
+  return { ...base, valid: findingCount === 0, signatureValid: true, streams: states.size, events, covered, findingCount, findings };
+}
+
+function compareHeads(leaves: ReadonlyMap<string, { version: number; hash: string }>, states: Map<string, StreamState>, report: (f: Finding) => void): void {
+  for (const [streamId, signed] of leaves) {
+    const s = states.get(streamId);
+    if (s?.broken) continue;
+    const head = s?.head;
+    if (!head) {
+      report({ kind: 'deleted-stream', streamId, detail: `the checkpoint has versions 0..${signed.version}; the log has ${s ? 'only later events' : 'none'}` });
+    } else if (head.version < signed.version) {
+      report({ kind: 'deleted-tail', streamId, version: head.version + 1, detail: `versions ${head.version + 1}..${signed.version} are gone (the checkpoint's head is ${signed.version})` });
+    } else if (head.version > signed.version) {
+      report({ kind: 'inserted', streamId, version: signed.version + 1, detail: `version ${signed.version + 1} has a position at or before the checkpoint, whose head is ${signed.version}` });
+    } else if (head.hash !== signed.hash) {
+      report({ kind: 'rewritten', streamId, version: head.version, detail: 'the chain holds but its head is not the one signed: events at or before this version were rewritten and rehashed' });
+    }
+  }
+  for (const [streamId, s] of states) {
+    if (!s.broken && s.head && !leaves.has(streamId)) {
+      report({ kind: 'inserted-stream', streamId, version: s.firstCovered, detail: `events from version ${s.firstCovered} have positions at or before the checkpoint, which does not have this stream` });
+    }
+  }
+}

@@ -1,0 +1,13 @@
+export { DEFAULT_CHUNK_BYTES, exportLog, type BulkExportOptions, type BulkExportProgress, type ExportBound } from './bulk-export.js';
+export {
+  EXPORT_FORMAT,
+  EXPORT_PUBLIC_KEY_FILE,
+  MANIFEST_FILE,
+  manifestMessage,
+  parseManifest,
+  signManifest,
+  verifyManifestSignature,
+  type ExportFile,
+  type ExportManifest,
+} from './manifest.js';
+export { verifyExport, type ExportProblem, type ExportVerification, type VerifyExportOptions } from './verify-export.js';
