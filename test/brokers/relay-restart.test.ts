@@ -66,6 +66,21 @@ class WatchedSink implements RelaySink {
     }
     if (BigInt(event.position) > this.confirmed) this.confirmed = BigInt(event.position);
   }
+  /** The batch path the engine takes with the broker sinks: one confirm round-trip per chunk. */
+  async deliverBatch(events: readonly EventEnvelope[]): Promise<void> {
+    const last = events[events.length - 1]!;
+    if (!this.fault && BigInt(last.position) >= this.stopAt) {
+      this.fault = this.stopBroker().then(() => this.onStopped());
+      await this.fault;
+    }
+    try {
+      await this.inner.deliverBatch!(events);
+    } catch (error) {
+      this.failures++;
+      throw error;
+    }
+    if (BigInt(last.position) > this.confirmed) this.confirmed = BigInt(last.position);
+  }
   close(): Promise<void> {
     return this.inner.close();
   }
