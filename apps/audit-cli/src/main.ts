@@ -2,7 +2,8 @@
  * `npm run audit -- <command>`: opens the event store the service uses (same environment:
  * EVENT_STORE, DATABASE_URL, DATA_DIR, EVENTSTORE_CONNECTION_STRING) and runs the audit CLI.
  */
-import { openKeyring } from '@libs/audit';
+import { userInfo } from 'node:os';
+import { AccessLog, openKeyring } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
 import type { EventStore } from '@libs/event-store';
 import { readSettings, settingsOf, SettingsError } from '@libs/settings';
@@ -38,9 +39,20 @@ async function main(): Promise<number> {
     queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
   });
   try {
-    return await runAuditCli(argv, { store: opened.store, stdout: process.stdout, stderr: process.stderr, keyring });
+    const accessLog = new AccessLog(opened.db);
+    await accessLog.init();
+    const actor = s.AUDIT_ACTOR ?? `cli:${osUser()}`;
+    return await runAuditCli(argv, { store: opened.store, stdout: process.stdout, stderr: process.stderr, keyring, accessLog, actor });
   } finally {
     await opened.close();
+  }
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
   }
 }
 

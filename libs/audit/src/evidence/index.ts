@@ -19,3 +19,4 @@ export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash,
 export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
 export { storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
+export { AccessLog, type AccessEntry, type AccessKind, type AccessRecord, type AccessRecorder } from './access-log.js';

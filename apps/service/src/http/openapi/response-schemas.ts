@@ -306,6 +306,28 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     { description: 'a signed checkpoint: exactly what the audit CLI takes as --checkpoint <file>' },
   ),
   CheckpointPage: obj({ checkpoints: arr(ref('Checkpoint')), nextCursor }, ['nextCursor']),
+  AccessLogPage: obj(
+    {
+      entries: arr(
+        obj(
+          {
+            id: str({ pattern: '^[1-9][0-9]*$', description: 'the entry\'s number (entries are never changed; old ones are pruned)' }),
+            at: instant,
+            actor: str({ description: 'API key id, or cli:<user> / AUDIT_ACTOR for the audit CLI', example: 'key-3f2a9c1b' }),
+            role: str({ example: 'auditor' }),
+            source: str({ enum: ['http', 'cli'] }),
+            kind: str({ enum: ['history', 'state-as-of', 'integrity', 'export', 'evidence', 'access-log'] }),
+            what: str({ description: 'the request (method and URL with its query) or the CLI command', example: 'GET /v1/subscribers/perez?asOf=2026-02-01T00:00:00Z' }),
+            target: orNull(str({ description: 'the aggregate id, stream or export directory; null for the whole log' })),
+          },
+          [],
+        ),
+      ),
+      nextCursor,
+    },
+    ['nextCursor'],
+    { description: 'who read what, newest first (domain.md §7 "Reads are accounted for")' },
+  ),
   AuditPublicKeys: obj({
     signingKeyId: orNull(str({ pattern: '^[0-9a-f]{32}$' })),
     keys: arr(obj({ keyId: str({ pattern: '^[0-9a-f]{32}$' }), publicKey: str({ description: 'SPKI PEM' }), current: bool })),
