@@ -8,6 +8,7 @@
  * PostgreSQL when DATABASE_URL is set (a throw-away database on that server), else in-memory PGlite.
  * Server and readers share this process (and its cores). Prints a table; the last line is one JSON object.
  * Usage: [DATABASE_URL=postgres://postgres@127.0.0.1:5432/test] npm run bench:audit [-- --events 10000]
+ * `-- --evidence`: checkpoint signing and verify --all --checkpoint at scale instead (bench/audit-evidence.ts).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import type { EventStore, NewEvent } from '@libs/event-store';
 import { createApp } from '../apps/service/src/app.js';
 import { keyId, loadConfig, type ServiceConfig } from '../apps/service/src/config.js';
 import { EVENT_STORE } from '../apps/service/src/infrastructure/tokens.js';
+import { runEvidenceBench } from './audit-evidence.js';
 import { arg, log, throwawayDatabase } from './support.js';
 
 const EVENTS = arg('events', 10_000);
@@ -108,6 +110,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--evidence')) return runEvidenceBench();
   const baseUrl = process.env['DATABASE_URL'];
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;

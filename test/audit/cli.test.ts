@@ -169,6 +169,6 @@ describe('audit --help', () => {
   it('lists the commands, exit code 0', async () => {
     const { code, out } = await run('--help');
     expect(code).toBe(0);
-    for (const command of ['history', 'state', 'verify', 'export']) expect(out).toContain(command);
+    for (const command of ['history', 'state', 'verify', 'export', 'prove']) expect(out).toContain(command);
   });
 });

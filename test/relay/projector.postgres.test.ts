@@ -5,9 +5,13 @@
  * arrives once, in order (counted by webhook-id at the receiver) — and when that one stops, the
  * other takes over from the checkpoint.
  */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
+import { comparePositions, readCheckpoint, type SqlDatabase } from '@libs/event-store';
+import { SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
 import { get, startApp } from '../http/support.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { until } from './engine-scenarios.js';
@@ -107,5 +111,14 @@ describe('relays in the projector process (PostgreSQL)', () => {
     expect([...counts(a).entries()]).toEqual(afterA.map((e) => [e.id, 1]));
     expect(await other.leader(`webhook:${hookA.id}`)).toBe(1);
     expect(other.stderr()).not.toMatch(/Unhandled|uncaught/i);
+
+    // `projector status` prints the relays' checkpoints beside the projections'.
+    await until(async () => comparePositions(await readCheckpoint(app.get<SqlDatabase>(SQL_DATABASE, { strict: false }), `webhook:${hookA.id}`), afterA.at(-1)!.position) === 0, 30_000, 'the final checkpoint');
+    const printed = execFileSync(process.execPath, ['--import', resolve('test/projections/register-ts.mjs'), resolve('apps/projector/src/main.ts'), 'status'], {
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', EVENT_STORE: 'postgres', DATABASE_URL: db.url },
+      encoding: 'utf8',
+    });
+    expect(printed).toMatch(new RegExp(`^webhook:${hookA.id}\\s+checkpoint ${afterA.at(-1)!.position}\\s+lag 0 events`, 'm'));
+    expect(printed).toMatch(/^subscribers\s+checkpoint \d+/m);
   });
 });

@@ -26,8 +26,9 @@ import {
   type Keyring,
   type StreamVerification,
 } from '@libs/audit';
-import type { EventStore } from '@libs/event-store';
+import type { EventStore, SqlDatabase } from '@libs/event-store';
 import { accountRead } from './accounting.js';
+import { proveStream, verifyWithCheckpoint, type CheckpointCliEnv, type CheckpointOptions } from './checkpoint-commands.js';
 import { exportAll, parseBound, parseSize, verifyExportDir } from './export-all.js';
 
 export interface AuditCliIo {
@@ -39,6 +40,10 @@ export interface AuditCliIo {
   /** Where each read is recorded (the access log), and as whom; absent: nothing recorded (tests). */
   accessLog?: AccessRecorder;
   actor?: string;
+  /** The store's database (checkpoints and their stored heads); absent: proofs recompute heads from the log. */
+  db?: SqlDatabase;
+  /** Key sources and the API key for --checkpoint-url. */
+  env?: CheckpointCliEnv;
 }
 
 export const EXIT_OK = 0;
@@ -147,14 +152,21 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
     .option('--prefix <prefix>', 'with --all: only streams whose name starts with this')
     .addOption(new Option('--concurrency <n>', 'streams verified at once (--all)').argParser(parseVersion).default(4))
     .option('--export <dir>', 'check an export written by `export --all`, offline: manifest signature, files, chains')
+    .option('--checkpoint <file>', 'with --all: prove the log against this kept checkpoint (JSON of GET /v1/audit/checkpoints/{id})')
+    .option('--checkpoint-url <url>', 'with --all: the kept checkpoint from the service (its public key too, unless pinned)')
     .option('--public-key <pem>', 'the public key to check signatures with (default: AUDIT_PUBLIC_KEYS_DIR, the service\'s key)')
-    .action(async (target: string | undefined, options: { all?: boolean; prefix?: string; concurrency: number; export?: string; publicKey?: string }) => {
+    .action(async (target: string | undefined, options: { all?: boolean; prefix?: string; concurrency: number; export?: string } & CheckpointOptions) => {
       if (options.export !== undefined) {
         if (target !== undefined || options.all) throw new CliFailure('verify --export takes no stream and no --all', EXIT_USAGE);
         exitCode = await verifyExportDir(io, { export: options.export, publicKey: options.publicKey });
         return;
       }
       if ((options.all === true) === (target !== undefined)) throw new CliFailure('verify takes either a stream or --all', EXIT_USAGE);
+      if (options.checkpoint !== undefined || options.checkpointUrl !== undefined) {
+        if (target !== undefined || options.prefix !== undefined) throw new CliFailure('a checkpoint covers the whole log: verify --all --checkpoint, without a stream or --prefix', EXIT_USAGE);
+        exitCode = await verifyWithCheckpoint(options, io);
+        return;
+      }
       if (target !== undefined) {
         const streamId = await resolveStream(store, target);
         const result = await verifyStream(store, streamId);
@@ -216,6 +228,17 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
       const streamId = await resolveStream(store, target as string);
       const result = await exportStream(store, streamId, options.out, { upcast: options.upcast ? upcastToCurrent : asStored });
       line(stderr, `exported ${result.events} events of ${streamId} to ${options.out} (${result.bytes} bytes)`);
+    });
+
+  program
+    .command('prove')
+    .description('a Merkle inclusion proof of a stream\'s head in a kept checkpoint (JSON; docs/auditors.md checks it with node:crypto alone)')
+    .argument('<stream>', 'stream name, subscriber id or case id')
+    .option('--checkpoint <file>', 'the kept checkpoint')
+    .option('--checkpoint-url <url>', 'the checkpoint from the service')
+    .option('--public-key <pem>', 'check the checkpoint\'s signature with this key first')
+    .action(async (target: string, options: CheckpointOptions) => {
+      exitCode = await proveStream(target, options, io);
     });
 
   try {

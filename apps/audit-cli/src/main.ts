@@ -37,12 +37,22 @@ async function main(): Promise<number> {
     poolSize: 4,
     connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+    groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
   });
   try {
     const accessLog = new AccessLog(opened.db);
     await accessLog.init();
     const actor = s.AUDIT_ACTOR ?? `cli:${osUser()}`;
-    return await runAuditCli(argv, { store: opened.store, stdout: process.stdout, stderr: process.stderr, keyring, accessLog, actor });
+    return await runAuditCli(argv, {
+      store: opened.store,
+      db: opened.db,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      keyring,
+      accessLog,
+      actor,
+      env: { AUDIT_PUBLIC_KEYS_DIR: s.AUDIT_PUBLIC_KEYS_DIR, AUDIT_SIGNING_KEY_FILE: s.AUDIT_SIGNING_KEY_FILE, AUDIT_API_KEY: s.AUDIT_API_KEY },
+    });
   } finally {
     await opened.close();
   }

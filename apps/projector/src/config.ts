@@ -27,6 +27,7 @@ export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       poolSize: s.DATABASE_POOL_SIZE,
       connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS,
+      groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
     },
     batchSize: s.PROJECTOR_BATCH_SIZE,
     only: s.PROJECTIONS ? s.PROJECTIONS.split(',').map((p) => p.trim()).filter(Boolean) : undefined,

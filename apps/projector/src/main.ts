@@ -154,6 +154,13 @@ async function status(): Promise<void> {
     for (const s of await engine.status()) {
       process.stdout.write(`${s.name.padEnd(22)} checkpoint ${s.checkpoint.padEnd(20)} lag ${s.lagCapped ? '≥' : ''}${s.lagEvents} events, ${s.lagSeconds.toFixed(1)} s\n`);
     }
+    // The relays' checkpoints and lag, whichever process delivers them (this one delivers nothing).
+    const relay = new RelayHost({ store: opened.store, db: opened.db, config: config.relay });
+    await relay.start(false);
+    for (const s of await relay.status()) {
+      const state = s.subscription && s.subscription !== 'active' ? ` (${s.subscription})` : '';
+      process.stdout.write(`${s.name.padEnd(22)} checkpoint ${s.checkpoint.padEnd(20)} lag ${s.lagCapped ? '≥' : ''}${s.lagEvents} events, ${s.lagSeconds.toFixed(1)} s${state}\n`);
+    }
   } finally {
     await engine.stop();
     await opened.close();
@@ -163,5 +170,5 @@ async function status(): Promise<void> {
 const program = new Command('projector').description('Runs and rebuilds the client-lifecycle read models');
 program.command('run', { isDefault: true }).description('run the projections (catch up, then follow the log)').action(run);
 program.command('rebuild <name>').description(`rebuild a read model from the log: ${PROJECTION_NAMES.join(', ')} or all`).action(rebuild);
-program.command('status').description("print each projection's checkpoint and lag").action(status);
+program.command('status').description("print each projection's and relay sink's checkpoint and lag").action(status);
 await program.parseAsync(process.argv);

@@ -27,7 +27,7 @@ export interface ServiceConfig {
   databaseUrl?: string;
   eventstoreConnectionString?: string;
   /** PostgreSQL pool size and bounds (`DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_MS`, `DATABASE_QUERY_TIMEOUT_MS`). */
-  database?: { poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number };
+  database?: { poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number; groupCommit?: boolean };
   policy: DunningPolicy;
   scheduler: 'clock' | 'manual';
   /** Scheduler period for `clock` (ms). */
@@ -173,7 +173,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: s.DATA_DIR,
     databaseUrl,
     eventstoreConnectionString,
-    database: { poolSize: s.DATABASE_POOL_SIZE, connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS },
+    database: { poolSize: s.DATABASE_POOL_SIZE, connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS, groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on' },
     policy,
     scheduler: s.SCHEDULER,
     schedulerIntervalMs: s.SCHEDULER_INTERVAL_MS,

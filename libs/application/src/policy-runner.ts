@@ -1,4 +1,4 @@
-import { readCheckpoint, type EventStore, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
+import { readCheckpoint, type EventStore, type LiveSubscriber, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
 import type { LifecycleApplication } from './lifecycle-application.js';
 
 /** Checkpoint name of the policies' subscription. */
@@ -29,12 +29,14 @@ export class PolicyRunner {
     private readonly store: EventStore,
     private readonly db: SqlDatabase,
     private readonly logger: PolicyRunnerLogger,
+    /** Where the live subscription comes from: the store, or a reader shared with the projections. */
+    private readonly live: LiveSubscriber = store,
   ) {}
 
   async start(): Promise<void> {
     const after = await readCheckpoint(this.db, POLICY_SUBSCRIPTION);
     let checkpoint = after;
-    this.subscription = this.store.subscribe({
+    this.subscription = this.live.subscribe({
       after,
       batchSize: 200,
       handler: async (events) => {

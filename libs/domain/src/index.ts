@@ -34,8 +34,9 @@ export { deterministicId, DOMAIN_ID_NAMESPACE, eventIdsFor, uuidV5 } from './sha
 export type { Decider } from './shared/decider.js';
 export { CASE_STREAM_PREFIX, caseStream, SUBSCRIBER_STREAM_PREFIX, subscriberStream } from './shared/streams.js';
 
-// The closed vocabularies (segments, kinds, reasons…) the contracts are built from
-export { DOMAIN_VALUES } from './contracts/kit.js';
+// The contract kit: every bound, closed vocabulary and field type the contracts are built from
+export { CONTRACT_TYPES, DOMAIN_VALUES } from './contracts/kit.js';
+export { AGGREGATE_ID_PATTERN, CONTRACT_LIMITS, CURRENCIES, type ContractLimit, type CurrencyCode } from './contracts/limits.js';
 
 // Event contracts
 export {

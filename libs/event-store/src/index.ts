@@ -4,6 +4,7 @@ export * from './integrity.js';
 export * from './position.js';
 export * from './validation.js';
 export * from './subscription.js';
+export * from './shared-reader.js';
 export * from './open.js';
 export type { SqlDatabase } from './sql/database.js';
 export { PgDatabase, type PgDatabaseOptions } from './sql/pg-database.js';

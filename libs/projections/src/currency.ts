@@ -6,8 +6,6 @@
 import type { SqlExecutor } from '@libs/event-store';
 import { ident } from './sql.js';
 
-export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
-
 /** Several currencies are in use and the query named none (HTTP 400, listing them). */
 export class CurrencyRequiredError extends Error {
   readonly code = 'currency-required' as const;

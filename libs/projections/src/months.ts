@@ -1,7 +1,6 @@
 /** UTC calendar-month arithmetic on `YYYY-MM` strings (domain.md §3: analytics bucket by month of `occurredAt`). */
 
 export const DAY_MS = 86_400_000;
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The UTC month of an ISO instant that is already normalised to `…Z` (what the store returns). */
 export function monthOf(instant: string): string {

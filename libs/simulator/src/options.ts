@@ -3,7 +3,7 @@
  * alarm-monitoring homes at 30–60 EUR a month, businesses at 150–900 EUR, one sales rep who sells
  * to anyone, January and summer being hard months for collections.
  */
-import type { Segment } from '@libs/domain';
+import { PERIOD_PATTERN, type Segment } from '@libs/domain';
 
 export interface SimPlan {
   code: string;
@@ -170,7 +170,7 @@ export function resolveOptions(partial: Partial<SimulationOptions> = {}): Simula
   const o: SimulationOptions = { ...DEFAULT_OPTIONS, ...partial };
   if (!Number.isInteger(o.subscribers) || o.subscribers < 0) throw new RangeError('subscribers must be a non-negative integer');
   if (!Number.isInteger(o.months) || o.months < 1) throw new RangeError('months must be a positive integer');
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.startMonth)) throw new RangeError('startMonth must be YYYY-MM');
+  if (!new RegExp(PERIOD_PATTERN).test(o.startMonth)) throw new RangeError('startMonth must be YYYY-MM');
   if (!Number.isInteger(o.seed)) throw new RangeError('seed must be an integer');
   if (o.b2bShare < 0 || o.b2bShare > 1) throw new RangeError('b2bShare must be within 0..1');
   if (o.plans.b2c.length === 0 || o.plans.b2b.length === 0) throw new RangeError('each segment needs at least one plan');

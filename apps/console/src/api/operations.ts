@@ -3,8 +3,9 @@
  * come from a read model (eventually consistent), so each asks for `minPosition` = the position of
  * the last command this console recorded: after "Recorded" the queues already show it.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client.js';
+import type { components } from './schema.js';
 
 let lastPosition: string | undefined;
 
@@ -20,10 +21,9 @@ const settled = readAfterLastCommand;
 export const WORK_QUEUES = ['in-default', 'suspensions-due', 'unprofitable-without-case', 'open-cases', 'pending-cancellations', 'notices-ending'] as const;
 export type WorkQueueName = (typeof WORK_QUEUES)[number];
 
-export interface QueueCounts {
-  asOf: string | null;
-  counts: { inDefault: number; suspensionsDue: number; unprofitableWithoutCase: number; openCases: number; pendingCancellations: number; noticesEnding: number };
-}
+/** The shapes are the service's own (generated from its OpenAPI document), never restated here. */
+type Schemas = components['schemas'];
+export type QueueCounts = Schemas['WorkQueueCounts'];
 export const COUNT_OF: Record<WorkQueueName, keyof QueueCounts['counts']> = {
   'in-default': 'inDefault',
   'suspensions-due': 'suspensionsDue',
@@ -33,60 +33,14 @@ export const COUNT_OF: Record<WorkQueueName, keyof QueueCounts['counts']> = {
   'notices-ending': 'noticesEnding',
 };
 
-export interface InDefaultItem {
-  subscriberId: string;
-  name: string;
-  segment: string;
-  currency: string;
-  amountOwed: number;
-  missedInvoices: number;
-  oldestDueDate: string;
-  daysPastDue: number;
-  arrangement: { payBy: string } | null;
-}
-export interface SuspensionDueItem {
-  subscriberId: string;
-  name: string;
-  dueAt: string;
-}
-export interface UnprofitableItem {
-  subscriberId: string;
-  name: string;
-  segment: string;
-  currency: string;
-  collected: number;
-  costToServe: number;
-  trailingMargin: number;
-}
-export interface OpenCaseItem {
-  caseId: string;
-  subscriberId: string;
-  name: string;
-  kind: string;
-  openedAt: string;
-  nextStep: string;
-}
-export interface PendingCancellationItem {
-  subscriberId: string;
-  name: string;
-  requestedAt: string;
-  reason: string;
-  caseId: string | null;
-}
-export interface NoticeEndingItem {
-  subscriberId: string;
-  name: string;
-  effectiveDate: string;
-  initiatedBy: string;
-}
-export interface ApprovalItem {
-  caseId: string;
-  subscriberId: string;
-  name: string;
-  kind: string;
-  recommendedAt: string;
-  effectiveDate: string;
-}
+export type InDefaultItem = Schemas['InDefaultItem'];
+export type SuspensionDueItem = Schemas['SuspensionDueItem'];
+export type UnprofitableItem = Schemas['UnprofitableItem'];
+export type OpenCaseItem = Schemas['OpenCaseItem'];
+export type PendingCancellationItem = Schemas['PendingCancellationItem'];
+export type NoticeEndingItem = Schemas['NoticeEndingItem'];
+export type ApprovalItem = Schemas['ApprovalsQueue']['items'][number];
+/** Each queue's row: the page schema lists the union; the route's `queue` says which member. */
 export interface QueueItems {
   'in-default': InDefaultItem;
   'suspensions-due': SuspensionDueItem;
@@ -95,12 +49,7 @@ export interface QueueItems {
   'pending-cancellations': PendingCancellationItem;
   'notices-ending': NoticeEndingItem;
 }
-export interface QueuePage<T> {
-  queue: string;
-  asOf: string | null;
-  items: T[];
-  nextCursor?: string;
-}
+export type QueuePage<T> = Omit<Schemas['WorkQueuePage'], 'items' | 'queue'> & { queue: string; items: T[] };
 
 export function useQueueCounts(enabled: boolean) {
   return useQuery({
@@ -111,12 +60,21 @@ export function useQueueCounts(enabled: boolean) {
   });
 }
 
-/** Up to `limit` rows of a queue (the screen shows the first page; counts say how many there are). */
+/**
+ * A queue, `limit` rows at a time: the first page at once, the next ones on demand (the service's
+ * cursor), so a queue longer than a page can be worked to its end.
+ */
 export function useQueue<Q extends WorkQueueName>(queue: Q, limit = 100) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['work-queues', queue, limit],
-    queryFn: async () =>
-      unwrap<QueuePage<QueueItems[Q]>>(await api.GET('/v1/work-queues/{queue}', { params: { path: { queue }, query: { ...settled(), limit: String(limit) } } } as never)),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap<QueuePage<QueueItems[Q]>>(
+        await api.GET('/v1/work-queues/{queue}', {
+          params: { path: { queue }, query: { ...settled(), limit: String(limit), ...(pageParam ? { cursor: pageParam } : {}) } },
+        } as never),
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -1,4 +1,4 @@
-import type { CaseView, SubscriberView } from '../api/views.js';
+import type { CaseView, RemedyStepRecord, SubscriberView } from '../api/views.js';
 import { formsEn, formsEs } from '../i18n/forms.js';
 import {
   AGREE_ARRANGEMENT,
@@ -34,6 +34,8 @@ function subscriber(over: Partial<SubscriberView> = {}): SubscriberView {
     plan: { code: 'alarm-300', monthlyFee: 30000, currency: 'EUR' },
     currency: 'EUR',
     salesRepId: 'rep-1',
+    qualification: { needsService: true, valuesService: true, canPay: true },
+    override: null,
     noticeDays: null,
     enrolledAt: '2026-01-01T00:00:00.000Z',
     balance: 30000,
@@ -51,6 +53,7 @@ function subscriber(over: Partial<SubscriberView> = {}): SubscriberView {
     suspension: null,
     termination: null,
     openCases: [],
+    reactivations: 0,
     version: 3,
     lastOccurredAt: '2026-02-11T00:00:00Z',
     ...over,
@@ -75,13 +78,14 @@ function kase(over: Partial<CaseView> = {}): CaseView {
     recommendation: null,
     approval: null,
     closure: null,
+    lastOccurredAt: '2026-03-01T00:00:00Z',
     version: 0,
     ...over,
   };
 }
 
-const step = (taken: boolean) => ({ step: 'x', taken, outcome: taken ? 'no_change' : null, notes: taken ? 'n' : null, justification: taken ? null : 'j', at: NOW });
-const allSteps = { reassess: step(true), educate: step(true), renegotiate: step(true), migrate: step(false) };
+const step = (name: RemedyStepRecord['step'], taken: boolean): RemedyStepRecord => ({ step: name, taken, outcome: taken ? 'no_change' : null, notes: taken ? 'n' : null, justification: taken ? null : 'j', at: NOW });
+const allSteps = { reassess: step('reassess', true), educate: step('educate', true), renegotiate: step('renegotiate', true), migrate: step('migrate', false) };
 const ctxOf = (over: Partial<CommandContext> = {}): CommandContext => ({ now: NOW, locale: 'en', subscriber: subscriber(), ...over });
 const checks = (spec: CommandSpec, values: FormValues, ctx: CommandContext) => [...fieldChecks(spec.fields, values, ctx.subscriber?.currency ?? 'EUR'), ...(spec.check?.(values, ctx) ?? [])].map((c) => c.message);
 
@@ -143,7 +147,7 @@ describe('termination recommendation', () => {
     expect(recommendationAllowed(kase())).toEqual({ allowed: false, reason: 'remedy-steps-incomplete', missing: ['reassess', 'educate', 'renegotiate', 'migrate'] });
     expect(recommendationAllowed(kase({ remedySteps: { ...allSteps, migrate: null } }))).toMatchObject({ allowed: false, missing: ['migrate'] });
     expect(recommendationAllowed(kase({ remedySteps: allSteps }))).toEqual({ allowed: true });
-    for (const kind of ['non_payment', 'unethical', 'abusive']) expect(recommendationAllowed(kase({ kind }))).toEqual({ allowed: true });
+    for (const kind of ['non_payment', 'unethical', 'abusive'] as const) expect(recommendationAllowed(kase({ kind }))).toEqual({ allowed: true });
     expect(recommendationAllowed(kase({ remedySteps: allSteps, status: 'closed' }))).toMatchObject({ allowed: false, reason: 'case-closed' });
   });
 
@@ -243,7 +247,7 @@ describe('which actions a client offers', () => {
   });
   it('no second cancellation request while one is pending or a notice is in force', () => {
     expect(ids(subscriber({ pendingCancellation: { reason: 'r', requestedEffectiveDate: null, requestedAt: NOW } }))).not.toContain('request-cancellation');
-    expect(ids(subscriber({ status: 'notice', notice: { effectiveDate: '2026-05-01', initiatedBy: 'provider', reasons: ['r'] } }))).not.toContain('request-cancellation');
+    expect(ids(subscriber({ status: 'notice', notice: { effectiveDate: '2026-05-01', initiatedBy: 'provider', reasons: ['r'], recommendedProvider: null, caseId: null, approvedBy: null, givenAt: NOW } }))).not.toContain('request-cancellation');
   });
 });
 

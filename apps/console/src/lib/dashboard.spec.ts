@@ -6,7 +6,7 @@ const churn = (month: string, rate: number | null, over: Partial<ChurnMonth> = {
   customersAtStart: 100,
   new: 5,
   reactivated: 0,
-  churned: { voluntary: 6, involuntary: 3, migrated: 1, total: 10 },
+  churned: { voluntary: 6, involuntary: 3, migrated: 1, total: 10, fromStart: 10 },
   customersAtEnd: 95,
   customerChurnRate: rate,
   mrrAtStart: 1_000_000,
@@ -16,6 +16,14 @@ const churn = (month: string, rate: number | null, over: Partial<ChurnMonth> = {
   mrrNew: 40_000,
   mrrExpansion: 20_000,
   mrrContraction: 10_000,
+  mrrReactivation: 0,
+  mrrSuspended: 0,
+  mrrReinstated: 0,
+  startingCustomerChurnRate: rate,
+  grossMrrChurnRate: 0.11,
+  netMrrChurnRate: 0.09,
+  netRevenueRetention: 0.91,
+  quickRatio: 0.55,
   ...over,
 });
 const defaults = (month: string, rate: number | null) => ({ month, defaultRate: rate }) as DefaultRateMonth;

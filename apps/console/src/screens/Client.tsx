@@ -193,9 +193,9 @@ function StateSummary({ s, money }: { s: SubscriberView; money: (minor: number) 
       ) : null}
       <dt>{t('client.openCases')}</dt>
       <dd>
-        {s.openCases.length === 0
+        {(s.openCases ?? []).length === 0
           ? t('common.none')
-          : s.openCases.map((c) => (
+          : (s.openCases ?? []).map((c) => (
               <a key={c.caseId} href={hrefTo('cases', c.caseId)} className="chip">
                 {word(locale, 'caseKind', c.kind)}
               </a>

@@ -34,7 +34,7 @@ export function Clients({ canOpen }: { canOpen: boolean }) {
   });
   const rows = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.clients), [pages.data]);
   const shown = useMemo(() => rows.filter((r) => matchesSearch(search, r.name, r.subscriberId) && (!status || r.status === status)), [rows, search, status]);
-  const money = (r: ClientRow, minor: number) => formatMoney(minor, r.currency ?? pages.data?.pages[0]?.currency ?? '', locale);
+  const money = (r: ClientRow, minor: number) => formatMoney(minor, pages.data?.pages[0]?.currency ?? '', locale);
   const sortable = (key: SortKey) => () => 0 as number | null | string;
   const columns: Column<ClientRow>[] = [
     { key: 'name', label: t('clients.col.name'), render: (r) => (canOpen ? <a href={hrefTo('clients', r.subscriberId)}>{r.name}</a> : r.name) },

@@ -2,7 +2,7 @@
  * The operator's home: one tab per work queue with its count, each row opening the client or the
  * case (issue 16). The queue is in the URL (`#/queues?queue=open-cases`), so a tab can be shared.
  */
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { COUNT_OF, useQueue, useQueueCounts, WORK_QUEUES, type QueueItems, type WorkQueueName } from '../api/operations.js';
 import { DataTable, type Column } from '../components/DataTable.js';
 import { ErrorNotice, Loading } from '../components/Status.js';
@@ -97,12 +97,20 @@ export function WorkQueues({ query }: { query: URLSearchParams }) {
 
 function QueueTable({ queue }: { queue: WorkQueueName }) {
   const { t, locale } = useI18n();
-  const page = useQueue(queue);
-  if (page.isPending) return <Loading />;
-  if (page.isError) return <ErrorNotice error={page.error} retry={() => void page.refetch()} />;
+  const pages = useQueue(queue);
+  const rows = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.items as object[]), [pages.data]);
+  if (pages.isPending) return <Loading />;
+  if (pages.isError) return <ErrorNotice error={pages.error} retry={() => void pages.refetch()} />;
   return (
-    <div role="tabpanel" data-queue-panel={queue}>
-      <DataTable caption={t(`queues.${queue}` as MessageKey)} columns={columnsOf(queue, t, locale) as Column<object>[]} rows={page.data.items as object[]} rowKey={rowKeyOf} empty={t('queues.empty')} />
+    <div role="tabpanel" data-queue-panel={queue} data-rows={rows.length}>
+      <DataTable caption={t(`queues.${queue}` as MessageKey)} columns={columnsOf(queue, t, locale) as Column<object>[]} rows={rows} rowKey={rowKeyOf} empty={t('queues.empty')} />
+      {pages.hasNextPage ? (
+        <p>
+          <button type="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage} data-more={queue}>
+            {pages.isFetchingNextPage ? t('common.loading') : t('queues.loadMore')}
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,19 +1,18 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { ExecuteOptions, TickResult } from '@libs/application';
+import type { ExecuteOptions, LifecycleService, TickResult } from '@libs/application';
 import { Roles } from '../auth/roles.decorator.js';
 import { CommandContext } from '../http/command-context.js';
 import { BEARER_SCHEME } from '../http/openapi-constants.js';
 import { ProblemDto } from '../http/openapi.js';
-import { TickCommand } from './tick/tick.command.js';
+import { LIFECYCLE_SERVICE } from '../infrastructure/tokens.js';
 import { TickDto } from './tick/tick.dto.js';
 
 /** Operating the service: the scheduler on demand. */
 @ApiTags('admin')
 @Controller('v1/admin')
 export class AdminController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(LIFECYCLE_SERVICE) private readonly lifecycle: LifecycleService) {}
 
   @Post('tick')
   @Roles('admin')
@@ -27,6 +26,7 @@ export class AdminController {
   @ApiResponse({ status: 400, type: ProblemDto })
   @ApiResponse({ status: 403, type: ProblemDto })
   tick(@Body() body: TickDto, @CommandContext() ctx: ExecuteOptions): Promise<TickResult> {
-    return this.commands.execute(new TickCommand(body.now ?? new Date().toISOString(), ctx.actor));
+    // A pass is idempotent per instant, so repeating it writes nothing.
+    return this.lifecycle.tick(body.now ?? new Date().toISOString(), ctx.actor);
   }
 }

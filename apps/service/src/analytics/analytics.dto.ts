@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CLIENT_FLAGS, CLIENT_SORTS, SEGMENTS } from '@libs/projections';
-import { DOMAIN_VALUES } from '@libs/domain';
+import { DOMAIN_VALUES, PERIOD_PATTERN } from '@libs/domain';
+import { IsCurrency } from '../http/validation.js';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH = new RegExp(PERIOD_PATTERN);
 const POSITION = /^(0|[1-9]\d{0,38})$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,600}$/;
 const LIMIT = /^([1-9]\d{0,2}|1000)$/;
@@ -34,7 +35,7 @@ export class MonthRangeQueryDto extends ReadModelQueryDto {
 
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
   @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  @IsCurrency()
   currency?: string;
 }
 
@@ -77,7 +78,7 @@ export class ClientsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
   @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  @IsCurrency()
   currency?: string;
 }
 
@@ -94,7 +95,7 @@ export class ForecastQueryDto extends ReadModelQueryDto {
 
   @ApiPropertyOptional({ example: 'EUR', description: 'ISO-4217 currency the answer covers; required when the log holds subscribers in more than one (else 400 currency-required)' })
   @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO-4217 currency code (e.g. EUR)' })
+  @IsCurrency()
   currency?: string;
 }
 

@@ -1,6 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { registerDecorator, ValidateIf, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { isCalendarDate, isInstant } from '@libs/domain';
+import { ArrayMaxSize, registerDecorator, ValidateIf, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { CONTRACT_LIMITS as L, CURRENCIES, isCalendarDate, isInstant } from '@libs/domain';
 import { RequestValidationError, type FieldProblem } from './problem.js';
 
 /** Most field errors reported for one request: enough to fix it, bounded for hostile input. */
@@ -51,30 +51,49 @@ const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uD
 // eslint-disable-next-line no-control-regex
 const UNSAFE_LINE_CHARS = /[\u0000-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Aggregate ids become stream names (`subscriber-<id>`), so they follow the store's stream-name alphabet. */
-export const AGGREGATE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}$/;
+/** Aggregate ids become stream names (`subscriber-<id>`): the kit's pattern, compiled once. */
+export const AGGREGATE_ID_PATTERN = new RegExp(L.aggregateId.pattern);
+const PERIOD_RE = new RegExp(L.month.pattern);
 
-/** Text that is not blank (unless `allowEmpty`), at most `max` characters, storable as is. */
-export function IsText(max: number, options: { allowEmpty?: boolean; singleLine?: boolean } = {}, validationOptions?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
+/** The kit's text types: one line or free text, blank allowed or not. */
+export type TextType = 'line' | 'anyLine' | 'text' | 'anyText';
+
+/**
+ * Text of one of the kit's text types (its length and blankness), storable as is. `line` types
+ * also refuse line breaks. The OpenAPI fragment is the kit's type (openapi/validator-schema.ts).
+ */
+export function IsText(type: TextType, validationOptions?: ValidationOptions): PropertyDecorator;
+/** Text outside the domain's contracts (webhook descriptions): its own bound. */
+export function IsText(max: number, options?: { allowEmpty?: boolean; singleLine?: boolean }, validationOptions?: ValidationOptions): PropertyDecorator;
+export function IsText(
+  kind: TextType | number,
+  optionsOrValidation?: ValidationOptions | { allowEmpty?: boolean; singleLine?: boolean },
+  extraValidation?: ValidationOptions,
+): PropertyDecorator {
+  const own = typeof kind === 'number' ? ((optionsOrValidation ?? {}) as { allowEmpty?: boolean; singleLine?: boolean }) : undefined;
+  const validationOptions = own ? extraValidation : (optionsOrValidation as ValidationOptions | undefined);
+  const singleLine = own ? own.singleLine === true : kind === 'line' || kind === 'anyLine';
+  const allowEmpty = own ? own.allowEmpty === true : kind === 'anyLine' || kind === 'anyText';
+  const max = typeof kind === 'number' ? kind : L[singleLine ? 'line' : 'text'].maxLength;
+  return (object: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isText',
       target: object.constructor,
-      propertyName,
+      propertyName: String(propertyName),
       options: validationOptions,
-      // Read back by the OpenAPI document (openapi/validator-schema.ts).
-      constraints: [max, options.allowEmpty === true],
+      // Read back by the OpenAPI document (openapi/validator-schema.ts) and the bounds spec.
+      constraints: [kind, allowEmpty],
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string' || value.length > max) return false;
-          if (!options.allowEmpty && value.trim() === '') return false;
-          return !(options.singleLine ? UNSAFE_LINE_CHARS : UNSAFE_CHARS).test(value);
+          if (!allowEmpty && value.trim() === '') return false;
+          return !(singleLine ? UNSAFE_LINE_CHARS : UNSAFE_CHARS).test(value);
         },
         defaultMessage(args: ValidationArguments) {
           const v = args.value;
           if (typeof v !== 'string') return 'must be a string';
           if (v.length > max) return `must be at most ${max} characters`;
-          if (!options.allowEmpty && v.trim() === '') return 'must not be blank';
+          if (!allowEmpty && v.trim() === '') return 'must not be blank';
           return 'contains characters that are not allowed (control characters, NUL or lone surrogates)';
         },
       },
@@ -91,14 +110,14 @@ export function IsAggregateId(validationOptions?: ValidationOptions) {
       options: validationOptions,
       validator: {
         validate: (value: unknown) => typeof value === 'string' && AGGREGATE_ID_PATTERN.test(value),
-        defaultMessage: () => 'must be 1-120 characters of letters, digits and _ . : @ - (starting with a letter or digit)',
+        defaultMessage: () => `must be 1-${L.aggregateId.maxLength} characters of letters, digits and _ . : @ - (starting with a letter or digit)`,
       },
     });
 }
 
-/** An identifier of something inside an aggregate (invoice, sales rep): 1–200 characters on one line. */
+/** An identifier of something inside an aggregate (invoice, sales rep, plan code): the kit's `id`, one line. */
 export function IsIdentifier(validationOptions?: ValidationOptions) {
-  return IsText(200, { singleLine: true }, validationOptions);
+  return IsText('line', validationOptions);
 }
 
 /** ISO-8601 instant with a zone designator, calendar-valid (2026-02-30T… is refused). */
@@ -110,7 +129,8 @@ export function IsInstant(validationOptions?: ValidationOptions) {
       propertyName,
       options: validationOptions,
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.length <= 40 && isInstant(value) && isCalendarDate(value.slice(0, 10)),
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length <= L.instant.maxLength && isInstant(value) && isCalendarDate(value.slice(0, 10)),
         defaultMessage: () => 'must be an ISO-8601 instant with a zone, e.g. 2026-01-31T10:00:00Z',
       },
     });
@@ -131,7 +151,7 @@ export function IsCalendarDate(validationOptions?: ValidationOptions) {
     });
 }
 
-/** Calendar month `YYYY-MM`. */
+/** Calendar month `YYYY-MM` (the kit's `month` pattern). */
 export function IsPeriod(validationOptions?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
@@ -140,17 +160,15 @@ export function IsPeriod(validationOptions?: ValidationOptions) {
       propertyName,
       options: validationOptions,
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value),
+        validate: (value: unknown) => typeof value === 'string' && PERIOD_RE.test(value),
         defaultMessage: () => 'must be a calendar month YYYY-MM',
       },
     });
 }
 
-/** Largest amount accepted, in minor units (exclusive): far below 2^53, far above any real invoice. */
-export const MAX_MINOR_UNITS = 1_000_000_000_000;
-
-/** Integer minor units, `min` ≤ value < 10^12. */
+/** Integer minor units, `min` ≤ value ≤ the kit's `money.maximum` (below 10^12). */
 export function IsMinorUnits(min: 0 | 1, validationOptions?: ValidationOptions) {
+  const max = L.money.maximum;
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isMinorUnits',
@@ -159,21 +177,22 @@ export function IsMinorUnits(min: 0 | 1, validationOptions?: ValidationOptions) 
       options: validationOptions,
       constraints: [min],
       validator: {
-        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value < MAX_MINOR_UNITS,
-        defaultMessage: () => `must be an integer number of minor units (cents), ${min === 1 ? 'at least 1' : 'at least 0'} and below 10^12`,
+        validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+        defaultMessage: () => `must be an integer number of minor units (cents), at least ${min} and below ${max + 1}`,
       },
     });
 }
 
-/** A non-negative integer count (days, minutes) up to `max`. */
-export function IsCount(max: number, validationOptions?: ValidationOptions) {
+/** A non-negative integer count of one of the kit's kinds (notice days, minutes). */
+export function IsCount(kind: 'noticeDays' | 'minutes', validationOptions?: ValidationOptions) {
+  const max = L[kind].maximum;
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isCount',
       target: object.constructor,
       propertyName,
       options: validationOptions,
-      constraints: [max],
+      constraints: [kind],
       validator: {
         validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max,
         defaultMessage: () => `must be an integer from 0 to ${max}`,
@@ -181,21 +200,14 @@ export function IsCount(max: number, validationOptions?: ValidationOptions) {
     });
 }
 
-/** ISO-4217 active currency codes. */
-export const CURRENCIES = [
-  'AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB',
-  'BRL', 'BSD', 'BTN', 'BWP', 'BYN', 'BZD', 'CAD', 'CDF', 'CHF', 'CLP', 'CNY', 'COP', 'CRC', 'CUP', 'CVE', 'CZK', 'DJF', 'DKK', 'DOP',
-  'DZD', 'EGP', 'ERN', 'ETB', 'EUR', 'FJD', 'FKP', 'GBP', 'GEL', 'GHS', 'GIP', 'GMD', 'GNF', 'GTQ', 'GYD', 'HKD', 'HNL', 'HTG', 'HUF',
-  'IDR', 'ILS', 'INR', 'IQD', 'IRR', 'ISK', 'JMD', 'JOD', 'JPY', 'KES', 'KGS', 'KHR', 'KMF', 'KPW', 'KRW', 'KWD', 'KYD', 'KZT', 'LAK',
-  'LBP', 'LKR', 'LRD', 'LSL', 'LYD', 'MAD', 'MDL', 'MGA', 'MKD', 'MMK', 'MNT', 'MOP', 'MRU', 'MUR', 'MVR', 'MWK', 'MXN', 'MYR', 'MZN',
-  'NAD', 'NGN', 'NIO', 'NOK', 'NPR', 'NZD', 'OMR', 'PAB', 'PEN', 'PGK', 'PHP', 'PKR', 'PLN', 'PYG', 'QAR', 'RON', 'RSD', 'RUB', 'RWF',
-  'SAR', 'SBD', 'SCR', 'SDG', 'SEK', 'SGD', 'SHP', 'SLE', 'SOS', 'SRD', 'SSP', 'STN', 'SVC', 'SYP', 'SZL', 'THB', 'TJS', 'TMT', 'TND',
-  'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'UYU', 'UZS', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XOF', 'XPF', 'YER',
-  'ZAR', 'ZMW', 'ZWL',
-] as const;
+/** At most the kit's `list.maxItems` items. */
+export function ListMaxSize(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ArrayMaxSize(L.list.maxItems, validationOptions);
+}
+
 const CURRENCY_SET: ReadonlySet<string> = new Set(CURRENCIES);
 
-/** A known ISO-4217 code (three upper-case letters). */
+/** A known ISO-4217 code (the kit's list). */
 export function IsCurrency(validationOptions?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({

@@ -136,7 +136,8 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.policies = new PolicyRunner(this.app, this.opened.store, this.opened.db, this.logger);
+    // One live reader for the policies and the inline projections: each new page is read once.
+    this.policies = new PolicyRunner(this.app, this.opened.store, this.opened.db, this.logger, this.projections.liveReader);
     await this.policies.start();
     if (this.config.demo && (await this.opened.store.headPosition()) === '0') {
       // In the background, so the service answers while the demo company loads; the clock

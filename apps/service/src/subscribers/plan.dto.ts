@@ -3,11 +3,11 @@ import { IsCurrency, IsIdentifier, IsMinorUnits } from '../http/validation.js';
 
 /** A plan's terms: its code and monthly fee in minor units. */
 export class PlanTermsDto {
-  @ApiProperty({ example: 'alarm-premium', maxLength: 200 })
+  @ApiProperty({ example: 'alarm-premium' })
   @IsIdentifier()
   code!: string;
 
-  @ApiProperty({ example: 30000, description: 'integer minor units (cents), 0 ≤ fee < 10^12' })
+  @ApiProperty({ example: 30000, description: 'integer minor units (cents)' })
   @IsMinorUnits(0)
   monthlyFee!: number;
 }

@@ -1,45 +1,31 @@
 import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { CommandBus, QueryBus, type Command } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandResult, ExecuteOptions, SubscriberDetails } from '@libs/application';
 import { Accounted } from '../audit/accounted.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { AggregateIdPipe } from '../http/aggregate-id.pipe.js';
 import { AggregateQueryDto, asOfOptions } from '../http/aggregate-query.dto.js';
-import { CommandContext } from '../http/command-context.js';
-import { commandHeaders, type HeaderSink } from '../http/command-result.js';
+import { CommandContext, newAggregateId } from '../http/command-context.js';
+import type { HeaderSink } from '../http/command-result.js';
+import { CommandRoute } from '../http/command-route.js';
 import { ApiAggregateQuery, ApiCommand } from '../http/openapi.js';
 import { notModified, type ConditionalResponse } from '../http/etag.js';
-import { AgreePaymentArrangementCommand } from './agree-payment-arrangement/agree-payment-arrangement.command.js';
 import { AgreePaymentArrangementDto } from './agree-payment-arrangement/agree-payment-arrangement.dto.js';
-import { ChangePlanCommand } from './change-plan/change-plan.command.js';
 import { ChangePlanDto } from './change-plan/change-plan.dto.js';
-import { EnrollSubscriberCommand } from './enroll-subscriber/enroll-subscriber.command.js';
 import { EnrollSubscriberDto } from './enroll-subscriber/enroll-subscriber.dto.js';
 import { GetSubscriberQuery } from './get-subscriber/get-subscriber.query.js';
-import { IssueInvoiceCommand } from './issue-invoice/issue-invoice.command.js';
 import { IssueInvoiceDto } from './issue-invoice/issue-invoice.dto.js';
-import { LogComplaintCommand } from './log-complaint/log-complaint.command.js';
 import { LogComplaintDto } from './log-complaint/log-complaint.dto.js';
-import { MigrateClientCommand } from './migrate-client/migrate-client.command.js';
 import { MigrateClientDto } from './migrate-client/migrate-client.dto.js';
-import { ReactivateSubscriberCommand } from './reactivate-subscriber/reactivate-subscriber.command.js';
 import { ReactivateSubscriberDto } from './reactivate-subscriber/reactivate-subscriber.dto.js';
-import { RecordCostToServeCommand } from './record-cost-to-serve/record-cost-to-serve.command.js';
 import { RecordCostToServeDto } from './record-cost-to-serve/record-cost-to-serve.dto.js';
-import { RecordMissedPaymentCommand } from './record-missed-payment/record-missed-payment.command.js';
 import { RecordMissedPaymentDto } from './record-missed-payment/record-missed-payment.dto.js';
-import { RecordPaymentCommand } from './record-payment/record-payment.command.js';
 import { RecordPaymentDto } from './record-payment/record-payment.dto.js';
-import { ReinstateServiceCommand } from './reinstate-service/reinstate-service.command.js';
 import { ReinstateServiceDto } from './reinstate-service/reinstate-service.dto.js';
-import { RequestCancellationCommand } from './request-cancellation/request-cancellation.command.js';
 import { RequestCancellationDto } from './request-cancellation/request-cancellation.dto.js';
-import { SendPaymentReminderCommand } from './send-payment-reminder/send-payment-reminder.command.js';
 import { SendPaymentReminderDto } from './send-payment-reminder/send-payment-reminder.dto.js';
-import { SuspendServiceCommand } from './suspend-service/suspend-service.command.js';
 import { SuspendServiceDto } from './suspend-service/suspend-service.dto.js';
-import { WriteOffDebtCommand } from './write-off-debt/write-off-debt.command.js';
 import { WriteOffDebtDto } from './write-off-debt/write-off-debt.dto.js';
 
 /** The subscriber aggregate over HTTP: its commands (api.md) and its state. */
@@ -47,20 +33,16 @@ import { WriteOffDebtDto } from './write-off-debt/write-off-debt.dto.js';
 @Controller('v1/subscribers')
 export class SubscribersController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: CommandRoute,
     private readonly queries: QueryBus,
   ) {}
-
-  private async run(res: HeaderSink, command: Command<CommandResult>, location?: (id: string) => string): Promise<CommandResult> {
-    const result = await this.commands.execute(command);
-    return commandHeaders(res, result, location?.(result.id));
-  }
 
   @Post()
   @Roles('operator')
   @ApiCommand('Enroll a subscriber', { created: true, roles: 'operator', writes: 'SubscriberEnrolled' })
   enroll(@Body() body: EnrollSubscriberDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink): Promise<CommandResult> {
-    return this.run(res, new EnrollSubscriberCommand(body, ctx), (id) => `/v1/subscribers/${encodeURIComponent(id)}`);
+    const subscriberId = body.subscriberId ?? newAggregateId(ctx, 'subscriber');
+    return this.commands.run(res, { type: 'EnrollSubscriber', data: { ...body, subscriberId } }, ctx, (id) => `/v1/subscribers/${encodeURIComponent(id)}`);
   }
 
   @Get(':id')
@@ -81,97 +63,97 @@ export class SubscribersController {
   @Roles('operator')
   @ApiCommand('Issue an invoice', { roles: 'operator', writes: 'InvoiceIssued' })
   issueInvoice(@Param('id', AggregateIdPipe) id: string, @Body() body: IssueInvoiceDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new IssueInvoiceCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'IssueInvoice', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/payments')
   @Roles('operator')
   @ApiCommand('Record a payment', { roles: 'operator', writes: 'PaymentReceived (+ ServiceReinstated)' })
   recordPayment(@Param('id', AggregateIdPipe) id: string, @Body() body: RecordPaymentDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new RecordPaymentCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'RecordPayment', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/missed-payments')
   @Roles('operator')
   @ApiCommand('Record a missed payment', { roles: 'operator', writes: "PaymentMissed (+ the policy's reminder / ServiceSuspended / DebtWrittenOff)" })
   recordMissedPayment(@Param('id', AggregateIdPipe) id: string, @Body() body: RecordMissedPaymentDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new RecordMissedPaymentCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'RecordMissedPayment', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/reminders')
   @Roles('operator')
   @ApiCommand('Send a payment reminder', { roles: 'operator', writes: 'PaymentReminderSent' })
   sendReminder(@Param('id', AggregateIdPipe) id: string, @Body() body: SendPaymentReminderDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new SendPaymentReminderCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'SendPaymentReminder', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/payment-arrangements')
   @Roles('operator')
   @ApiCommand('Agree a payment arrangement', { roles: 'operator', writes: 'PaymentArrangementAgreed' })
   agreeArrangement(@Param('id', AggregateIdPipe) id: string, @Body() body: AgreePaymentArrangementDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new AgreePaymentArrangementCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'AgreePaymentArrangement', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/suspension')
   @Roles('operator')
   @ApiCommand('Suspend the service', { roles: 'operator', writes: 'ServiceSuspended (+ DebtWrittenOff)' })
   suspend(@Param('id', AggregateIdPipe) id: string, @Body() body: SuspendServiceDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new SuspendServiceCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'SuspendService', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/reinstatement')
   @Roles('operator')
   @ApiCommand('Reinstate the service', { roles: 'operator', writes: 'ServiceReinstated' })
   reinstate(@Param('id', AggregateIdPipe) id: string, @Body() body: ReinstateServiceDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new ReinstateServiceCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'ReinstateService', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/debt-write-offs')
   @Roles('operator')
   @ApiCommand('Write off debt', { roles: 'operator', writes: 'DebtWrittenOff' })
   writeOff(@Param('id', AggregateIdPipe) id: string, @Body() body: WriteOffDebtDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new WriteOffDebtCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'WriteOffDebt', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/costs')
   @Roles('operator')
   @ApiCommand('Record a cost to serve', { roles: 'operator', writes: 'CostToServeRecorded (+ an unprofitable case)' })
   recordCost(@Param('id', AggregateIdPipe) id: string, @Body() body: RecordCostToServeDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new RecordCostToServeCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'RecordCostToServe', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/complaints')
   @Roles('operator')
   @ApiCommand('Log a complaint', { roles: 'operator', writes: 'ComplaintLogged' })
   logComplaint(@Param('id', AggregateIdPipe) id: string, @Body() body: LogComplaintDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new LogComplaintCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'LogComplaint', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/plan-changes')
   @Roles('operator')
   @ApiCommand('Change the plan', { roles: 'operator', writes: 'PlanChanged' })
   changePlan(@Param('id', AggregateIdPipe) id: string, @Body() body: ChangePlanDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new ChangePlanCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'ChangePlan', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/migrations')
   @Roles('operator')
   @ApiCommand('Migrate the client', { roles: 'operator', writes: 'ClientMigrated (+ SubscriberTerminated for partner)' })
   migrate(@Param('id', AggregateIdPipe) id: string, @Body() body: MigrateClientDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new MigrateClientCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'MigrateClient', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/cancellation-requests')
   @Roles('operator')
   @ApiCommand('Request cancellation', { roles: 'operator', writes: 'CancellationRequested (+ a retention case)' })
   requestCancellation(@Param('id', AggregateIdPipe) id: string, @Body() body: RequestCancellationDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new RequestCancellationCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'RequestCancellation', data: { ...body, subscriberId: id } }, ctx);
   }
 
   @Post(':id/reactivation')
   @Roles('operator')
   @ApiCommand('Reactivate (win back) a terminated subscriber', { roles: 'operator', writes: 'SubscriberReactivated' })
   reactivate(@Param('id', AggregateIdPipe) id: string, @Body() body: ReactivateSubscriberDto, @CommandContext() ctx: ExecuteOptions, @Res({ passthrough: true }) res: HeaderSink) {
-    return this.run(res, new ReactivateSubscriberCommand(id, body, ctx));
+    return this.commands.run(res, { type: 'ReactivateSubscriber', data: { ...body, subscriberId: id } }, ctx);
   }
 }

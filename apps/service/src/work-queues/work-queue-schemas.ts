@@ -4,27 +4,11 @@
  * answers against them. Open objects: answers may gain fields.
  */
 import { DOMAIN_VALUES } from '@libs/domain';
+import { count, date, instant, int, money, nextCursor, obj, orNull, ref, str, type JsonSchema } from '../http/openapi/json-schema.js';
 
-type JsonSchema = Record<string, unknown>;
-const str = (extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...extra });
-const int = (extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', ...extra });
-const orNull = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type, 'null'] });
-const obj = (properties: Record<string, JsonSchema>, optional: readonly string[] = [], extra: JsonSchema = {}): JsonSchema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  ...extra,
-});
-
-const instant = str({ format: 'date-time' });
-const date = str({ format: 'date', description: 'calendar date YYYY-MM-DD' });
-const count = int({ minimum: 0 });
-const money = int({ description: 'integer minor units (cents) of the currency' });
 const asOf = orNull(str({ format: 'date-time', description: "the read model's latest business time; every date-dependent field is computed from it (null before the first event)" }));
-const nextCursor = str({ description: 'the cursor of the next page; absent on the last page' });
 const kind = str({ enum: [...DOMAIN_VALUES.caseKind] });
 
-const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 /** A page of a queue: `{queue, asOf, items, nextCursor?}`. */
 const page = (queue: JsonSchema, item: JsonSchema, description: string): JsonSchema =>
   obj({ queue, asOf, items: { type: 'array', items: item }, nextCursor }, ['nextCursor'], { description });

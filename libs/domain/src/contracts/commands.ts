@@ -8,11 +8,12 @@
  * (termination `reasons`, `recommendedProvider`, enrollment `override`) are deliberately loose here
  * so that the rule answers with its 409 code instead of a 400.
  */
-import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { CommandValidationError, type FieldError } from '../shared/errors.js';
-import { isCalendarDate, isInstant } from '../shared/time.js';
 import {
+  AggregateId,
+  AnyLine,
   AnyText,
   CalendarDate,
   CaseKind,
@@ -22,8 +23,12 @@ import {
   Id,
   Initiator,
   Instant,
+  Line,
+  ListOf,
   MigrationTarget,
+  Minutes,
   Money,
+  NoticeDays,
   Obj,
   Period,
   Plan,
@@ -42,29 +47,29 @@ import {
 } from './kit.js';
 
 function subscriberCommand<T extends TProperties>(title: string, props: T) {
-  return Obj({ subscriberId: Id, ...props, at: Instant }, { title });
+  return Obj({ subscriberId: AggregateId, ...props, at: Instant }, { title });
 }
 function caseCommand<T extends TProperties>(title: string, props: T) {
-  return Obj({ caseId: Id, ...props, at: Instant }, { title });
+  return Obj({ caseId: AggregateId, ...props, at: Instant }, { title });
 }
 
 export const subscriberCommandSchemas = {
   EnrollSubscriber: subscriberCommand('EnrollSubscriber', {
-    name: Text,
+    name: Line,
     segment: Segment,
     plan: Plan,
     salesRepId: Id,
     qualification: Qualification,
-    noticeDays: Type.Optional(Count),
+    noticeDays: Type.Optional(NoticeDays),
     /** Who overrides a failed qualification and why (both must be non-blank or the rule refuses). */
-    override: Type.Optional(Obj({ by: AnyText, justification: AnyText })),
+    override: Type.Optional(Obj({ by: AnyLine, justification: AnyText })),
   }),
   IssueInvoice: subscriberCommand('IssueInvoice', { invoiceId: Id, period: Period, amount: PositiveMoney, dueDate: CalendarDate }),
   RecordPayment: subscriberCommand('RecordPayment', { invoiceId: Id, amount: PositiveMoney }),
   RecordMissedPayment: subscriberCommand('RecordMissedPayment', { invoiceId: Id }),
   SendPaymentReminder: subscriberCommand('SendPaymentReminder', { invoiceId: Id, tone: ReminderTone }),
   AgreePaymentArrangement: subscriberCommand('AgreePaymentArrangement', {
-    invoiceIds: Type.Array(Id, { minItems: 1, uniqueItems: true }),
+    invoiceIds: ListOf(Id, { minItems: 1, uniqueItems: true }),
     payBy: CalendarDate,
   }),
   SuspendService: subscriberCommand('SuspendService', {
@@ -73,34 +78,34 @@ export const subscriberCommandSchemas = {
     writeOff: Type.Optional(Type.Boolean()),
   }),
   ReinstateService: subscriberCommand('ReinstateService', { reason: Text }),
-  WriteOffDebt: subscriberCommand('WriteOffDebt', { invoiceIds: Type.Array(Id, { minItems: 1, uniqueItems: true }) }),
+  WriteOffDebt: subscriberCommand('WriteOffDebt', { invoiceIds: ListOf(Id, { minItems: 1, uniqueItems: true }) }),
   RecordCostToServe: subscriberCommand('RecordCostToServe', {
     kind: CostKind,
     amount: Money,
-    minutes: Type.Optional(Count),
+    minutes: Type.Optional(Minutes),
     note: Type.Optional(AnyText),
   }),
-  LogComplaint: subscriberCommand('LogComplaint', { category: Text, description: Text }),
+  LogComplaint: subscriberCommand('LogComplaint', { category: Line, description: Text }),
   ChangePlan: subscriberCommand('ChangePlan', { to: PlanTerms, reason: PlanChangeReason }),
   MigrateClient: subscriberCommand('MigrateClient', {
     target: MigrationTarget,
     toPlan: Type.Optional(Plan),
-    partner: Type.Optional(Text),
-    channel: Type.Optional(Text),
-    caseId: Type.Optional(Id),
+    partner: Type.Optional(Line),
+    channel: Type.Optional(Line),
+    caseId: Type.Optional(AggregateId),
   }),
   RequestCancellation: subscriberCommand('RequestCancellation', {
     reason: Text,
     requestedEffectiveDate: Type.Optional(CalendarDate),
   }),
-  WithdrawCancellation: subscriberCommand('WithdrawCancellation', { caseId: Id }),
+  WithdrawCancellation: subscriberCommand('WithdrawCancellation', { caseId: AggregateId }),
   GiveTerminationNotice: subscriberCommand('GiveTerminationNotice', {
     initiatedBy: Initiator,
-    reasons: Type.Array(AnyText),
+    reasons: ListOf(AnyText),
     effectiveDate: CalendarDate,
-    recommendedProvider: Type.Optional(AnyText),
+    recommendedProvider: Type.Optional(AnyLine),
     /** Provider notices: the case whose termination was approved, and by whom (`termination-needs-approval`). */
-    caseId: Type.Optional(Id),
+    caseId: Type.Optional(AggregateId),
     approvedBy: Type.Optional(AnyText),
     /** Kind of the approving case: `non_payment` → 15 days' notice; `unethical`/`abusive` → no recommendation needed. Not recorded. */
     caseKind: Type.Optional(CaseKind),
@@ -111,21 +116,21 @@ export const subscriberCommandSchemas = {
 } as const satisfies Record<string, TObject>;
 
 export const caseCommandSchemas = {
-  OpenCase: caseCommand('OpenCase', { subscriberId: Id, kind: CaseKind, summary: Text, openedBy: Text }),
+  OpenCase: caseCommand('OpenCase', { subscriberId: AggregateId, kind: CaseKind, summary: Text, openedBy: Text }),
   DocumentIncident: caseCommand('DocumentIncident', { description: Text, incidentAt: Instant }),
   TakeRemedyStep: caseCommand('TakeRemedyStep', { step: RemedyStep, notes: AnyText, outcome: RemedyOutcome }),
   SkipRemedyStep: caseCommand('SkipRemedyStep', { step: RemedyStep, justification: Text }),
-  AnalyzeUsage: caseCommand('AnalyzeUsage', { findings: Text, causes: Type.Array(UsageCause, { minItems: 1, uniqueItems: true }) }),
+  AnalyzeUsage: caseCommand('AnalyzeUsage', { findings: Text, causes: ListOf(UsageCause, { minItems: 1, uniqueItems: true }) }),
   ProposeRetentionPlan: caseCommand('ProposeRetentionPlan', {
-    actions: Type.Array(RetentionAction, { minItems: 1 }),
+    actions: ListOf(RetentionAction, { minItems: 1 }),
     goodwillGesture: Type.Optional(Text),
   }),
-  AgreeRetentionPlan: caseCommand('AgreeRetentionPlan', { agreedBy: Text }),
+  AgreeRetentionPlan: caseCommand('AgreeRetentionPlan', { agreedBy: Line }),
   RejectRetentionPlan: caseCommand('RejectRetentionPlan', { reason: Text, effectiveDate: CalendarDate }),
   RecommendTermination: caseCommand('RecommendTermination', {
-    reasons: Type.Array(AnyText),
+    reasons: ListOf(AnyText),
     effectiveDate: CalendarDate,
-    recommendedProvider: Type.Optional(AnyText),
+    recommendedProvider: Type.Optional(AnyLine),
     transitionSupport: Type.Boolean(),
   }),
   ApproveTermination: caseCommand('ApproveTermination', { approvedBy: Text }),
@@ -188,23 +193,25 @@ export function pointerToField(path: string): string {
     .join('.');
 }
 
-const DATE_FIELDS = new Set(['dueDate', 'payBy', 'effectiveDate', 'requestedEffectiveDate']);
-const INSTANT_FIELDS = new Set(['at', 'incidentAt', 'occurredAt']);
-
-/** Calendar validity that a pattern cannot express (2026-02-30, 25:00). */
-export function calendarErrors(value: unknown, path = ''): FieldError[] {
-  const errors: FieldError[] = [];
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => errors.push(...calendarErrors(v, path ? `${path}.${i}` : String(i))));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const field = path ? `${path}.${k}` : k;
-      if (typeof v === 'string' && DATE_FIELDS.has(k) && !isCalendarDate(v)) errors.push({ field, message: 'is not a calendar date (YYYY-MM-DD)' });
-      else if (typeof v === 'string' && INSTANT_FIELDS.has(k) && !isInstant(v)) errors.push({ field, message: 'is not an ISO-8601 instant' });
-      else if (typeof v === 'object') errors.push(...calendarErrors(v, field));
-    }
+/**
+ * A field error for one TypeBox error. Dates and instants are marked in the schema (`format`), so
+ * a calendar-impossible value (2026-02-30) reads as such; a value that already fails the pattern
+ * gets no second message for the format.
+ */
+export function fieldErrors(errors: Iterable<{ path: string; message: string; schema: TSchema; value: unknown }>, max = 20): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const field = pointerToField(e.path);
+    const format = (e.schema as { format?: string }).format;
+    if (format !== undefined && typeof e.value === 'string') {
+      if (seen.has(field)) continue;
+      out.push({ field, message: format === 'date' ? 'is not a calendar date (YYYY-MM-DD)' : 'is not an ISO-8601 instant' });
+    } else out.push({ field, message: e.message });
+    seen.add(field);
+    if (out.length >= max) break;
   }
-  return errors;
+  return out;
 }
 
 /** Cross-field requirements of some commands. */
@@ -226,15 +233,8 @@ export function validateCommand(command: { type: string; data: unknown }): Field
   const contract = (commandContracts as Record<string, { schema: TObject } | undefined>)[command.type];
   if (!contract) return [{ field: 'type', message: `unknown command type ${String(command.type)}` }];
   const checker = checkerFor(command.type, contract.schema);
-  if (!checker.Check(command.data)) {
-    const errors: FieldError[] = [];
-    for (const e of checker.Errors(command.data)) {
-      errors.push({ field: pointerToField(e.path), message: e.message });
-      if (errors.length >= 20) break;
-    }
-    return errors;
-  }
-  return [...calendarErrors(command.data), ...crossFieldErrors(command as { type: string; data: Record<string, unknown> })];
+  if (!checker.Check(command.data)) return fieldErrors(checker.Errors(command.data));
+  return crossFieldErrors(command as { type: string; data: Record<string, unknown> });
 }
 
 /** Throws {@link CommandValidationError} when the command does not match its contract. */

@@ -8,6 +8,7 @@
  */
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import {
+  AggregateId,
   AnyText,
   CalendarDate,
   CaseKind,
@@ -17,14 +18,19 @@ import {
   Id,
   Initiator,
   Instant,
+  Line,
   MigrationTarget,
+  Minutes,
   Money,
+  MoneyTotal,
+  NoticeDays,
   Obj,
   Period,
   Plan,
   PlanChangeReason,
   PlanTerms,
   PositiveMoney,
+  PositiveMoneyTotal,
   Qualification,
   RemedyOutcome,
   RemedyStep,
@@ -38,10 +44,10 @@ import {
 } from './kit.js';
 
 function subscriberEvent<T extends TProperties>(title: string, props: T) {
-  return Obj({ subscriberId: Id, occurredAt: Instant, ...props }, { title });
+  return Obj({ subscriberId: AggregateId, occurredAt: Instant, ...props }, { title });
 }
 function caseEvent<T extends TProperties>(title: string, props: T) {
-  return Obj({ caseId: Id, subscriberId: Id, occurredAt: Instant, ...props }, { title });
+  return Obj({ caseId: AggregateId, subscriberId: AggregateId, occurredAt: Instant, ...props }, { title });
 }
 
 const Reasons = Type.Array(Text, { minItems: 1 });
@@ -51,14 +57,14 @@ const Reasons = Type.Array(Text, { minItems: 1 });
 // ---------------------------------------------------------------------------------------------
 
 export const SubscriberEnrolledData = subscriberEvent('SubscriberEnrolled', {
-  name: Text,
+  name: Line,
   segment: Segment,
   plan: Plan,
   salesRepId: Id,
   qualification: Qualification,
   /** Contractual notice in days; absent = the segment's default (b2b 60, b2c 15). */
-  noticeDays: Type.Optional(Count),
-  override: Type.Optional(Obj({ by: Text, justification: Text })),
+  noticeDays: Type.Optional(NoticeDays),
+  override: Type.Optional(Obj({ by: Line, justification: Text })),
 });
 export const InvoiceIssuedData = subscriberEvent('InvoiceIssued', {
   invoiceId: Id,
@@ -86,42 +92,42 @@ export const PaymentArrangementAgreedData = subscriberEvent('PaymentArrangementA
 export const ServiceSuspendedData = subscriberEvent('ServiceSuspended', {
   reason: SuspensionReason,
   /** Total still owed (all open and missed invoices) at suspension. */
-  outstanding: Money,
+  outstanding: MoneyTotal,
 });
 export const DebtWrittenOffData = subscriberEvent('DebtWrittenOff', {
   invoiceIds: Type.Array(Id, { minItems: 1 }),
   /** Sum of what was still owed on those invoices. */
-  amount: PositiveMoney,
+  amount: PositiveMoneyTotal,
 });
 export const ServiceReinstatedData = subscriberEvent('ServiceReinstated', { reason: Text });
 export const CostToServeRecordedData = subscriberEvent('CostToServeRecorded', {
   kind: CostKind,
   amount: Money,
-  minutes: Type.Optional(Count),
+  minutes: Type.Optional(Minutes),
   note: Type.Optional(AnyText),
 });
-export const ComplaintLoggedData = subscriberEvent('ComplaintLogged', { category: Text, description: Text });
+export const ComplaintLoggedData = subscriberEvent('ComplaintLogged', { category: Line, description: Text });
 export const PlanChangedData = subscriberEvent('PlanChanged', { from: PlanTerms, to: PlanTerms, reason: PlanChangeReason });
 export const ClientMigratedData = subscriberEvent('ClientMigrated', {
   target: MigrationTarget,
   /** The plan the client moves to (required for `plan`; optional for `prepaid`); becomes the current plan. */
   toPlan: Type.Optional(Plan),
-  partner: Type.Optional(Text),
-  channel: Type.Optional(Text),
-  caseId: Type.Optional(Id),
+  partner: Type.Optional(Line),
+  channel: Type.Optional(Line),
+  caseId: Type.Optional(AggregateId),
 });
 export const CancellationRequestedData = subscriberEvent('CancellationRequested', {
   reason: Text,
   requestedEffectiveDate: Type.Optional(CalendarDate),
 });
-export const CancellationWithdrawnData = subscriberEvent('CancellationWithdrawn', { caseId: Id });
+export const CancellationWithdrawnData = subscriberEvent('CancellationWithdrawn', { caseId: AggregateId });
 export const TerminationNoticeGivenData = subscriberEvent('TerminationNoticeGiven', {
   initiatedBy: Initiator,
   reasons: Reasons,
   /** First day (UTC) the subscriber is no longer served; termination happens at its 00:00Z. */
   effectiveDate: CalendarDate,
-  recommendedProvider: Type.Optional(Text),
-  caseId: Type.Optional(Id),
+  recommendedProvider: Type.Optional(Line),
+  caseId: Type.Optional(AggregateId),
   approvedBy: Type.Optional(Text),
 });
 export const SubscriberTerminatedData = subscriberEvent('SubscriberTerminated', {
@@ -129,7 +135,7 @@ export const SubscriberTerminatedData = subscriberEvent('SubscriberTerminated', 
   reasons: Reasons,
   effectiveDate: CalendarDate,
   /** Still owed on open and missed invoices at termination (stays collectable). */
-  finalBalance: Money,
+  finalBalance: MoneyTotal,
   planAtTermination: Plan,
 });
 export const SubscriberReactivatedData = subscriberEvent('SubscriberReactivated', { plan: Plan });
@@ -153,7 +159,7 @@ export const RetentionPlanProposedData = caseEvent('RetentionPlanProposed', {
 export const RetentionPlanAgreedData = caseEvent('RetentionPlanAgreed', {
   actions: Type.Array(RetentionAction, { minItems: 2 }),
   goodwillGesture: Type.Optional(Text),
-  agreedBy: Text,
+  agreedBy: Line,
 });
 export const RetentionPlanRejectedData = caseEvent('RetentionPlanRejected', {
   reason: Text,
@@ -163,7 +169,7 @@ export const RetentionPlanRejectedData = caseEvent('RetentionPlanRejected', {
 export const TerminationRecommendedData = caseEvent('TerminationRecommended', {
   reasons: Reasons,
   effectiveDate: CalendarDate,
-  recommendedProvider: Type.Optional(Text),
+  recommendedProvider: Type.Optional(Line),
   /** Transition documentation offered to the client. */
   transitionSupport: Type.Boolean(),
 });

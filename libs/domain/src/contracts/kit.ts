@@ -1,9 +1,16 @@
 /**
- * Building blocks of the event and command contracts (TypeBox → JSON Schema). Formats are
- * expressed as `pattern`s so any JSON Schema validator accepts them without format plugins.
+ * Building blocks of the event and command contracts (TypeBox → JSON Schema), built from the
+ * bounds in contracts/limits.ts. Formats are expressed as `pattern`s so any JSON Schema validator
+ * accepts them without format plugins; dates and instants also carry `format` (`date`,
+ * `date-time`), which is how the schema itself marks them for the calendar check a pattern cannot
+ * do (2026-02-30) — registered below with TypeBox, so the compiled check enforces it.
  */
-import { Type, type TLiteral, type TUnion, type TSchema, type TProperties, type TObject } from '@sinclair/typebox';
-import { DATE_PATTERN, INSTANT_PATTERN, PERIOD_PATTERN } from '../shared/time.js';
+import { FormatRegistry, Type, type TLiteral, type TUnion, type TSchema, type TProperties, type TObject } from '@sinclair/typebox';
+import { DATE_PATTERN, INSTANT_PATTERN, isCalendarDate, isInstant } from '../shared/time.js';
+import { ANY_LINE_PATTERN, CONTRACT_LIMITS as L, CURRENCIES, LINE_PATTERN, NOT_BLANK_PATTERN } from './limits.js';
+
+if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', isCalendarDate);
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isInstant);
 
 /** A closed object: unknown keys are refused. */
 export function Obj<T extends TProperties>(properties: T, options: { title?: string; description?: string } = {}): TObject<T> {
@@ -16,20 +23,39 @@ export function OneOf<const T extends readonly [string, ...string[]]>(values: T,
   return Type.Union(literals, description ? { description } : {});
 }
 
-export const Id = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'identifier' });
+/** A list of at most `list.maxItems` items. */
+export function ListOf<T extends TSchema>(items: T, options: { minItems?: number; uniqueItems?: boolean } = {}) {
+  return Type.Array(items, { ...options, maxItems: L.list.maxItems });
+}
+
+/** A subscriber or case id (also its stream name's suffix). */
+export const AggregateId = Type.String({ minLength: 1, ...L.aggregateId, description: 'aggregate id' });
+/** An identifier inside an aggregate (invoice, sales rep, plan code): one line, not blank. */
+export const Id = Type.String({ minLength: 1, maxLength: L.line.maxLength, pattern: LINE_PATTERN, description: 'identifier' });
+/** One line of text that is not blank (names, categories). */
+export const Line = Type.String({ minLength: 1, maxLength: L.line.maxLength, pattern: LINE_PATTERN });
+/** One line, may be empty. */
+export const AnyLine = Type.String({ maxLength: L.line.maxLength, pattern: ANY_LINE_PATTERN });
 /** Free text that is not blank. */
-export const Text = Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S' });
+export const Text = Type.String({ minLength: 1, maxLength: L.text.maxLength, pattern: NOT_BLANK_PATTERN });
 /** Free text, may be empty. */
-export const AnyText = Type.String({ maxLength: 10_000 });
-export const Instant = Type.String({ pattern: INSTANT_PATTERN, description: 'ISO-8601 instant with zone (UTC)' });
-export const CalendarDate = Type.String({ pattern: DATE_PATTERN, description: 'calendar date YYYY-MM-DD (UTC day)' });
-export const Period = Type.String({ pattern: PERIOD_PATTERN, description: 'calendar month YYYY-MM' });
-export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO-4217 currency code' });
-/** Integer minor units (cents), ≥ 0. */
-export const Money = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'integer minor units' });
-/** Integer minor units (cents), ≥ 1. */
-export const PositiveMoney = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'integer minor units, > 0' });
+export const AnyText = Type.String({ maxLength: L.text.maxLength });
+export const Instant = Type.String({ pattern: INSTANT_PATTERN, format: 'date-time', maxLength: L.instant.maxLength, description: 'ISO-8601 instant with zone (UTC)' });
+export const CalendarDate = Type.String({ pattern: DATE_PATTERN, format: 'date', description: 'calendar date YYYY-MM-DD (UTC day)' });
+export const Period = Type.String({ pattern: L.month.pattern, description: 'calendar month YYYY-MM' });
+/** Checked against the code list; typed `string` so callers need not narrow every code they pass through. */
+export const Currency = Type.Unsafe<string>(OneOf(CURRENCIES, 'ISO-4217 currency code'));
+/** Integer minor units (cents), 0 ≤ amount < 10^12. */
+export const Money = Type.Integer({ minimum: 0, maximum: L.money.maximum, description: 'integer minor units' });
+/** Integer minor units (cents), 1 ≤ amount < 10^12. */
+export const PositiveMoney = Type.Integer({ minimum: 1, maximum: L.money.maximum, description: 'integer minor units, > 0' });
+/** A sum of amounts (balances, totals) in integer minor units. */
+export const MoneyTotal = Type.Integer({ minimum: 0, maximum: L.moneyTotal.maximum, description: 'integer minor units' });
+/** A positive sum of amounts in integer minor units. */
+export const PositiveMoneyTotal = Type.Integer({ minimum: 1, maximum: L.moneyTotal.maximum, description: 'integer minor units, > 0' });
 export const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+export const NoticeDays = Type.Integer({ minimum: 0, maximum: L.noticeDays.maximum });
+export const Minutes = Type.Integer({ minimum: 0, maximum: L.minutes.maximum });
 
 /**
  * Every closed vocabulary of domain.md §4–§5, once: the contracts' schemas below are built from
@@ -83,5 +109,26 @@ export const UsageCause = OneOf(DOMAIN_VALUES.usageCause);
 export const ActionOwner = OneOf(DOMAIN_VALUES.actionOwner);
 export const RetentionAction = Obj({ owner: ActionOwner, description: Text, dueDate: CalendarDate }, { title: 'RetentionAction' });
 export const CaseOutcome = OneOf(DOMAIN_VALUES.caseOutcome);
+
+/**
+ * The field types by name, for adapters that describe or check one field at a time (the HTTP
+ * layer's validators and their OpenAPI fragments read their bounds, patterns and formats here).
+ */
+export const CONTRACT_TYPES = {
+  aggregateId: AggregateId,
+  id: Id,
+  line: Line,
+  anyLine: AnyLine,
+  text: Text,
+  anyText: AnyText,
+  instant: Instant,
+  calendarDate: CalendarDate,
+  period: Period,
+  currency: Currency,
+  money: Money,
+  positiveMoney: PositiveMoney,
+  noticeDays: NoticeDays,
+  minutes: Minutes,
+} as const satisfies Record<string, TSchema>;
 
 export type { TSchema };

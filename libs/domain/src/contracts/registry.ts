@@ -7,7 +7,7 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { FieldError } from '../shared/errors.js';
-import { calendarErrors, pointerToField } from './commands.js';
+import { fieldErrors } from './commands.js';
 import {
   caseEventSchemas,
   isCaseEventType,
@@ -120,16 +120,7 @@ export function validateEventData(type: string, data: unknown, schemaVersion?: n
   const version = schemaVersion ?? eventContracts[type].schemaVersion;
   const c = checker(type, version);
   if (!c) return { valid: false, errors: [{ field: 'schemaVersion', message: `${type} has no version ${version}` }] };
-  if (!c.Check(data)) {
-    const errors: FieldError[] = [];
-    for (const e of c.Errors(data)) {
-      errors.push({ field: pointerToField(e.path), message: e.message });
-      if (errors.length >= 20) break;
-    }
-    return { valid: false, errors };
-  }
-  const calendar = calendarErrors(data);
-  return calendar.length === 0 ? { valid: true } : { valid: false, errors: calendar };
+  return c.Check(data) ? { valid: true } : { valid: false, errors: fieldErrors(c.Errors(data)) };
 }
 
 /** What a stored event looks like to the upcaster (`schemaVersion` from its metadata). */

@@ -17,8 +17,9 @@ export const PERIOD_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
 const INSTANT_RE = new RegExp(INSTANT_PATTERN);
 const DATE_RE = new RegExp(DATE_PATTERN);
 
+/** A real instant: its date part exists (Date.parse would roll 2026-02-30 over into March). */
 export function isInstant(s: string): boolean {
-  return INSTANT_RE.test(s) && !Number.isNaN(Date.parse(s));
+  return INSTANT_RE.test(s) && !Number.isNaN(Date.parse(s)) && isCalendarDate(s.slice(0, 10));
 }
 
 /** A real calendar date (rejects 2026-02-30). */

@@ -153,4 +153,76 @@ export const eventStoreMigrations: readonly Migration[] = [
          GENERATED ALWAYS AS (coalesce((metadata ->> 'chainVersion')::smallint, 1)) STORED`,
     ],
   },
+  {
+    version: 3,
+    name: 'group commit: many appends in one statement',
+    statements: [
+      // Group commit (docs/event-store.md): the appends of one group, each with its own
+      // compare-and-swap, in one statement and one commit. Per append (arrays of equal length):
+      // stream (distinct within a group), base version and hash it builds on; per event: the
+      // index of its append (1-based), its version (already base + k, hashed in Node), columns.
+      // Returns one row per append: ok (position of its last event) | duplicate (the same ids are
+      // already there at those versions: the first result) | conflict (the stream's actual head),
+      // so a conflict fails only that append. Set-based (no loop, no JSON envelope to unpack).
+      // One snapshot, taken before the first write assigns our xid: every head it reads was
+      // written by a transaction with a smaller xid, so the global order agrees with each
+      // stream's order, as with cl_append. A racing insert of the same version by another
+      // transaction fails the whole statement (unique violation); the caller then splits the group.
+      `CREATE OR REPLACE FUNCTION cl_append_group(p_streams text[], p_bases bigint[], p_prev_hashes text[],
+                                                  p_event_append int[], p_versions bigint[], p_ids uuid[], p_types text[],
+                                                  p_data text[], p_metadata text[], p_occurred_at timestamptz[])
+       RETURNS TABLE (out_append int, outcome text, out_version bigint, out_hash text, out_position text)
+       LANGUAGE plpgsql AS $fn$
+       BEGIN
+         RETURN QUERY
+         WITH appends AS (
+           SELECT a.ord::int AS app, a.stream, a.base, a.prev_hash,
+                  coalesce(h.version, -1) AS cur_version, coalesce(h.hash, repeat('0', 64)) AS cur_hash
+             FROM unnest(p_streams, p_bases, p_prev_hashes) WITH ORDINALITY AS a(stream, base, prev_hash, ord)
+             LEFT JOIN LATERAL (
+               SELECT e.version, e.metadata ->> 'hash' AS hash FROM cl_events AS e
+                WHERE e.stream_id = a.stream ORDER BY e.version DESC LIMIT 1
+             ) AS h ON true
+         ),
+         events AS (
+           SELECT x.app, x.version, x.id, x.type, x.data, x.metadata, x.occurred_at, x.ord
+             FROM unnest(p_event_append, p_versions, p_ids, p_types, p_data, p_metadata, p_occurred_at)
+                  WITH ORDINALITY AS x(app, version, id, type, data, metadata, occurred_at, ord)
+         ),
+         new_streams AS (
+           INSERT INTO cl_streams (stream_id)
+           SELECT a.stream FROM appends AS a WHERE a.base = -1 AND a.cur_version = -1
+         ),
+         inserted AS (
+           INSERT INTO cl_events (stream_id, version, event_id, type, data, metadata, occurred_at)
+           SELECT a.stream, x.version, x.id, x.type, x.data::jsonb, x.metadata::jsonb, x.occurred_at
+             FROM events AS x JOIN appends AS a ON a.app = x.app
+            WHERE a.cur_version = a.base AND a.cur_hash = a.prev_hash
+            ORDER BY x.ord
+           RETURNING stream_id, global_position
+         ),
+         written AS (
+           SELECT i.stream_id, max(i.global_position) AS gp FROM inserted AS i GROUP BY i.stream_id
+         ),
+         repeats AS (
+           SELECT x.app, count(*) AS n, count(e.event_id) AS matched,
+                  (array_agg(e.transaction_id::text::numeric * 1000000000000 + e.global_position ORDER BY x.version DESC))[1] AS pos
+             FROM events AS x JOIN appends AS a ON a.app = x.app
+             LEFT JOIN cl_events AS e ON e.stream_id = a.stream AND e.version = x.version AND e.event_id = x.id
+            WHERE NOT (a.cur_version = a.base AND a.cur_hash = a.prev_hash)
+            GROUP BY x.app
+         )
+         SELECT a.app,
+                CASE WHEN w.gp IS NOT NULL THEN 'ok' WHEN r.matched = r.n THEN 'duplicate' ELSE 'conflict' END,
+                a.cur_version, a.cur_hash,
+                CASE WHEN w.gp IS NOT NULL THEN (pg_current_xact_id()::text::numeric * 1000000000000 + w.gp)::text
+                     WHEN r.matched = r.n THEN r.pos::text END
+           FROM appends AS a
+           LEFT JOIN written AS w ON w.stream_id = a.stream
+           LEFT JOIN repeats AS r ON r.app = a.app
+          ORDER BY a.app;
+       END
+       $fn$`,
+    ],
+  },
 ];

@@ -19,8 +19,9 @@ import type {
   Subscription,
   SubscribeOptions,
 } from '../types.js';
-import { assertStreamName, prepareAppend, type ValidatedEvent } from '../validation.js';
+import { assertStreamName, prepareAppend } from '../validation.js';
 import type { SqlDatabase } from './database.js';
+import { GroupCommitter, type AppendRow, type AttemptOutcome, type ChainedEvent, type GroupCommitStats, type Head, type PreparedEvent } from './group-commit.js';
 import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
 import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
@@ -67,19 +68,6 @@ function toStored(row: EventRow): StoredEvent {
   };
 }
 
-type PreparedEvent = ValidatedEvent & { id: string };
-
-interface AppendRow {
-  outcome: string;
-  out_version: number;
-  out_position: string | null;
-  out_hash: string | null;
-}
-
-interface Head {
-  version: number;
-  hash: string;
-}
 
 /**
  * The event store on PostgreSQL or PGlite (one SQL implementation over {@link SqlDatabase}).
@@ -98,10 +86,29 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
   private notifyTimer?: NodeJS.Timeout;
   private lastNotify = 0;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly group?: GroupCommitter<AppendResult>;
 
-  constructor(readonly db: SqlDatabase) {
+  constructor(
+    readonly db: SqlDatabase,
+    options: { groupCommit?: boolean; groupsInFlight?: number } = {},
+  ) {
     this.backend = db.dialect;
     this.wakeups.setMaxListeners(0);
+    if (options.groupCommit ?? true) {
+      this.group = new GroupCommitter<AppendResult>({
+        executor: db,
+        cachedHead: (streamId) => this.heads.get(streamId),
+        remember: (streamId, head) => this.remember(streamId, head),
+        readHeads: (streamIds) => this.readHeads(streamIds),
+        chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
+        single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
+      }, { maxInFlight: options.groupsInFlight });
+    }
+  }
+
+  /** Group sizes reached so far (undefined with group commit off). */
+  groupCommitStats(): GroupCommitStats | undefined {
+    return this.group && { ...this.group.stats, sizes: [...this.group.stats.sizes] };
   }
 
   async init(): Promise<void> {
@@ -122,20 +129,28 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     const recordedAt = new Date().toISOString();
     const prepared: PreparedEvent[] = validated.map((event) => ({ ...event, id: event.id ?? randomUUID() }));
 
-    let head = await this.resolveHead(streamId, expected);
+    // With group commit the head is resolved when the append's group is formed (group-commit.ts).
+    let head = this.group ? { version: -1, hash: ZERO_HASH } : await this.resolveHead(streamId, expected);
     for (let attempt = 1; ; attempt++) {
       // Optimistic first (one round trip). A stream that keeps moving under `any` or
       // `stream_exists` is then appended to under its row lock, so every writer makes progress.
-      const row =
-        attempt <= OPTIMISTIC_ATTEMPTS
-          ? await this.tryAppend(this.db, streamId, prepared, head, recordedAt)
-          : await this.db.transaction(async (tx) => {
-              // The stream's advisory lock, not FOR UPDATE: see cl_append on xid order.
-              await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, streamId]);
-              const locked = await this.readHead(tx, streamId);
-              if (expected === 'stream_exists' && locked.version < 0) return { outcome: 'conflict', out_version: -1, out_position: null, out_hash: null };
-              return this.tryAppend(tx, streamId, prepared, locked, recordedAt);
-            });
+      let row: AttemptOutcome<AppendResult>;
+      if (attempt <= OPTIMISTIC_ATTEMPTS && this.group) {
+        const submitted = await this.group.submit({ streamId, prepared, expected, recordedAt });
+        row = submitted.outcome;
+        head = submitted.head;
+      } else if (attempt <= OPTIMISTIC_ATTEMPTS) {
+        row = await this.tryAppend(this.db, streamId, this.chain(prepared, head, recordedAt), head);
+      } else {
+        row = await this.db.transaction(async (tx): Promise<AttemptOutcome<AppendResult>> => {
+          // The stream's advisory lock, not FOR UPDATE: see cl_append on xid order.
+          await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, streamId]);
+          const locked = await this.readHead(tx, streamId);
+          head = locked;
+          if (expected === 'stream_exists' && locked.version < 0) return { outcome: 'conflict', out_version: -1, out_position: null, out_hash: null };
+          return this.tryAppend(tx, streamId, this.chain(prepared, locked, recordedAt), locked);
+        });
+      }
       if ('existing' in row) return row.existing;
       if ('raced' in row) {
         // Another writer took the same version while we inserted: ask again with what we
@@ -168,14 +183,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     }
   }
 
-  private async tryAppend(
-    executor: SqlExecutor,
-    streamId: string,
-    prepared: PreparedEvent[],
-    head: Head,
-    recordedAt: string,
-  ): Promise<AppendRow | { existing: AppendResult } | { raced: true }> {
-    const chained = this.chain(prepared, head, recordedAt);
+  private async tryAppend(executor: SqlExecutor, streamId: string, chained: ChainedEvent[], head: Head): Promise<AttemptOutcome<AppendResult>> {
     try {
       if (chained.length === 1) {
         const [event] = chained;
@@ -197,7 +205,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         const message = String((error as Error).message);
-        if (message.includes('cl_events_stream_event_id')) return { existing: await this.existingAppend(streamId, prepared.map((e) => e.id)) };
+        if (message.includes('cl_events_stream_event_id')) return { existing: await this.existingAppend(streamId, chained.map((e) => e.id)) };
         if (message.includes('cl_events_pkey') || message.includes('cl_streams_pkey')) return { raced: true };
       }
       throw error;
@@ -208,7 +216,8 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
   private async resolveHead(streamId: string, expected: ExpectedVersion): Promise<Head> {
     if (expected === 'no_stream') return { version: -1, hash: ZERO_HASH };
     const cached = this.heads.get(streamId);
-    if (cached && (typeof expected !== 'number' || cached.version === expected)) return cached;
+    // A cached "no stream" is not trusted for stream_exists: another process may have created it.
+    if (cached && (expected === 'any' || (expected === 'stream_exists' && cached.version >= 0) || cached.version === expected)) return cached;
     const actual = await this.readHead(this.db, streamId);
     this.remember(streamId, actual);
     if (expected === 'stream_exists' && actual.version < 0) throw new ConcurrencyError(streamId, expected, -1);
@@ -226,8 +235,20 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     return rows[0] ? { version: Number(rows[0].version), hash: rows[0].hash } : { version: -1, hash: ZERO_HASH };
   }
 
+  /** Heads of several streams in one query ({-1, ZERO_HASH} for a stream not written yet). */
+  private async readHeads(streamIds: string[]): Promise<Map<string, Head>> {
+    const { rows } = await this.db.query<{ stream_id: string; version: number | null; hash: string | null }>(
+      `SELECT s.stream_id, h.version, h.hash FROM unnest($1::text[]) AS s(stream_id)
+         LEFT JOIN LATERAL (SELECT e.version, e.metadata ->> 'hash' AS hash FROM cl_events AS e
+                             WHERE e.stream_id = s.stream_id ORDER BY e.version DESC LIMIT 1) AS h ON true`,
+      [streamIds],
+      { name: 'cl_read_heads' },
+    );
+    return new Map(rows.map((r) => [r.stream_id, r.version === null ? { version: -1, hash: ZERO_HASH } : { version: Number(r.version), hash: String(r.hash) }]));
+  }
+
   /** Hashes the batch onto `head` and completes each event's metadata. */
-  private chain(prepared: PreparedEvent[], head: Head, recordedAt: string): Array<PreparedEvent & { metadataJson: string }> {
+  private chain(prepared: PreparedEvent[], head: Head, recordedAt: string): ChainedEvent[] {
     let prevHash = head.hash;
     return prepared.map((event, i) => {
       const version = head.version + 1 + i;
@@ -242,7 +263,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         hash,
       });
       prevHash = hash;
-      return { ...event, metadataJson };
+      return { ...event, metadataJson, hash };
     });
   }
 
@@ -306,6 +327,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
       [streamId],
     );
     return rows[0] ? Number(rows[0].version) : -1;
+  }
+
+  /** Committed events in (stream_id, version) order after `after`: the primary key's, one stream at a time (audit). */
+  async readByStream(options: { after?: { streamId: string; version: number }; limit?: number } = {}): Promise<StoredEvent[]> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE (stream_id, version) > ($1::text COLLATE "C", $2::bigint) ORDER BY stream_id, version LIMIT $3`;
+    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    return (await this.db.query<EventRow>(sql, [options.after?.streamId ?? '', options.after?.version ?? -1, limit])).rows.map(toStored);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {

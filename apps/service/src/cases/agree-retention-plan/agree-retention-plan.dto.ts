@@ -4,7 +4,7 @@ import { IsText } from '../../http/validation.js';
 
 /** Body of the AgreeRetentionPlan command. */
 export class AgreeRetentionPlanDto extends CommandBodyDto {
-  @ApiProperty({ example: 'Ana Ruiz (client)', maxLength: 200 })
-  @IsText(200, { singleLine: true })
+  @ApiProperty({ example: 'Ana Ruiz (client)' })
+  @IsText('line')
   agreedBy!: string;
 }

@@ -4,8 +4,8 @@ import { IsInstant, IsText } from '../../http/validation.js';
 
 /** Body of the DocumentIncident command. */
 export class DocumentIncidentDto extends CommandBodyDto {
-  @ApiProperty({ example: 'threatened the technician on the phone', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'threatened the technician on the phone' })
+  @IsText('text')
   description!: string;
 
   @ApiProperty({ example: '2026-01-20T16:30:00Z', description: 'when it happened (ISO-8601 instant)' })

@@ -21,7 +21,7 @@ export class OpenCaseDto extends CommandBodyDto {
   @IsIn(CASE_KINDS)
   kind!: CaseKind;
 
-  @ApiProperty({ example: 'cost to serve above revenue for two quarters', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'cost to serve above revenue for two quarters' })
+  @IsText('text')
   summary!: string;
 }

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsObject, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
-import { IsCalendarDate, IsText, Optional } from '../../http/validation.js';
+import { IsCalendarDate, IsText, ListMaxSize, Optional } from '../../http/validation.js';
 import { DOMAIN_VALUES } from '@libs/domain';
 
 /** One commitment of a retention plan: who does what by when. */
@@ -11,8 +11,8 @@ export class RetentionActionDto {
   @IsIn(DOMAIN_VALUES.actionOwner)
   owner!: 'provider' | 'client';
 
-  @ApiProperty({ example: 'two training sessions on the mobile app', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'two training sessions on the mobile app' })
+  @IsText('text')
   description!: string;
 
   @ApiProperty({ example: '2026-02-15', description: 'YYYY-MM-DD' })
@@ -22,17 +22,17 @@ export class RetentionActionDto {
 
 /** Body of the ProposeRetentionPlan command. */
 export class ProposeRetentionPlanDto extends CommandBodyDto {
-  @ApiProperty({ type: () => [RetentionActionDto], minItems: 1, maxItems: 50, description: 'agreement needs at least one action per side' })
+  @ApiProperty({ type: () => [RetentionActionDto], minItems: 1, description: 'agreement needs at least one action per side' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ListMaxSize()
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RetentionActionDto)
   actions!: RetentionActionDto[];
 
-  @ApiPropertyOptional({ example: 'one month at half price', maxLength: 2000 })
+  @ApiPropertyOptional({ example: 'one month at half price' })
   @Optional()
-  @IsText(2000)
+  @IsText('text')
   goodwillGesture?: string;
 }

@@ -4,8 +4,8 @@ import { IsCalendarDate, IsText } from '../../http/validation.js';
 
 /** Body of the RejectRetentionPlan command. */
 export class RejectRetentionPlanDto extends CommandBodyDto {
-  @ApiProperty({ example: 'price still too high', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'price still too high' })
+  @IsText('text')
   reason!: string;
 
   @ApiProperty({ example: '2026-03-31', description: "the client's termination date (YYYY-MM-DD)" })

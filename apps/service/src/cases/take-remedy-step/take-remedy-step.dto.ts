@@ -1,7 +1,9 @@
 import { Equals, IsIn } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOMAIN_VALUES, type RemedyOutcome, type RemedyStep } from '@libs/domain';
+import type { CommandInput } from '@libs/application';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
+import { RequestValidationError, type FieldProblem } from '../../http/problem.js';
 import { IsText, Optional } from '../../http/validation.js';
 
 const STEPS: readonly RemedyStep[] = DOMAIN_VALUES.remedyStep;
@@ -22,9 +24,9 @@ export class TakeRemedyStepDto extends CommandBodyDto {
   @Equals(true, { message: 'must be true when present (omit it for a step taken)' })
   skipped?: true;
 
-  @ApiPropertyOptional({ example: 'walked the client through the app; false alarms stopped', maxLength: 2000, description: 'taken: required' })
+  @ApiPropertyOptional({ example: 'walked the client through the app; false alarms stopped', description: 'taken: required' })
   @Optional()
-  @IsText(2000, { allowEmpty: true })
+  @IsText('anyText')
   notes?: string;
 
   @ApiPropertyOptional({ enum: OUTCOMES, description: 'taken: required' })
@@ -32,8 +34,31 @@ export class TakeRemedyStepDto extends CommandBodyDto {
   @IsIn(OUTCOMES)
   outcome?: RemedyOutcome;
 
-  @ApiPropertyOptional({ example: 'client refuses any other plan', maxLength: 2000, description: 'skipped: required' })
+  @ApiPropertyOptional({ example: 'client refuses any other plan', description: 'skipped: required' })
   @Optional()
-  @IsText(2000)
+  @IsText('text')
   justification?: string;
+}
+
+/** Which of the two forms a body is, or what is wrong with it. */
+export function remedyStepProblems(body: TakeRemedyStepDto): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (body.skipped === true) {
+    if (body.justification === undefined) problems.push({ field: 'justification', message: 'is required when skipped is true' });
+    if (body.notes !== undefined) problems.push({ field: 'notes', message: 'is not allowed when skipped is true' });
+    if (body.outcome !== undefined) problems.push({ field: 'outcome', message: 'is not allowed when skipped is true' });
+  } else {
+    if (body.notes === undefined) problems.push({ field: 'notes', message: 'is required for a step taken' });
+    if (body.outcome === undefined) problems.push({ field: 'outcome', message: 'is required for a step taken' });
+    if (body.justification !== undefined) problems.push({ field: 'justification', message: 'is only allowed with skipped: true' });
+  }
+  return problems;
+}
+
+/** The body as SkipRemedyStep or TakeRemedyStep; a body of neither form is a 400 naming its fields. */
+export function remedyStepCommand(caseId: string, body: TakeRemedyStepDto): CommandInput {
+  const problems = remedyStepProblems(body);
+  if (problems.length > 0) throw new RequestValidationError(problems);
+  if (body.skipped === true) return { type: 'SkipRemedyStep', data: { caseId, step: body.step, justification: body.justification!, at: body.at } };
+  return { type: 'TakeRemedyStep', data: { caseId, step: body.step, notes: body.notes!, outcome: body.outcome!, at: body.at } };
 }

@@ -8,7 +8,8 @@ import { STREAM_NAME_PATTERN } from '@libs/event-store';
 import { FEED_MAX_LIMIT } from '../../feed/feed-query.js';
 import { BEARER_SCHEME } from '../openapi-constants.js';
 import { OPERATIONS, TAGS, tagOf, type Media } from './operations.js';
-import { ref, RESPONSE_SCHEMAS, type JsonSchema } from './response-schemas.js';
+import { ref, type JsonSchema } from './json-schema.js';
+import { RESPONSE_SCHEMAS } from './response-schemas.js';
 import { describe, describeComponents, rulesOf } from './validator-schema.js';
 
 const QUERY_PARAM = 4; // RouteParamtypes.QUERY: `@Query()` in ROUTE_ARGS_METADATA keys `4:<index>`

@@ -4,56 +4,49 @@
  * have no validator, so they are declared here once, and test/openapi checks sampled real answers
  * against them. Answers may gain fields (readers ignore unknown ones), so these objects stay open.
  */
+import { DOMAIN_VALUES, PERIOD_PATTERN } from '@libs/domain';
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
+import { arr, bool, count, date, instant, int, money, nextCursor, num, obj, oneOf, orNull, ref, str, type JsonSchema } from './json-schema.js';
 import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
-export type JsonSchema = Record<string, unknown>;
-
-export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const str = (extra: JsonSchema = {}): JsonSchema => ({ type: 'string', ...extra });
-const int = (extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', ...extra });
-const num = (extra: JsonSchema = {}): JsonSchema => ({ type: 'number', ...extra });
-const bool: JsonSchema = { type: 'boolean' };
-const arr = (items: JsonSchema, extra: JsonSchema = {}): JsonSchema => ({ type: 'array', items, ...extra });
-/** `schema` or null. */
-const orNull = (schema: JsonSchema): JsonSchema =>
-  typeof schema.type === 'string' ? { ...schema, type: [schema.type, 'null'] } : { oneOf: [schema, { type: 'null' }] };
-/** An object whose properties are all required except `optional`. */
-function obj(properties: Record<string, JsonSchema>, optional: readonly string[] = [], extra: JsonSchema = {}): JsonSchema {
-  return { type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)), ...extra };
-}
-
-const money = int({ description: 'integer minor units (cents) of the currency' });
 const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
-const count = int({ minimum: 0 });
-const instant = str({ format: 'date-time' });
-const date = str({ format: 'date', description: 'calendar date YYYY-MM-DD' });
-const month = str({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-01' });
+const month = str({ pattern: PERIOD_PATTERN, example: '2026-01' });
 const position = str({ pattern: '^(0|[1-9][0-9]*)$', description: 'global position, a decimal string', example: '1289' });
 const ratio = orNull(num({ description: 'a ratio; null when its denominator is 0' }));
 const segment = str({ enum: ['b2b', 'b2c'] });
 const segmentFilter = str({ enum: ['all', 'b2b', 'b2c'] });
 const plan = obj({ code: str(), monthlyFee: money, currency: str({ pattern: '^[A-Z]{3}$' }) });
 const flags = arr(str({ enum: ['unprofitable', 'in_default', 'open_case'] }));
-const nextCursor = str({ description: 'the cursor of the next page; absent on the last page' });
+
+const caseKind = oneOf(DOMAIN_VALUES.caseKind);
 
 const invoice = obj({
   invoiceId: str(),
   period: month,
   amount: money,
   dueDate: date,
-  status: str(),
+  status: str({ enum: ['open', 'paid', 'missed', 'written_off'] }),
   owed: money,
   paid: money,
   writtenOff: money,
   issuedAt: instant,
   missedAt: orNull(instant),
-  arrangedUntil: orNull(str()),
+  arrangedUntil: orNull(date),
   reminders: arr(obj({ tone: str({ enum: ['friendly', 'firm', 'final'] }), at: instant })),
 });
 
 const reportCurrency = orNull(str({ pattern: '^[A-Z]{3}$', description: 'the one currency every figure covers (null only before the first subscriber)' }));
 const definitionsVersion = int({ minimum: 1, description: 'the definitions version these numbers follow (GET /v1/analytics/definitions)' });
+
+const remedyStepRecord = obj({
+  step: oneOf(DOMAIN_VALUES.remedyStep),
+  taken: bool,
+  outcome: orNull(oneOf(DOMAIN_VALUES.remedyOutcome)),
+  notes: orNull(str()),
+  justification: orNull(str({ description: 'why the step was skipped' })),
+  at: instant,
+});
+const retentionAction = obj({ owner: oneOf(DOMAIN_VALUES.actionOwner), description: str(), dueDate: date });
 
 const moneySummary = obj({ billed: money, collected: money, costToServe: money, margin: signedMoney, marginRatio: ratio });
 
@@ -83,13 +76,30 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       costs: arr(obj({ kind: str(), amount: money, minutes: orNull(count), at: instant })),
       complaintCount: count,
       pendingCancellation: orNull(obj({ reason: str(), requestedEffectiveDate: orNull(date), requestedAt: instant })),
-      notice: orNull({ type: 'object' }),
-      suspension: orNull({ type: 'object' }),
-      termination: orNull(obj({ kind: str(), reasons: arr(str()), effectiveDate: date, finalBalance: money, at: instant })),
+      notice: orNull(
+        obj({
+          initiatedBy: oneOf(DOMAIN_VALUES.initiator),
+          reasons: arr(str()),
+          effectiveDate: date,
+          recommendedProvider: orNull(str()),
+          caseId: orNull(str({ description: 'the case whose approved recommendation this notice carries out' })),
+          approvedBy: orNull(str()),
+          givenAt: instant,
+        }),
+      ),
+      suspension: orNull(
+        obj({
+          reason: oneOf(DOMAIN_VALUES.suspensionReason),
+          since: instant,
+          outstanding: money,
+          writtenOff: bool,
+        }),
+      ),
+      termination: orNull(obj({ kind: oneOf(DOMAIN_VALUES.terminationKind), reasons: arr(str()), effectiveDate: date, finalBalance: money, at: instant })),
       reactivations: count,
       lastOccurredAt: orNull(instant),
       version: int({ minimum: 0, description: 'stream version (the ETag)' }),
-      openCases: arr(obj({ caseId: str(), kind: str() }, [], { description: 'an open case' })),
+      openCases: arr(obj({ caseId: str(), kind: caseKind }, [], { description: 'an open case' })),
     },
     ['openCases'],
   ),
@@ -97,20 +107,26 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     {
       caseId: str(),
       subscriberId: str(),
-      kind: str(),
+      kind: caseKind,
       status: str({ enum: ['open', 'closed'] }),
       summary: str(),
       openedBy: str(),
       openedAt: instant,
       incidents: arr(obj({ description: str(), incidentAt: instant, documentedAt: instant })),
-      remedySteps: { type: 'object', additionalProperties: orNull({ type: 'object' }) },
-      analysis: orNull({ type: 'object' }),
-      proposedPlan: orNull({ type: 'object' }),
-      agreedPlan: orNull({ type: 'object' }),
-      rejection: orNull({ type: 'object' }),
-      recommendation: orNull({ type: 'object' }),
-      approval: orNull({ type: 'object' }),
-      closure: orNull(obj({ outcome: str(), at: instant })),
+      remedySteps: obj(
+        Object.fromEntries(DOMAIN_VALUES.remedyStep.map((step) => [step, orNull(remedyStepRecord)])),
+        [],
+        { description: 'the latest record of each remedy step; null = neither taken nor skipped yet' },
+      ),
+      analysis: orNull(obj({ findings: str(), causes: arr(oneOf(DOMAIN_VALUES.usageCause)), at: instant })),
+      proposedPlan: orNull(obj({ actions: arr(retentionAction), goodwillGesture: orNull(str()), at: instant })),
+      agreedPlan: orNull(obj({ actions: arr(retentionAction), goodwillGesture: orNull(str()), agreedBy: str(), at: instant })),
+      rejection: orNull(obj({ reason: str(), effectiveDate: date, at: instant })),
+      recommendation: orNull(
+        obj({ reasons: arr(str()), effectiveDate: date, recommendedProvider: orNull(str()), transitionSupport: bool, at: instant }),
+      ),
+      approval: orNull(obj({ approvedBy: str(), at: instant })),
+      closure: orNull(obj({ outcome: oneOf(DOMAIN_VALUES.caseOutcome), at: instant })),
       lastOccurredAt: orNull(instant),
       version: int({ minimum: 0, description: 'stream version (the ETag)' }),
     },
@@ -161,6 +177,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   ClientList: obj(
     {
       asOf: orNull(instant),
+      currency: reportCurrency,
+      definitionsVersion,
       clients: arr(
         obj({ subscriberId: str(), name: str(), segment, status: str(), salesRepId: str(), lifetime: moneySummary, trailing90Days: moneySummary, flags }),
       ),

@@ -4,8 +4,8 @@
  * `additionalProperties: false` (the global pipe refuses unknown fields).
  */
 import { getMetadataStorage } from 'class-validator';
-import { AGGREGATE_ID_PATTERN, CURRENCIES, MAX_MINOR_UNITS } from '../validation.js';
-import type { JsonSchema } from './response-schemas.js';
+import { CONTRACT_TYPES, CURRENCIES } from '@libs/domain';
+import type { JsonSchema } from './json-schema.js';
 
 interface Rule {
   type: string;
@@ -13,6 +13,12 @@ interface Rule {
   propertyName: string;
   constraints?: unknown[];
   each?: boolean;
+}
+
+/** A kit type as a JSON Schema fragment: its type, bounds, pattern and format (the DTO keeps its own words). */
+function fragment(schema: (typeof CONTRACT_TYPES)[keyof typeof CONTRACT_TYPES]): JsonSchema {
+  const { description: _description, title: _title, ...rest } = JSON.parse(JSON.stringify(schema)) as JsonSchema;
+  return rest;
 }
 
 /** What one validator says about the value it checks, as JSON Schema keywords. */
@@ -36,21 +42,21 @@ function keywords(rule: Rule): JsonSchema | null {
     case 'max':
       return { maximum: c[0] };
     case 'isText': {
-      const [max, allowEmpty] = c as [number, boolean | undefined];
-      return { type: 'string', maxLength: max, ...(allowEmpty ? {} : { minLength: 1, pattern: '\\S' }) };
+      if (typeof c[0] !== 'number') return fragment(CONTRACT_TYPES[c[0] as 'line' | 'anyLine' | 'text' | 'anyText']);
+      return { type: 'string', maxLength: c[0], ...(c[1] === true ? {} : { minLength: 1, pattern: '\\S' }) };
     }
     case 'isAggregateId':
-      return { type: 'string', minLength: 1, maxLength: 120, pattern: AGGREGATE_ID_PATTERN.source };
+      return fragment(CONTRACT_TYPES.aggregateId);
     case 'isInstant':
-      return { type: 'string', format: 'date-time', maxLength: 40 };
+      return fragment(CONTRACT_TYPES.instant);
     case 'isCalendarDate':
-      return { type: 'string', format: 'date' };
+      return fragment(CONTRACT_TYPES.calendarDate);
     case 'isPeriod':
-      return { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' };
+      return fragment(CONTRACT_TYPES.period);
     case 'isMinorUnits':
-      return { type: 'integer', minimum: c[0] ?? 0, maximum: MAX_MINOR_UNITS - 1, description: 'integer minor units (cents)' };
+      return { ...fragment(c[0] === 1 ? CONTRACT_TYPES.positiveMoney : CONTRACT_TYPES.money), description: 'integer minor units (cents)' };
     case 'isCount':
-      return { type: 'integer', minimum: 0, maximum: c[0] };
+      return fragment(CONTRACT_TYPES[c[0] as 'noticeDays' | 'minutes']);
     case 'isCurrency':
       return { type: 'string', enum: [...CURRENCIES] };
     default:
@@ -61,7 +67,8 @@ function keywords(rule: Rule): JsonSchema | null {
 /** Array-level validators (they describe the array, not its items). */
 function arrayKeywords(rule: Rule): JsonSchema | null {
   const c = rule.constraints ?? [];
-  switch (rule.type) {
+  // class-validator files its built-in array checks as custom validations by name.
+  switch (rule.name ?? rule.type) {
     case 'arrayMaxSize':
       return { maxItems: c[0] };
     case 'arrayMinSize':

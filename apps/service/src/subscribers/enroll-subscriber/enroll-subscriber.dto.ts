@@ -23,12 +23,12 @@ export class QualificationDto {
 
 /** Who overrides a failed qualification and why; blank values are refused by the rule (409). */
 export class QualificationOverrideDto {
-  @ApiProperty({ example: 'sales director', maxLength: 200 })
-  @IsText(200, { allowEmpty: true, singleLine: true })
+  @ApiProperty({ example: 'sales director' })
+  @IsText('anyLine')
   by!: string;
 
-  @ApiProperty({ example: 'pilot customer, payment guaranteed by the parent company', maxLength: 2000 })
-  @IsText(2000, { allowEmpty: true })
+  @ApiProperty({ example: 'pilot customer, payment guaranteed by the parent company' })
+  @IsText('anyText')
   justification!: string;
 }
 
@@ -39,8 +39,8 @@ export class EnrollSubscriberDto extends CommandBodyDto {
   @IsAggregateId()
   subscriberId?: string;
 
-  @ApiProperty({ example: 'Alarmas Pérez', maxLength: 200 })
-  @IsText(200, { singleLine: true })
+  @ApiProperty({ example: 'Alarmas Pérez' })
+  @IsText('line')
   name!: string;
 
   @ApiProperty({ enum: [...DOMAIN_VALUES.segment] })
@@ -53,7 +53,7 @@ export class EnrollSubscriberDto extends CommandBodyDto {
   @Type(() => PlanDto)
   plan!: PlanDto;
 
-  @ApiProperty({ example: 'rep-7', maxLength: 200 })
+  @ApiProperty({ example: 'rep-7' })
   @IsIdentifier()
   salesRepId!: string;
 
@@ -63,9 +63,9 @@ export class EnrollSubscriberDto extends CommandBodyDto {
   @Type(() => QualificationDto)
   qualification!: QualificationDto;
 
-  @ApiPropertyOptional({ example: 90, description: "contract's notice days (0–3650); default 60 for b2b, 15 for b2c" })
+  @ApiPropertyOptional({ example: 90, description: "contract's notice days; default 60 for b2b, 15 for b2c" })
   @Optional()
-  @IsCount(3650)
+  @IsCount('noticeDays')
   noticeDays?: number;
 
   @ApiPropertyOptional({ type: () => QualificationOverrideDto })

@@ -4,7 +4,7 @@ import { IsCalendarDate, IsIdentifier, IsMinorUnits, IsPeriod } from '../../http
 
 /** Body of the IssueInvoice command. */
 export class IssueInvoiceDto extends CommandBodyDto {
-  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @ApiProperty({ example: 'inv-2026-01' })
   @IsIdentifier()
   invoiceId!: string;
 
@@ -12,7 +12,7 @@ export class IssueInvoiceDto extends CommandBodyDto {
   @IsPeriod()
   period!: string;
 
-  @ApiProperty({ example: 30000, description: 'integer minor units, 1 ≤ amount < 10^12' })
+  @ApiProperty({ example: 30000, description: 'integer minor units' })
   @IsMinorUnits(1)
   amount!: number;
 

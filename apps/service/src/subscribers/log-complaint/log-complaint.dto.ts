@@ -4,11 +4,11 @@ import { IsText } from '../../http/validation.js';
 
 /** Body of the LogComplaint command. */
 export class LogComplaintDto extends CommandBodyDto {
-  @ApiProperty({ example: 'billing', maxLength: 200 })
-  @IsText(200, { singleLine: true })
+  @ApiProperty({ example: 'billing' })
+  @IsText('line')
   category!: string;
 
-  @ApiProperty({ example: 'charged twice in January', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'charged twice in January' })
+  @IsText('text')
   description!: string;
 }

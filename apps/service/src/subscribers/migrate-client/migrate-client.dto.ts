@@ -19,14 +19,14 @@ export class MigrateClientDto extends CommandBodyDto {
   @Type(() => PlanDto)
   toPlan?: PlanDto;
 
-  @ApiPropertyOptional({ example: 'Seguridad Norte', maxLength: 200, description: 'required for target partner' })
+  @ApiPropertyOptional({ example: 'Seguridad Norte', description: 'required for target partner' })
   @Optional()
-  @IsText(200, { singleLine: true })
+  @IsText('line')
   partner?: string;
 
-  @ApiPropertyOptional({ example: 'reseller', maxLength: 200, description: 'required for target channel' })
+  @ApiPropertyOptional({ example: 'reseller', description: 'required for target channel' })
   @Optional()
-  @IsText(200, { singleLine: true })
+  @IsText('line')
   channel?: string;
 
   @ApiPropertyOptional({ example: 'case-7', description: 'the case this migration remedies' })

@@ -4,7 +4,7 @@ import { IsIdentifier } from '../../http/validation.js';
 
 /** Body of the RecordMissedPayment command. */
 export class RecordMissedPaymentDto extends CommandBodyDto {
-  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @ApiProperty({ example: 'inv-2026-01' })
   @IsIdentifier()
   invoiceId!: string;
 }

@@ -4,11 +4,11 @@ import { IsIdentifier, IsMinorUnits } from '../../http/validation.js';
 
 /** Body of the RecordPayment command. */
 export class RecordPaymentDto extends CommandBodyDto {
-  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @ApiProperty({ example: 'inv-2026-01' })
   @IsIdentifier()
   invoiceId!: string;
 
-  @ApiProperty({ example: 30000, description: 'integer minor units, 1 ≤ amount < 10^12, at most what is still owed' })
+  @ApiProperty({ example: 30000, description: 'integer minor units, at most what is still owed' })
   @IsMinorUnits(1)
   amount!: number;
 }

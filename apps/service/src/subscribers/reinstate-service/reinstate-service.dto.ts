@@ -4,7 +4,7 @@ import { IsText } from '../../http/validation.js';
 
 /** Body of the ReinstateService command. */
 export class ReinstateServiceDto extends CommandBodyDto {
-  @ApiProperty({ example: 'client paid and asked to come back', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'client paid and asked to come back' })
+  @IsText('text')
   reason!: string;
 }

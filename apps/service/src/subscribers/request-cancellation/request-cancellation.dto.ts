@@ -4,8 +4,8 @@ import { IsCalendarDate, IsText, Optional } from '../../http/validation.js';
 
 /** Body of the RequestCancellation command. */
 export class RequestCancellationDto extends CommandBodyDto {
-  @ApiProperty({ example: 'moving to a cheaper provider', maxLength: 2000 })
-  @IsText(2000)
+  @ApiProperty({ example: 'moving to a cheaper provider' })
+  @IsText('text')
   reason!: string;
 
   @ApiPropertyOptional({ example: '2026-03-31', description: 'YYYY-MM-DD' })

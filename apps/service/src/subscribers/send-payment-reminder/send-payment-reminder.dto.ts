@@ -6,7 +6,7 @@ import { IsIdentifier } from '../../http/validation.js';
 
 /** Body of the SendPaymentReminder command. */
 export class SendPaymentReminderDto extends CommandBodyDto {
-  @ApiProperty({ example: 'inv-2026-01', maxLength: 200 })
+  @ApiProperty({ example: 'inv-2026-01' })
   @IsIdentifier()
   invoiceId!: string;
 

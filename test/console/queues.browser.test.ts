@@ -1,0 +1,81 @@
+/// <reference lib="dom" />
+/**
+ * A work queue longer than one page (100 rows) in real Chromium: the operator sees the first page
+ * and the count of the whole queue, and works through to the last row with "Show the next page";
+ * the rows are the service's, in its order, none twice, none missing.
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { browserSuite, buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
+
+const describeInBrowser = browserSuite('console work-queue paging browser test');
+const OPEN_CASES = 130;
+
+describeInBrowser('a work queue of more than one page in Chromium', () => {
+  let built: ReturnType<typeof buildConsole>;
+  let service: ConsoleService;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    built = buildConsole();
+    service = await startConsoleService(built.dir, { subscribers: 0, months: 2 });
+    const [month] = service.months as [string];
+    for (let i = 0; i < OPEN_CASES; i++) {
+      const id = `sub-${String(i).padStart(3, '0')}`;
+      await service.command('/v1/subscribers', {
+        subscriberId: id,
+        name: `Cliente ${i}`,
+        segment: 'b2c',
+        plan: { code: 'alarm-300', monthlyFee: 30000, currency: 'EUR' },
+        salesRepId: 'rep-ana',
+        qualification: { needsService: true, valuesService: true, canPay: true },
+        at: `${month}-01T09:00:00Z`,
+      });
+      await service.command('/v1/cases', { caseId: `case-${id}`, subscriberId: id, kind: 'complaints', summary: 'Repeated complaints', at: `${month}-02T09:00:00Z` });
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.app.close();
+    built?.dispose();
+  });
+
+  it('given 130 open cases, when the operator opens the queue, then 100 show with the count 130, and the next page brings the other 30', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${service.baseUrl}/console/#/queues?queue=open-cases`);
+      await page.getByLabel('API key').fill(KEYS.operator);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const panel = page.locator('[data-queue-panel="open-cases"]');
+      await panel.waitFor();
+      await page.locator(`[data-queue="open-cases"][data-count="${OPEN_CASES}"]`).waitFor();
+      expect(await panel.getAttribute('data-rows')).toBe('100');
+      expect(await panel.locator('tbody tr').count()).toBe(100);
+
+      await page.getByRole('button', { name: 'Show the next page' }).click();
+      await page.locator(`[data-queue-panel="open-cases"][data-rows="${OPEN_CASES}"]`).waitFor();
+      // The last page: no further button.
+      expect(await page.getByRole('button', { name: 'Show the next page' }).count()).toBe(0);
+
+      const shown = await panel.locator('tbody tr a[href*="#/cases/"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+      const served: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await fetch(`${service.baseUrl}/v1/work-queues/open-cases?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${KEYS.operator}` } });
+        const body = (await res.json()) as { items: Array<{ caseId: string }>; nextCursor?: string };
+        served.push(...body.items.map((item) => item.caseId));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(served).toHaveLength(OPEN_CASES);
+      expect(new Set(served).size).toBe(OPEN_CASES);
+      expect(shown.map((href) => decodeURIComponent(href.split('#/cases/')[1]!))).toEqual(served);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
