@@ -7,6 +7,7 @@
 import { DOMAIN_VALUES, PERIOD_PATTERN } from '@libs/domain';
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
 import { arr, bool, count, date, instant, int, money, nextCursor, num, obj, oneOf, orNull, ref, str, type JsonSchema } from './json-schema.js';
+import { ACCESS_LOG_SCHEMAS } from '../../audit/access-log-schema.js';
 import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
 const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
@@ -324,28 +325,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     { description: 'a signed checkpoint: exactly what the audit CLI takes as --checkpoint <file>' },
   ),
   CheckpointPage: obj({ checkpoints: arr(ref('Checkpoint')), nextCursor }, ['nextCursor']),
-  AccessLogPage: obj(
-    {
-      entries: arr(
-        obj(
-          {
-            id: str({ pattern: '^[1-9][0-9]*$', description: 'the entry\'s number (entries are never changed; old ones are pruned)' }),
-            at: instant,
-            actor: str({ description: 'API key id, or cli:<user> / AUDIT_ACTOR for the audit CLI', example: 'key-3f2a9c1b' }),
-            role: str({ example: 'auditor' }),
-            source: str({ enum: ['http', 'cli'] }),
-            kind: str({ enum: ['history', 'state-as-of', 'integrity', 'export', 'evidence', 'access-log'] }),
-            what: str({ description: 'the request (method and URL with its query) or the CLI command', example: 'GET /v1/subscribers/perez?asOf=2026-02-01T00:00:00Z' }),
-            target: orNull(str({ description: 'the aggregate id, stream or export directory; null for the whole log' })),
-          },
-          [],
-        ),
-      ),
-      nextCursor,
-    },
-    ['nextCursor'],
-    { description: 'who read what, newest first (domain.md §7 "Reads are accounted for")' },
-  ),
+  ...ACCESS_LOG_SCHEMAS,
   AuditPublicKeys: obj({
     signingKeyId: orNull(str({ pattern: '^[0-9a-f]{32}$' })),
     keys: arr(obj({ keyId: str({ pattern: '^[0-9a-f]{32}$' }), publicKey: str({ description: 'SPKI PEM' }), current: bool })),
