@@ -1,19 +1,33 @@
 /**
  * bench:api — the HTTP command path end to end (autocannon → Express → guard → validation →
- * CommandBus → LifecycleApplication → PostgreSQL event store), against the store's own append
- * throughput on the same database, in one run. Prints a table, then as its last line one JSON object.
- * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:api [-- --seconds 5 --subscribers 200 --history 10000]
+ * CommandBus → LifecycleApplication → event store, projections and policies inline), against the
+ * store's own append throughput on the same database, on PostgreSQL and on PGlite (the embedded
+ * default) in one run. Prints a table, then as its last line one JSON object.
+ * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:api [-- --store both|postgres|pglite --seconds 5 --subscribers 200 --history 10000]
  */
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { Logger } from '@nestjs/common';
 import type { LifecycleService } from '@libs/application';
-import { openEventStore } from '@libs/event-store';
+import { openEventStore, type EventStore } from '@libs/event-store';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../apps/service/src/app.js';
 import { parseApiKeys } from '../apps/service/src/config.js';
-import { LIFECYCLE_SERVICE } from '../apps/service/src/infrastructure/tokens.js';
+import { EVENT_STORE, LIFECYCLE_SERVICE } from '../apps/service/src/infrastructure/tokens.js';
 import { arg, log, throwawayDatabase } from './support.js';
 
+/** `--store postgres|pglite|both` (default both: the PGlite ÷ PostgreSQL ratio comes from one run). */
+function storeArg(): string {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--store');
+  const v = i >= 0 ? args[i + 1] : 'both';
+  if (v !== 'postgres' && v !== 'pglite' && v !== 'both') throw new Error(`--store must be postgres, pglite or both, not ${v}`);
+  return v;
+}
+
+const STORE = storeArg();
 const SECONDS = arg('seconds', 5);
 const SUBSCRIBERS = arg('subscribers', 200);
 const HISTORY = arg('history', 10_000);
@@ -69,30 +83,31 @@ async function payments(url: string, connections: number, ids: readonly string[]
 }
 
 /** The store alone: `workers` concurrent loops of one-event appends to distinct streams. */
-async function storeAppends(url: string, workers: number): Promise<number> {
-  const opened = await openEventStore({ backend: 'postgres', databaseUrl: url });
-  try {
-    let count = 0;
-    const end = Date.now() + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: workers }, async (_, w) => {
-        for (let i = 0; Date.now() < end; i++) {
-          await opened.store.append(`benchstore-${w}-${i}`, [{ type: 'BenchAppended', data: { w, i }, occurredAt: new Date().toISOString() }], { expectedVersion: 'no_stream' });
-          count++;
-        }
-      }),
-    );
-    return count / SECONDS;
-  } finally {
-    await opened.close();
-  }
+async function storeAppends(store: EventStore, workers: number, label: string): Promise<number> {
+  let count = 0;
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let i = 0; Date.now() < end; i++) {
+        await store.append(`benchstore-${label}-${w}-${i}`, [{ type: 'BenchAppended', data: { w, i }, occurredAt: new Date().toISOString() }], { expectedVersion: 'no_stream' });
+        count++;
+      }
+    }),
+  );
+  return count / SECONDS;
 }
 
-async function main(): Promise<void> {
-  const { url, drop } = await throwawayDatabase('bench_api');
+type Backend = 'postgres' | 'pglite';
+
+/** The whole run on one backend: the service with its projections and policies inline, as `npm start` runs it. */
+async function runBackend(backend: Backend): Promise<Record<string, unknown> & { c16: number; storeAt16: number }> {
+  const pg = backend === 'postgres' ? await throwawayDatabase('bench_api') : undefined;
+  const dataDir = backend === 'pglite' ? await mkdtemp(join(tmpdir(), 'bench-api-')) : undefined;
   const app = await createApp({
-    eventStore: 'postgres',
-    databaseUrl: url,
+    eventStore: backend,
+    databaseUrl: pg?.url,
+    dataDir,
+    projector: 'inline',
     scheduler: 'manual',
     apiKeys: parseApiKeys(`operator:${KEY}`),
     generatedAdminKey: undefined,
@@ -107,7 +122,7 @@ async function main(): Promise<void> {
     const lifecycle = app.get<LifecycleService>(LIFECYCLE_SERVICE, { strict: false });
     const actor = { actor: { id: 'bench', role: 'operator', roles: ['operator'] } };
 
-    log(`setup: ${SUBSCRIBERS} subscribers with an open invoice, one with ${HISTORY} events, one fresh`);
+    log(`[${backend}] setup: ${SUBSCRIBERS} subscribers with an open invoice, one with ${HISTORY} events, one fresh`);
     const ids = Array.from({ length: SUBSCRIBERS }, (_, i) => `bench-${i}`);
     for (let i = 0; i < ids.length; i += 16) {
       await Promise.all(ids.slice(i, i + 16).map(async (id) => {
@@ -128,37 +143,69 @@ async function main(): Promise<void> {
     const spread: Record<number, Figures> = {};
     for (const c of CONNECTIONS) {
       spread[c] = await payments(base, c, ids);
-      log(`POST payments, ${SUBSCRIBERS} subscribers, ${String(c).padStart(2)} connections: ${spread[c]!.rps.toFixed(0).padStart(6)} cmd/s  p50 ${spread[c]!.p50} ms  p99 ${spread[c]!.p99} ms  errors ${spread[c]!.errors}`);
+      log(`[${backend}] POST payments, ${SUBSCRIBERS} subscribers, ${String(c).padStart(2)} connections: ${spread[c]!.rps.toFixed(0).padStart(6)} cmd/s  p50 ${spread[c]!.p50} ms  p99 ${spread[c]!.p99} ms  errors ${spread[c]!.errors}`);
     }
     const fresh = await payments(base, 16, ['fresh']);
     const history = await payments(base, 16, ['history']);
-    log(`POST payments, one fresh subscriber, 16 connections:           ${fresh.rps.toFixed(0).padStart(6)} cmd/s  p50 ${fresh.p50} ms  p99 ${fresh.p99} ms`);
-    log(`POST payments, one subscriber with ${HISTORY} events, 16 conn.: ${history.rps.toFixed(0).padStart(6)} cmd/s  p50 ${history.p50} ms  p99 ${history.p99} ms`);
-    const storeAt16 = await storeAppends(url, 16);
-    log(`store.append (1 event, new stream), 16 concurrent:            ${storeAt16.toFixed(0).padStart(6)} appends/s`);
-
-    const figures = {
-      bench: 'api',
-      seconds: SECONDS,
-      subscribers: SUBSCRIBERS,
+    log(`[${backend}] POST payments, one fresh subscriber, 16 connections:           ${fresh.rps.toFixed(0).padStart(6)} cmd/s  p50 ${fresh.p50} ms  p99 ${fresh.p99} ms`);
+    log(`[${backend}] POST payments, one subscriber with ${HISTORY} events, 16 conn.: ${history.rps.toFixed(0).padStart(6)} cmd/s  p50 ${history.p50} ms  p99 ${history.p99} ms`);
+    // PostgreSQL: a store of its own on the same database; PGlite has one session per directory,
+    // so the service's own store (its projections and policies still following).
+    let storeAt16: number;
+    if (pg) {
+      const opened = await openEventStore({ backend: 'postgres', databaseUrl: pg.url });
+      try {
+        storeAt16 = await storeAppends(opened.store, 16, backend);
+      } finally {
+        await opened.close();
+      }
+    } else {
+      storeAt16 = await storeAppends(app.get<EventStore>(EVENT_STORE, { strict: false }), 16, backend);
+    }
+    log(`[${backend}] store.append (1 event, new stream), 16 concurrent:            ${storeAt16.toFixed(0).padStart(6)} appends/s`);
+    return {
       commandsPerSecond: Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, Math.round(spread[c]!.rps)])),
       p50Ms: Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, spread[c]!.p50])),
       p99Ms: Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, spread[c]!.p99])),
       errors: CONNECTIONS.reduce((sum, c) => sum + spread[c]!.errors, 0) + fresh.errors + history.errors,
-      historyEvents: HISTORY,
       freshRps: Math.round(fresh.rps),
       historyRps: Math.round(history.rps),
       historyRatio: Math.round((fresh.rps / Math.max(history.rps, 1)) * 100) / 100,
-      historyRatioTarget: 1.5,
       storeAppendsPerSecondAt16: Math.round(storeAt16),
       apiVsStoreAt16: Math.round((spread[16]!.rps / Math.max(storeAt16, 1)) * 100) / 100,
-      apiVsStoreTarget: 0.5,
+      c16: spread[16]!.rps,
+      storeAt16,
     };
-    log(JSON.stringify(figures));
   } finally {
     await app.close();
-    await drop();
+    await pg?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const backends: Backend[] = STORE === 'both' ? ['postgres', 'pglite'] : [STORE as Backend];
+  const results: Partial<Record<Backend, Awaited<ReturnType<typeof runBackend>>>> = {};
+  for (const b of backends) results[b] = await runBackend(b);
+  const strip = (r?: Awaited<ReturnType<typeof runBackend>>) => {
+    if (!r) return undefined;
+    const { c16: _c16, storeAt16: _s, ...rest } = r;
+    return rest;
+  };
+  const pgR = results.postgres;
+  const liteR = results.pglite;
+  const figures = {
+    bench: 'api',
+    seconds: SECONDS,
+    subscribers: SUBSCRIBERS,
+    historyEvents: HISTORY,
+    historyRatioTarget: 1.5,
+    ...(pgR ? { postgres: strip(pgR), apiVsStoreTarget: 0.6 } : {}),
+    ...(liteR ? { pglite: strip(liteR) } : {}),
+    ...(pgR && liteR ? { pgliteVsPostgresAt16: Math.round((liteR.c16 / Math.max(pgR.c16, 1)) * 100) / 100, pgliteVsPostgresTarget: 0.5 } : {}),
+  };
+  if (pgR && liteR) log(`PGlite ÷ PostgreSQL, commands/s at 16 connections: ${figures.pgliteVsPostgresAt16}`);
+  log(JSON.stringify(figures));
 }
 
 main().catch((error: unknown) => {

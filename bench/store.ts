@@ -5,13 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { openEventStore, ZERO_HASH, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { openEventStore, SqlEventStore, ZERO_HASH, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
 import { arg, BENCH_DATABASE_URL, log, throwawayDatabase } from './support.js';
 
 const SECONDS = arg('seconds', 3);
 const ROUNDS = arg('rounds', 3);
 const CATCH_UP_EVENTS = arg('events', 200_000);
 const CONCURRENCY = [1, 8, 32];
+/** `--group-commit 0` measures the store with one statement per append (EVENT_STORE_GROUP_COMMIT=off). */
+const GROUP_COMMIT = arg('group-commit', 1) !== 0;
+const GROUPS_IN_FLIGHT = arg('groups-in-flight', 1);
 
 
 function percentile(sorted: number[], p: number): number {
@@ -50,14 +53,16 @@ async function main(): Promise<void> {
   try {
     log(`bench:store on ${new URL(BENCH_DATABASE_URL).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
     log();
-    log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio');
-    log('------- | ------------- | -------- | ----- | ------------- | ------------- | --------------');
+    log(`group commit ${GROUP_COMMIT ? `on, ${GROUPS_IN_FLIGHT} group(s) in flight` : 'off'}`);
+    log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio | appends per commit (largest)');
+    log('------- | ------------- | -------- | ----- | ------------- | ------------- | -------------- | ----------------------------');
     const appendVsInsert: Record<string, number> = {};
     const appendPerSec: Record<string, number> = {};
     const p99Ms: Record<string, number> = {};
     const sqlOnlyVsInsert: Record<string, number> = {};
+    const groupSizes: Record<string, { mean: number; largest: number }> = {};
     for (const writers of CONCURRENCY) {
-      const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers });
+      const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers, groupCommit: GROUP_COMMIT, groupsInFlight: GROUPS_IN_FLIGHT });
       const pool = (opened.db as SqlDatabase & { pool: pg.Pool }).pool;
       // The baseline: same row shape, same pool, a bare table with its primary key.
       await pool.query(`DROP TABLE IF EXISTS bare_events`);
@@ -113,11 +118,14 @@ async function main(): Promise<void> {
       appendVsInsert[String(writers)] = round(ratio, 3);
       appendPerSec[String(writers)] = Math.round(ours.perSec);
       p99Ms[String(writers)] = round(ours.p99, 2);
-      log(`${String(writers).padStart(7)} | ${fmt(bare.perSec).padStart(13)} | ${fmt(ours.perSec).padStart(8)} | ${ratio.toFixed(2).padStart(5)} | ${ours.p50.toFixed(2).padStart(13)} | ${ours.p99.toFixed(2).padStart(13)} | ${sqlRatio.toFixed(2).padStart(14)}`);
+      const stats = (store as SqlEventStore).groupCommitStats?.();
+      const sizes = stats ? { mean: round(stats.appends / Math.max(1, stats.commits), 2), largest: stats.largest } : { mean: 1, largest: 1 };
+      groupSizes[String(writers)] = sizes;
+      log(`${String(writers).padStart(7)} | ${fmt(bare.perSec).padStart(13)} | ${fmt(ours.perSec).padStart(8)} | ${ratio.toFixed(2).padStart(5)} | ${ours.p50.toFixed(2).padStart(13)} | ${ours.p99.toFixed(2).padStart(13)} | ${sqlRatio.toFixed(2).padStart(14)} | ${`${sizes.mean} (${sizes.largest})`.padStart(28)}`);
       await opened.close();
     }
 
-    const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: 8 });
+    const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: 8, groupCommit: GROUP_COMMIT });
     const { store, db } = opened;
 
     // readStream of 1000 events (median of 7).
@@ -186,7 +194,7 @@ async function main(): Promise<void> {
     log(`catch-up of ${fmt(total)} events into a read model + checkpoint per batch: ${fmt(catchUpPerSec)} events/s`);
     await opened.close();
 
-    Object.assign(results, { appendVsInsert, sqlOnlyVsInsert, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
+    Object.assign(results, { groupCommit: GROUP_COMMIT, appendVsInsert, sqlOnlyVsInsert, groupSizes, appendPerSec, p99Ms, readStream1000Ms, catchUpPerSec: Math.round(catchUpPerSec), batchAppendPerSec: Math.round(fillPerSec) });
   } finally {
     await drop();
   }

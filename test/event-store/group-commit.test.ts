@@ -160,4 +160,14 @@ describeGroupCommit(
   40,
 );
 
+describeGroupCommit(
+  'PostgreSQL, two groups in flight',
+  async () => {
+    const database = await createTestDatabase('cl_group_commit');
+    const opened = await openEventStore({ backend: 'postgres', databaseUrl: database.url, poolSize: 8, groupCommit: true, groupsInFlight: 2 });
+    return { ...opened, drop: database.drop };
+  },
+  25,
+);
+
 describeGroupCommit('PGlite (in memory)', () => openEventStore({ backend: 'pglite', groupCommit: true }), 15);

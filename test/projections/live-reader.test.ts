@@ -78,9 +78,9 @@ describe('one shared live reader for every projection and policy', () => {
     await opened.close();
   });
 
-  it('given a member whose handler fails, when events arrive, then the others reach the head and it catches up from its checkpoint, each event applied once', async () => {
+  it.each([false, true])('given a member whose handler fails (one transaction per page: %s), when events arrive, then the others reach the head and it catches up from its checkpoint, each event applied once', async (oneTransaction) => {
     // given
-    const reader = new SharedReader({ store: opened.store, db: opened.db, batchSize: 7 });
+    const reader = new SharedReader({ store: opened.store, db: opened.db, batchSize: 7, oneTransaction });
     let broken = true;
     const a = recorder('a', { types: ['A'] });
     const b = recorder('b', { batchSize: 3 });

@@ -82,6 +82,10 @@ export interface PrivateRabbit {
   startApp(): Promise<void>;
   /** `rabbitmqctl close_all_connections`: every client connection closed by the broker. */
   closeConnections(): void;
+  /** `rabbitmqctl stop`: the whole node (Erlang VM) stops; durable queues and persistent messages stay on disk. */
+  stop(): Promise<void>;
+  /** Boots the node again on the same ports and data directory. */
+  start(): Promise<void>;
   destroy(): void;
 }
 
@@ -113,14 +117,19 @@ export async function startPrivateRabbit(): Promise<PrivateRabbit> {
     RABBITMQ_PID_FILE: join(dir, 'pid'),
     RABBITMQ_FEATURE_FLAGS_FILE: join(dir, 'feature_flags'),
   };
-  const server = spawn('rabbitmq-server', [], { cwd: dir, env, stdio: 'ignore', detached: false });
   const ctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-n', node, ...args], { stdio: 'pipe', encoding: 'utf8', timeout: 60_000 });
-  try {
-    await waitForPort(port, true, 90_000, 'rabbitmq-server');
-  } catch (error) {
-    server.kill('SIGKILL');
-    throw error;
-  }
+  let server: ChildProcess | undefined;
+  const boot = async () => {
+    const child = spawn('rabbitmq-server', [], { cwd: dir, env, stdio: 'ignore', detached: false });
+    server = child;
+    try {
+      await waitForPort(port, true, 90_000, 'rabbitmq-server');
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+  };
+  await boot();
   return {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     port,
@@ -134,11 +143,20 @@ export async function startPrivateRabbit(): Promise<PrivateRabbit> {
       ctl('start_app');
       await waitForPort(port, true, 60_000, 'rabbitmq start_app');
     },
+    async stop() {
+      const running = server;
+      server = undefined;
+      const exited = running && running.exitCode === null ? new Promise((r) => running.once('exit', r)) : Promise.resolve();
+      ctl('stop');
+      await Promise.race([exited, sleep(30_000)]);
+      await waitForPort(port, false, 30_000, 'rabbitmq stop');
+    },
+    start: boot,
     destroy() {
       try {
         ctl('stop');
       } catch {
-        server.kill('SIGKILL');
+        server?.kill('SIGKILL');
       }
       rmSync(dir, { recursive: true, force: true });
     },

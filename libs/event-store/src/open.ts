@@ -29,6 +29,8 @@ export interface EventStoreConfig {
   queryTimeoutMs?: number;
   /** PostgreSQL and PGlite: coalesce concurrent appends into one statement and commit (default on; docs/event-store.md). */
   groupCommit?: boolean;
+  /** Groups in flight at once with group commit (default 1). */
+  groupsInFlight?: number;
 }
 
 /** An opened store and the SQL database that holds read models, checkpoints and idempotency keys. */
@@ -45,7 +47,7 @@ export async function openEventStore(config: EventStoreConfig): Promise<OpenedEv
     case 'postgres': {
       const db = await openDatabase(config);
       try {
-        const store = new SqlEventStore(db, { groupCommit: config.groupCommit });
+        const store = new SqlEventStore(db, { groupCommit: config.groupCommit, groupsInFlight: config.groupsInFlight });
         await store.init();
         return { store, db, close: closeBoth(store, db) };
       } catch (error) {

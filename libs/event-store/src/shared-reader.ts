@@ -14,6 +14,19 @@ export interface SharedReaderOptions {
   db?: SqlDatabase;
   /** Events per shared read; default 1,000. Each member still gets at most its own `batchSize` per call. */
   batchSize?: number;
+  /**
+   * Shortest time from the start of one shared page to the start of the next, when the page was
+   * not full; default 0. Under a burst of writes this turns many one-event pages, each costing
+   * every member a transaction, into fewer bigger ones; a lone event after a quiet spell still
+   * goes out at once.
+   */
+  pageIntervalMs?: number;
+  /**
+   * Applies a page to every named member that has events in it in one transaction (each still
+   * with its own checkpoint); if that transaction fails, each is retried in its own, so a failing
+   * member still fails alone. For PGlite, where every transaction takes the one session in turn.
+   */
+  oneTransaction?: boolean;
 }
 
 const CATCH_UP_RECHECK_MS = 50;
@@ -111,6 +124,13 @@ export class SharedReader implements LiveSubscriber {
 
   /** Hands one unfiltered page, (cursor, last], to every joined member. */
   private async fanOut(events: StoredEvent[]): Promise<void> {
+    const started = Date.now();
+    await this.serve(events);
+    const wait = started + (this.options.pageIntervalMs ?? 0) - Date.now();
+    if (wait > 0 && events.length < this.batchSize && !this.stopped) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  private async serve(events: StoredEvent[]): Promise<void> {
     const last = events[events.length - 1]!.position;
     const served = new Set<Member>();
     for (;;) {
@@ -119,16 +139,41 @@ export class SharedReader implements LiveSubscriber {
       for (const m of todo) served.add(m);
       const idle: Member[] = [];
       const busy: Promise<void>[] = [];
+      const together: { m: Member; mine: StoredEvent[] }[] = [];
       for (const m of todo) {
         if (comparePositions(m.position(), last) >= 0) continue;
         const mine = events.filter((e) => comparePositions(e.position, m.position()) > 0 && m.wants(e));
         if (mine.length === 0 && m.options.name) idle.push(m);
+        else if (this.options.oneTransaction && m.options.name && mine.length <= (m.options.batchSize ?? 500)) together.push({ m, mine });
         else busy.push(m.deliver(mine, last));
       }
+      if (together.length > 0) busy.push(this.applyTogether(together, last));
       if (idle.length > 0) busy.push(this.advanceIdle(idle, last));
       await Promise.all(busy);
     }
     this.cursor = last;
+  }
+
+  private async applyTogether(together: { m: Member; mine: StoredEvent[] }[], last: string): Promise<void> {
+    if (together.length === 1) return together[0]!.m.deliver(together[0]!.mine, last);
+    const run = (async () => {
+      try {
+        await this.options.db!.transaction(async (tx) => {
+          for (const { m, mine } of together) {
+            if (!m.joined) continue;
+            await m.options.handler(mine, tx);
+            await advanceCheckpoint(tx, m.options.name!, m.position(), last);
+          }
+        });
+        for (const { m } of together) if (m.joined) m.advanced(last);
+      } catch {
+        // Nothing was committed: each on its own now, so only the failing one fails.
+        await Promise.all(together.map(({ m, mine }) => (m.joined ? m.deliver(mine, last) : undefined)));
+      }
+    })();
+    // A member's stop waits for this batch, as for one of its own.
+    for (const { m } of together) m.hold(run);
+    return run;
   }
 
   /**
@@ -338,6 +383,12 @@ class Member implements Subscription {
   private setPosition(position: string): void {
     this.current = position;
     for (const waiter of [...this.waiters]) if (comparePositions(position, waiter.position) >= 0) waiter.resolve(true);
+  }
+
+  /** @internal Makes `stop` wait for work on this member done by the reader. */
+  hold(p: Promise<void>): void {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
   }
 
   private track(fn: () => Promise<void>): Promise<void> {

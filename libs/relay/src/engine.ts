@@ -93,6 +93,9 @@ interface Runtime {
   removed?: boolean;
 }
 
+/** Events per `deliverBatch` call: the confirms of one chunk are awaited together. */
+const BATCH_CHUNK = 100;
+
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 class Aborted extends Error {}
@@ -286,25 +289,32 @@ export class RelayEngine {
   }
 
   private async handle(rt: Runtime, generation: number, events: StoredEvent[]): Promise<void> {
-    for (const event of events) {
+    // A sink that takes batches gets the page in chunks (one confirm round-trip per chunk);
+    // the others one event at a time.
+    const chunk = rt.sink.deliverBatch ? BATCH_CHUNK : 1;
+    for (let i = 0; i < events.length; i += chunk) {
       if (generation !== rt.generation) throw new Aborted();
-      if (!(await this.deliverOne(rt, generation, event))) throw new Aborted();
-      rt.delivered = event.position;
+      const some = events.slice(i, i + chunk);
+      if (!(await this.deliverSome(rt, generation, some))) throw new Aborted();
+      rt.delivered = some[some.length - 1]!.position;
       if (Date.now() - rt.lastFlush >= this.checkpointInterval) await this.flush(rt, generation);
     }
     await this.flush(rt, generation);
   }
 
-  /** Delivers one event, retrying it until it is acknowledged; false when stopped or paused. */
-  private async deliverOne(rt: Runtime, generation: number, event: StoredEvent): Promise<boolean> {
-    const envelope = toEnvelope(event);
+  /** Delivers consecutive events, retrying them until acknowledged; false when stopped or paused. */
+  private async deliverSome(rt: Runtime, generation: number, events: StoredEvent[]): Promise<boolean> {
+    const envelopes = events.map(toEnvelope);
+    const event = events[0]!;
     const signal = rt.abort!.signal;
     for (;;) {
       if (generation !== rt.generation || signal.aborted) return false;
       const started = performance.now();
       try {
-        await rt.sink.deliver(envelope);
-        this.options.observer?.delivered?.(rt.sink.name, (performance.now() - started) / 1000);
+        if (envelopes.length > 1 && rt.sink.deliverBatch) await rt.sink.deliverBatch(envelopes);
+        else await rt.sink.deliver(envelopes[0]!);
+        const seconds = (performance.now() - started) / 1000 / envelopes.length;
+        for (let k = 0; k < envelopes.length; k++) this.options.observer?.delivered?.(rt.sink.name, seconds);
         if (rt.failures > 0) this.logger.log(`relay ${rt.sink.name}: delivering again after ${rt.failures} failed attempt(s)`);
         rt.failures = 0;
         rt.lastError = undefined;

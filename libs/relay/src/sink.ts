@@ -11,6 +11,12 @@ export interface RelaySink {
   readonly name: string;
   /** Resolves only once the sink acknowledged this event; throws to have it retried (with back-off). */
   deliver(event: EventEnvelope): Promise<void>;
+  /**
+   * Optional: several consecutive events at once (a broker publishing them in order and waiting
+   * for every confirm at the end). Resolves only once all are acknowledged; on a throw the engine
+   * retries from the first of them, so a receiver may see some again, never out of order.
+   */
+  deliverBatch?(events: readonly EventEnvelope[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -7,9 +7,10 @@ import { useState } from 'react';
 import { useApprovals, type ApprovalItem } from '../api/operations.js';
 import { useCase } from '../api/queries.js';
 import { ActionForm } from '../components/ActionForm.js';
+import { RemedyChecklist } from '../components/RemedyChecklist.js';
 import { ErrorNotice, Loading } from '../components/Status.js';
 import { useI18n } from '../i18n/i18n.js';
-import { APPROVE_TERMINATION, REMEDY_STEPS } from '../lib/commands.js';
+import { APPROVE_TERMINATION } from '../lib/commands.js';
 import { formatDay, formatInstant } from '../lib/format.js';
 import { hrefTo } from '../lib/route.js';
 import { word } from '../lib/vocabulary.js';
@@ -72,21 +73,7 @@ function ApprovalCard({ item, onApproved }: { item: ApprovalItem; onApproved(eve
             </>
           ) : null}
           <h3>{t('approvals.steps')}</h3>
-          <ol className="checklist">
-            {REMEDY_STEPS.map((step) => {
-              const r = kase.data.remedySteps[step];
-              return (
-                <li key={step} data-step={step} className={r ? (r.taken ? 'taken' : 'skipped') : 'pending'}>
-                  <strong>{word(locale, 'remedyStep', step)}</strong>{' '}
-                  {r
-                    ? r.taken
-                      ? t('case.remedy.taken', { at: at(r.at), outcome: word(locale, 'remedyOutcome', r.outcome) }) + (r.notes ? ` — ${r.notes}` : '')
-                      : t('case.remedy.skipped', { at: at(r.at), justification: r.justification ?? '' })
-                    : t('case.remedy.pending')}
-                </li>
-              );
-            })}
-          </ol>
+          <RemedyChecklist steps={kase.data.remedySteps} />
           <h3>{t('approvals.incidents')}</h3>
           {kase.data.incidents.length === 0 ? (
             <p className="muted">{t('common.none')}</p>

@@ -1,6 +1,7 @@
 import { ApiError } from '../api/client.js';
 import { useCase, useCaseHistory, useCaseIntegrity } from '../api/queries.js';
 import { DataTable } from '../components/DataTable.js';
+import { RemedyChecklist } from '../components/RemedyChecklist.js';
 import { ErrorNotice, Loading, Section } from '../components/Status.js';
 import { IntegrityBadge, Timeline } from '../components/Timeline.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -11,7 +12,6 @@ import { word } from '../lib/vocabulary.js';
 import { KINDS_EXCUSED_FROM_REMEDY } from '../lib/commands.js';
 import { CaseActions } from './Operations.js';
 
-const STEPS = ['reassess', 'educate', 'renegotiate', 'migrate'] as const;
 
 /** A case, read-only: remedy steps, analysis, retention plan, recommendation, approval, closure, timeline. */
 export function CaseScreen({ id, access }: { id: string; access: Access }) {
@@ -63,21 +63,7 @@ export function CaseScreen({ id, access }: { id: string; access: Access }) {
       </Section>
       <Section id="remedy" title={t('case.remedy')}>
         <p className="muted small">{KINDS_EXCUSED_FROM_REMEDY.includes(c.kind) ? t('case.checklistExcused') : t('case.checklistLead')}</p>
-        <ol className="checklist">
-          {STEPS.map((step) => {
-            const r = c.remedySteps[step];
-            return (
-              <li key={step} data-step={step} className={r ? (r.taken ? 'taken' : 'skipped') : 'pending'}>
-                <strong>{word(locale, 'remedyStep', step)}</strong>{' '}
-                {r
-                  ? r.taken
-                    ? t('case.remedy.taken', { at: at(r.at), outcome: word(locale, 'remedyOutcome', r.outcome) }) + (r.notes ? ` — ${r.notes}` : '')
-                    : t('case.remedy.skipped', { at: at(r.at), justification: r.justification ?? '' })
-                  : t('case.remedy.pending')}
-              </li>
-            );
-          })}
-        </ol>
+        <RemedyChecklist steps={c.remedySteps} />
       </Section>
       {c.analysis ? (
         <Section id="analysis" title={t('case.analysis')}>

@@ -1,7 +1,7 @@
 import { checkLink, chainVersionOf, comparePositions, ZERO_HASH, type EventStore, type StoredEvent } from '@libs/event-store';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.js';
 import { byStreamId, merkleRoot, type Head } from './merkle.js';
-import { storedLogPages } from './stored-log.js';
+import { storedByStreamPages, storedLogPages } from './stored-log.js';
 
 /**
  * What `verify --all --checkpoint` found, each located by stream and version:
@@ -68,8 +68,9 @@ interface StreamState {
 
 /**
  * Proves the log against a kept checkpoint (domain.md §7): its signature, every stream's chain, and
- * every stream's head as of the checkpoint's position against the signed heads. Reads the log once
- * in position order, page by page; memory holds a page and a few numbers per stream.
+ * every stream's head as of the checkpoint's position against the signed heads. Reads the log once,
+ * page by page: in (streamId, version) order where the store can (SQL: one stream at a time, plus
+ * the signed heads), else in position order (a few numbers per stream).
  */
 export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Checkpoint, options: CheckpointVerifyOptions): Promise<CheckpointVerification> {
   const maxFindings = options.maxFindings ?? 1_000;
@@ -84,10 +85,10 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
     return { ...base, valid: false, signatureValid: false, streams: 0, events: 0, covered: 0, findingCount: 0, findings: [] };
   }
 
-  const states = new Map<string, StreamState>();
   let events = 0;
   let covered = 0;
   const apply = (s: StreamState, e: StoredEvent) => {
+    events++;
     const link = checkLink(e, { version: s.next, prevHash: s.prevHash, chainVersion: s.chainVersion });
     if (link.reason) {
       s.broken = true;
@@ -109,75 +110,115 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
       s.firstCovered ??= e.version;
     } else s.sawLater = true;
   };
-
-  for await (const page of storedLogPages(store, { pageSize: options.pageSize })) {
-    for (const e of page) {
-      events++;
-      let s = states.get(e.streamId);
-      if (!s) {
-        s = { next: 0, prevHash: ZERO_HASH, chainVersion: 1, sawLater: false, broken: false };
-        states.set(e.streamId, s);
-      }
-      if (s.broken) continue;
-      if (e.version !== s.next) {
-        // Read order may put a version before its predecessor (transactions commit out of xid order).
-        s.pending ??= new Map();
-        s.pending.set(e.version, e);
-        if (s.pending.size > MAX_PENDING) deleted(s, e.streamId);
-        continue;
-      }
-      apply(s, e);
-      while (!s.broken && s.pending?.has(s.next)) {
-        const waiting = s.pending.get(s.next)!;
-        s.pending.delete(s.next);
-        apply(s, waiting);
-      }
-      if (s.pending?.size === 0) s.pending = undefined;
-    }
-    options.onProgress?.(events);
-  }
-  function deleted(s: StreamState, streamId: string) {
+  const deleted = (s: StreamState, streamId: string) => {
     s.broken = true;
     s.pending = undefined;
     report({ kind: 'deleted-event', streamId, version: s.next, detail: 'missing-version: this version is gone, later ones remain' });
-  }
-  for (const [streamId, s] of states) if (!s.broken && s.pending) deleted(s, streamId);
+  };
+  const fresh = (): StreamState => ({ next: 0, prevHash: ZERO_HASH, chainVersion: 1, sawLater: false, broken: false });
 
-  if (options.leaves) compareHeads(options.leaves, states, report);
-  else {
-    const heads: Head[] = [];
-    for (const [streamId, s] of states) if (s.head) heads.push({ streamId, ...s.head });
-    heads.sort(byStreamId);
-    if (heads.length !== checkpoint.streams || merkleRoot(heads) !== checkpoint.headsRoot) {
+  const recomputed: Head[] = [];
+  const signedHeads = options.leaves ? [...options.leaves].map(([streamId, h]) => ({ streamId, ...h })).sort(byStreamId) : undefined;
+  let nextSigned = 0;
+  // One stream's verdict against the signed heads, in stream order (deleted streams are the signed ones skipped over).
+  const settle = (streamId: string | undefined, s: StreamState | undefined) => {
+    if (signedHeads) {
+      while (nextSigned < signedHeads.length && (streamId === undefined || signedHeads[nextSigned].streamId < streamId)) {
+        compareOne(signedHeads[nextSigned].streamId, undefined, signedHeads[nextSigned], report);
+        nextSigned++;
+      }
+      if (streamId === undefined || !s) return;
+      const signed = signedHeads[nextSigned]?.streamId === streamId ? signedHeads[nextSigned++] : undefined;
+      compareOne(streamId, s, signed, report);
+    } else if (streamId !== undefined && s?.head) recomputed.push({ streamId, ...s.head });
+  };
+
+  const byStream = storedByStreamPages(store, options.pageSize);
+  let streams = 0;
+  if (byStream) {
+    // The primary key's order: one stream at a time, memory flat whatever the number of streams.
+    let current: { streamId: string; s: StreamState } | undefined;
+    for await (const page of byStream) {
+      for (const e of page) {
+        if (current?.streamId !== e.streamId) {
+          if (current) settle(current.streamId, current.s);
+          current = { streamId: e.streamId, s: fresh() };
+          streams++;
+        }
+        const s = current.s;
+        if (s.broken || e.version !== s.next) {
+          events++;
+          if (!s.broken) deleted(s, e.streamId);
+        } else apply(s, e);
+      }
+      options.onProgress?.(events);
+    }
+    if (current) settle(current.streamId, current.s);
+    settle(undefined, undefined);
+  } else {
+    const states = new Map<string, StreamState>();
+    for await (const page of storedLogPages(store, { pageSize: options.pageSize })) {
+      for (const e of page) {
+        let s = states.get(e.streamId);
+        if (!s) states.set(e.streamId, (s = fresh()));
+        if (s.broken) {
+          events++;
+          continue;
+        }
+        if (e.version !== s.next) {
+          // Read order may put a version before its predecessor (transactions commit out of xid order).
+          s.pending ??= new Map();
+          s.pending.set(e.version, e);
+          if (s.pending.size > MAX_PENDING) deleted(s, e.streamId);
+          continue;
+        }
+        apply(s, e);
+        while (!s.broken && s.pending?.has(s.next)) {
+          const waiting = s.pending.get(s.next)!;
+          s.pending.delete(s.next);
+          apply(s, waiting);
+        }
+        if (s.pending?.size === 0) s.pending = undefined;
+      }
+      options.onProgress?.(events);
+    }
+    for (const [streamId, s] of states) {
+      if (!s.broken && s.pending) {
+        events += s.pending.size;
+        deleted(s, streamId);
+      }
+    }
+    streams = states.size;
+    for (const streamId of [...states.keys()].sort()) settle(streamId, states.get(streamId));
+    settle(undefined, undefined);
+  }
+
+  if (!signedHeads) {
+    recomputed.sort(byStreamId);
+    if (recomputed.length !== checkpoint.streams || merkleRoot(recomputed) !== checkpoint.headsRoot) {
       report({
         kind: 'root-mismatch',
         streamId: '*',
-        detail: `the heads as of position ${checkpoint.position} (${heads.length} streams) do not give the signed root (${checkpoint.streams} streams); ${base.leaves === 'altered' ? "the database's copy of the checkpoint's heads was altered too" : 'the database has no copy of its heads'}, so the streams cannot be named`,
+        detail: `the heads as of position ${checkpoint.position} (${recomputed.length} streams) do not give the signed root (${checkpoint.streams} streams); ${base.leaves === 'altered' ? "the database's copy of the checkpoint's heads was altered too" : 'the database has no copy of its heads'}, so the streams cannot be named`,
       });
     }
   }
   findings.sort((a, b) => byStreamId(a, b) || (a.version ?? -1) - (b.version ?? -1));
-  return { ...base, valid: findingCount === 0, signatureValid: true, streams: states.size, events, covered, findingCount, findings };
+  return { ...base, valid: findingCount === 0, signatureValid: true, streams, events, covered, findingCount, findings };
 }
 
-function compareHeads(leaves: ReadonlyMap<string, { version: number; hash: string }>, states: Map<string, StreamState>, report: (f: Finding) => void): void {
-  for (const [streamId, signed] of leaves) {
-    const s = states.get(streamId);
-    if (s?.broken) continue;
-    const head = s?.head;
-    if (!head) {
-      report({ kind: 'deleted-stream', streamId, detail: `the checkpoint has versions 0..${signed.version}; the log has ${s ? 'only later events' : 'none'}` });
-    } else if (head.version < signed.version) {
-      report({ kind: 'deleted-tail', streamId, version: head.version + 1, detail: `versions ${head.version + 1}..${signed.version} are gone (the checkpoint's head is ${signed.version})` });
-    } else if (head.version > signed.version) {
-      report({ kind: 'inserted', streamId, version: signed.version + 1, detail: `version ${signed.version + 1} has a position at or before the checkpoint, whose head is ${signed.version}` });
-    } else if (head.hash !== signed.hash) {
-      report({ kind: 'rewritten', streamId, version: head.version, detail: 'the chain holds but its head is not the one signed: events at or before this version were rewritten and rehashed' });
-    }
-  }
-  for (const [streamId, s] of states) {
-    if (!s.broken && s.head && !leaves.has(streamId)) {
-      report({ kind: 'inserted-stream', streamId, version: s.firstCovered, detail: `events from version ${s.firstCovered} have positions at or before the checkpoint, which does not have this stream` });
-    }
+function compareOne(streamId: string, s: StreamState | undefined, signed: Head | undefined, report: (f: Finding) => void): void {
+  if (s?.broken) return;
+  const head = s?.head;
+  if (!signed) {
+    if (s && head) report({ kind: 'inserted-stream', streamId, version: s.firstCovered, detail: `events from version ${s.firstCovered} have positions at or before the checkpoint, which does not have this stream` });
+  } else if (!head) {
+    report({ kind: 'deleted-stream', streamId, detail: `the checkpoint has versions 0..${signed.version}; the log has ${s ? 'only later events' : 'none'}` });
+  } else if (head.version < signed.version) {
+    report({ kind: 'deleted-tail', streamId, version: head.version + 1, detail: `versions ${head.version + 1}..${signed.version} are gone (the checkpoint's head is ${signed.version})` });
+  } else if (head.version > signed.version) {
+    report({ kind: 'inserted', streamId, version: signed.version + 1, detail: `version ${signed.version + 1} has a position at or before the checkpoint, whose head is ${signed.version}` });
+  } else if (head.hash !== signed.hash) {
+    report({ kind: 'rewritten', streamId, version: head.version, detail: 'the chain holds but its head is not the one signed: events at or before this version were rewritten and rehashed' });
   }
 }

@@ -18,7 +18,7 @@ export { CheckpointLedger, SigningUnavailableError, type LedgerLogger, type Stor
 export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, rootFromProof, type Head, type ProofStep } from './merkle.js';
 export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
-export { storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
+export { storedByStreamPages, storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
 export {
   verifyAgainstCheckpoint,
   type CheckpointVerification,

@@ -40,3 +40,25 @@ export async function* storedLogPages(store: EventStore, options: StoredLogOptio
 export function storedStream(store: EventStore, streamId: string, pageSize = 1_000): AsyncIterable<StoredEvent> {
   return storedOf(store).iterateStream(streamId, { pageSize });
 }
+
+type ByStreamAfter = { streamId: string; version: number };
+
+/**
+ * The log as stored in (streamId, version) order, page by page, when the store can read it so
+ * (the SQL stores: their primary key); undefined otherwise. A reader then holds one stream at a time.
+ */
+export function storedByStreamPages(store: EventStore, pageSize = 5_000): AsyncIterable<StoredEvent[]> | undefined {
+  const raw = storedOf(store) as EventStore & { readByStream?: (o: { after?: ByStreamAfter; limit?: number }) => Promise<StoredEvent[]> };
+  const read = raw.readByStream?.bind(raw);
+  if (!read) return undefined;
+  return (async function* () {
+    let after: ByStreamAfter | undefined;
+    for (;;) {
+      const page = await read({ after, limit: pageSize });
+      if (page.length === 0) return;
+      yield page;
+      const last = page[page.length - 1];
+      after = { streamId: last.streamId, version: last.version };
+    }
+  })();
+}

@@ -44,6 +44,11 @@ export interface GroupCommitOptions {
   maxAppends?: number;
   /** Most events in one group (a larger single append still goes alone); default 2,000. */
   maxEvents?: number;
+  /**
+   * Groups in flight at once (default 1). Streams of groups in flight are disjoint, so they never
+   * conflict with each other; a second group overlaps one group's commit with the next one's work.
+   */
+  maxInFlight?: number;
 }
 
 /** Group sizes reached, for bench:store and operators: how many appends each commit carried. */
@@ -84,7 +89,9 @@ interface GroupRow {
  */
 export class GroupCommitter<Existing> {
   private queue: Pending<Existing>[] = [];
-  private inFlight = false;
+  private inFlight = 0;
+  private readonly inFlightStreams = new Set<string>();
+  private readonly maxInFlight: number;
   private readonly maxAppends: number;
   private readonly maxEvents: number;
   readonly stats: GroupCommitStats = { commits: 0, appends: 0, largest: 0, sizes: [], split: 0 };
@@ -95,6 +102,7 @@ export class GroupCommitter<Existing> {
   ) {
     this.maxAppends = options.maxAppends ?? 64;
     this.maxEvents = options.maxEvents ?? 2_000;
+    this.maxInFlight = options.maxInFlight ?? 1;
   }
 
   /** Queues the append; it is taken by the next group in arrival order. */
@@ -106,13 +114,17 @@ export class GroupCommitter<Existing> {
   }
 
   private pump(): void {
-    if (this.inFlight || this.queue.length === 0) return;
-    const group = this.take();
-    this.inFlight = true;
-    void this.run(group).finally(() => {
-      this.inFlight = false;
-      this.pump();
-    });
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const group = this.take();
+      if (group.length === 0) return;
+      this.inFlight++;
+      for (const p of group) this.inFlightStreams.add(p.request.streamId);
+      void this.run(group).finally(() => {
+        this.inFlight--;
+        for (const p of group) this.inFlightStreams.delete(p.request.streamId);
+        this.pump();
+      });
+    }
   }
 
   /** The first append of each stream in queue order, up to the bounds; the rest keep their order. */
@@ -124,7 +136,7 @@ export class GroupCommitter<Existing> {
     for (const pending of this.queue) {
       const n = pending.request.prepared.length;
       const fits = taken.length === 0 || (taken.length < this.maxAppends && events + n <= this.maxEvents);
-      if (fits && !streams.has(pending.request.streamId)) {
+      if (fits && !streams.has(pending.request.streamId) && !this.inFlightStreams.has(pending.request.streamId)) {
         taken.push(pending);
         streams.add(pending.request.streamId);
         events += n;

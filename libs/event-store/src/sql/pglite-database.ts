@@ -6,6 +6,17 @@ function toResult<R>(result: Results<R>): { rows: R[]; rowCount: number } {
   return { rows: result.rows, rowCount: result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0) };
 }
 
+/**
+ * PGlite's start parameters with smaller buffers. Its WASM heap only grows, and its defaults
+ * (shared_buffers 128MB, maintenance_work_mem 64MB, a heap of at least 128 MB that cannot be set
+ * lower) put a reopened data directory at ~300 MB RSS before any work; with these, ~160 MB.
+ * Measured in BENCHMARKS.md "Embedded default".
+ */
+const START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=1MB'],
+];
+
 /** {@link SqlDatabase} over an in-process PGlite instance (one session; transactions serialised). */
 export class PgliteDatabase implements SqlDatabase {
   readonly dialect = 'pglite' as const;
@@ -18,7 +29,7 @@ export class PgliteDatabase implements SqlDatabase {
    * A fresh directory takes a few seconds (initdb); an existing one reopens in under a second.
    */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    const db = dataDir ? new PGlite(dataDir) : new PGlite();
+    const db = dataDir ? new PGlite(dataDir, { startParams: START_PARAMS }) : new PGlite({ startParams: START_PARAMS });
     await db.waitReady;
     return new PgliteDatabase(db);
   }

@@ -90,7 +90,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   constructor(
     readonly db: SqlDatabase,
-    options: { groupCommit?: boolean } = {},
+    options: { groupCommit?: boolean; groupsInFlight?: number } = {},
   ) {
     this.backend = db.dialect;
     this.wakeups.setMaxListeners(0);
@@ -102,7 +102,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         readHeads: (streamIds) => this.readHeads(streamIds),
         chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
         single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
-      });
+      }, { maxInFlight: options.groupsInFlight });
     }
   }
 
@@ -327,6 +327,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
       [streamId],
     );
     return rows[0] ? Number(rows[0].version) : -1;
+  }
+
+  /** Committed events in (stream_id, version) order after `after`: the primary key's, one stream at a time (audit). */
+  async readByStream(options: { after?: { streamId: string; version: number }; limit?: number } = {}): Promise<StoredEvent[]> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE (stream_id, version) > ($1::text COLLATE "C", $2::bigint) ORDER BY stream_id, version LIMIT $3`;
+    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
+    return (await this.db.query<EventRow>(sql, [options.after?.streamId ?? '', options.after?.version ?? -1, limit])).rows.map(toStored);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
