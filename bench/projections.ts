@@ -2,7 +2,7 @@
  * bench:projections — rebuild every read model over a large log on PostgreSQL.
  * Generates N events (default 1,000,000) straight into a fresh database in big appends (whole
  * subscriber streams), then rebuilds all projections at once and reports events/s and peak RSS.
- * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:projections [-- --events 1000000]
+ * Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:projections [-- --events 1000000] [--pglite]
  * Last line: one JSON object with the numbers (see BENCHMARKS.md).
  */
 import { openEventStore, type NewEvent } from '@libs/event-store';
@@ -12,6 +12,7 @@ import { arg, log, throwawayDatabase } from './support.js';
 const EVENTS = arg('events', 1_000_000);
 const MONTHS = arg('months', 24);
 const CONCURRENCY = arg('concurrency', 8);
+const PGLITE = process.argv.includes('--pglite');
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -51,8 +52,9 @@ function stream(i: number, start: number): NewEvent[] {
 }
 
 async function main(): Promise<void> {
-  const { url, drop } = await throwawayDatabase('bench_projections');
-  const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: CONCURRENCY + 4 });
+  // `--pglite`: the embedded store in memory (one session: appends and batches are serialised).
+  const { url, drop } = PGLITE ? { url: undefined, drop: async () => undefined } : await throwawayDatabase('bench_projections');
+  const opened = url ? await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: CONCURRENCY + 4 }) : await openEventStore({ backend: 'pglite' });
   try {
     const start = Date.UTC(2023, 0, 1);
     let written = 0;
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     log(
       JSON.stringify({
         bench: 'projections',
+        backend: PGLITE ? 'pglite' : 'postgres',
         events: written,
         rebuildSeconds: Number(seconds.toFixed(2)),
         eventsPerSecond: Math.round(written / seconds),

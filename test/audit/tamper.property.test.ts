@@ -145,8 +145,7 @@ describe(`verify against a checkpoint, random histories (seed ${SEED})`, () => {
         const cut = positions[Math.min(positions.length - 1, Math.floor(fraction * positions.length))];
         const heads = headsAt(events, cut);
         const checkpoint = signCheckpoint({ position: String(cut), at: '2026-02-01T00:00:00.000Z', streams: heads.length, headsRoot: merkleRoot(heads) }, KEY);
-        const leaves = new Map(heads.map((h) => [h.streamId, { version: h.version, hash: h.hash }]));
-        const options = { publicKeyPem: KEY.publicKeyPem, leaves, pageSize: 7 };
+        const options = { publicKeyPem: KEY.publicKeyPem, heads, pageSize: 7 };
 
         const intact = await verifyAgainstCheckpoint(arrayLog(events, byStream), checkpoint, options);
         expect(intact).toMatchObject({ valid: true, findingCount: 0, events: events.length });
@@ -158,7 +157,7 @@ describe(`verify against a checkpoint, random histories (seed ${SEED})`, () => {
         expect(result.valid).toBe(false);
         expect(result.findings.map(({ kind: k, streamId, version }) => ({ kind: k, streamId, ...(version === undefined ? {} : { version }) }))).toEqual([change.expected]);
         // Without the signed heads (the database's copy lost), it is still detected.
-        expect((await verifyAgainstCheckpoint(arrayLog(change.log, byStream), checkpoint, { ...options, leaves: undefined })).valid).toBe(false);
+        expect((await verifyAgainstCheckpoint(arrayLog(change.log, byStream), checkpoint, { ...options, heads: undefined })).valid).toBe(false);
       }),
       { seed: SEED, numRuns: 1_000, interruptAfterTimeLimit: 45_000 },
     );

@@ -165,6 +165,8 @@ describe('OpenAPI document', () => {
     await clients.auditor.GET('/v1/audit/checkpoints/{id}', { params: { path: { id: '1' } } });
     await clients.auditor.GET('/v1/audit/checkpoints', { params: { query: { limit: '1' } } });
     await clients.auditor.GET('/v1/audit/public-key');
+    // The access log of those reads (admin), one entry a page so nextCursor is sampled too.
+    await clients.admin.GET('/v1/audit/access-log', { params: { query: { limit: '1' } } });
     // Webhooks: every route, answers sampled (the target is a closed local port; its failed attempts are logged).
     const adminClient = clients.admin as StoryClient & { PATCH(path: string, init?: object): Promise<unknown>; DELETE(path: string, init?: object): Promise<unknown> };
     const { data: hook } = (await adminClient.POST('/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', types: ['SubscriberEnrolled'] } })) as { data: { id: string } };
@@ -206,7 +208,7 @@ describe('OpenAPI document', () => {
       expect({ route: `${s.method} ${s.path}`, status: s.status, missing: declaredHeaders.filter((h) => !s.headers.has(h)) }).toEqual({ route: `${s.method} ${s.path}`, status: s.status, missing: [] });
       seen.add(`${s.method} ${s.path} ${s.status}`);
     }
-    for (const expected of ['POST /v1/webhooks 201', 'POST /v1/webhooks 400', 'GET /v1/webhooks/{id}/attempts 200', 'POST /v1/webhooks/{id}/replay 200', 'GET /v1/webhooks/{id} 404', 'POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400', 'POST /v1/audit/checkpoints 201', 'GET /v1/audit/checkpoints 200', 'GET /v1/audit/public-key 200']) {
+    for (const expected of ['POST /v1/webhooks 201', 'POST /v1/webhooks 400', 'GET /v1/webhooks/{id}/attempts 200', 'POST /v1/webhooks/{id}/replay 200', 'GET /v1/webhooks/{id} 404', 'POST /v1/subscribers 201', 'GET /v1/subscribers/{id} 200', 'GET /v1/subscribers/{id} 404', 'POST /v1/subscribers/{id}/complaints 412', 'GET /v1/events 200', 'GET /v1/analytics/churn 403', 'POST /v1/subscribers/{id}/payments 400', 'POST /v1/audit/checkpoints 201', 'GET /v1/audit/checkpoints 200', 'GET /v1/audit/public-key 200', 'GET /v1/audit/access-log 200']) {
       expect([expected, seen.has(expected)]).toEqual([expected, true]);
     }
   });

@@ -96,7 +96,7 @@ export function verifyWithCheckpoint(options: CheckpointOptions, io: CheckpointC
     const key = await publicKeyOf(checkpoint, options, env);
     const stored = io.db ? await storedLeaves(io.store, io.db, checkpoint) : { source: 'absent' as const };
     const of = `checkpoint at position ${checkpoint.position} (${checkpoint.streams} streams, signed ${checkpoint.at} by key ${checkpoint.keyId} from ${key.source})`;
-    const result = await verifyAgainstCheckpoint(io.store, checkpoint, { publicKeyPem: key.pem, leaves: stored.leaves, leavesSource: stored.source });
+    const result = await verifyAgainstCheckpoint(io.store, checkpoint, { publicKeyPem: key.pem, heads: stored.heads, leavesSource: stored.source });
     if (!result.signatureValid) {
       line(io.stdout, `NOT VERIFIED: the signature of the ${of} does not verify: the checkpoint was altered or is not this key's`);
       return 1;

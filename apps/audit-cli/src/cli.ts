@@ -22,10 +22,12 @@ import {
   verifyAllStreams,
   verifyStream,
   writeWithBackpressure,
+  type AccessRecorder,
   type Keyring,
   type StreamVerification,
 } from '@libs/audit';
 import type { EventStore, SqlDatabase } from '@libs/event-store';
+import { accountRead } from './accounting.js';
 import { proveStream, verifyWithCheckpoint, type CheckpointCliEnv, type CheckpointOptions } from './checkpoint-commands.js';
 import { exportAll, parseBound, parseSize, verifyExportDir } from './export-all.js';
 
@@ -35,6 +37,9 @@ export interface AuditCliIo {
   stderr: Writable;
   /** Keys: the one export manifests are signed with, and public keys to check them (absent: none). */
   keyring?: Keyring;
+  /** Where each read is recorded (the access log), and as whom; absent: nothing recorded (tests). */
+  accessLog?: AccessRecorder;
+  actor?: string;
   /** The store's database (checkpoints and their stored heads); absent: proofs recompute heads from the log. */
   db?: SqlDatabase;
   /** Key sources and the API key for --checkpoint-url. */
@@ -102,6 +107,8 @@ export async function runAuditCli(argv: readonly string[], io: AuditCliIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
     .showHelpAfterError();
+  // Every command that reads the log is recorded before it reads (see accounting.ts).
+  program.hook('preAction', (_program, command) => accountRead(io, argv, command));
 
   program
     .command('history')

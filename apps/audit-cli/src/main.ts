@@ -2,7 +2,8 @@
  * `npm run audit -- <command>`: opens the event store the service uses (same environment:
  * EVENT_STORE, DATABASE_URL, DATA_DIR, EVENTSTORE_CONNECTION_STRING) and runs the audit CLI.
  */
-import { openKeyring } from '@libs/audit';
+import { userInfo } from 'node:os';
+import { AccessLog, openKeyring } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
 import type { EventStore } from '@libs/event-store';
 import { readSettings, settingsOf, SettingsError } from '@libs/settings';
@@ -39,16 +40,29 @@ async function main(): Promise<number> {
     groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
   });
   try {
+    const accessLog = new AccessLog(opened.db);
+    await accessLog.init();
+    const actor = s.AUDIT_ACTOR ?? `cli:${osUser()}`;
     return await runAuditCli(argv, {
       store: opened.store,
       db: opened.db,
       stdout: process.stdout,
       stderr: process.stderr,
       keyring,
+      accessLog,
+      actor,
       env: { AUDIT_PUBLIC_KEYS_DIR: s.AUDIT_PUBLIC_KEYS_DIR, AUDIT_SIGNING_KEY_FILE: s.AUDIT_SIGNING_KEY_FILE, AUDIT_API_KEY: s.AUDIT_API_KEY },
     });
   } finally {
     await opened.close();
+  }
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
   }
 }
 

@@ -8,11 +8,10 @@ import {
   type EventStore,
   type SqlDatabase,
   type SqlExecutor,
-  type StoredEvent,
   type Subscription,
 } from '@libs/event-store';
 import { defaultLeadership, type Leadership } from './leadership.js';
-import { applyProjectionBatch, META_TABLE, readMeta, REBUILD_SUFFIX, type Projection } from './projection.js';
+import { applyProjectedBatch, applyProjectionBatch, META_TABLE, readMeta, REBUILD_SUFFIX, toBatchEvents, type BatchEvent, type Projection } from './projection.js';
 import { PROJECTIONS } from './projections/index.js';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
 import { ident } from './sql.js';
@@ -436,7 +435,7 @@ export class ProjectionEngine {
       return {
         rt,
         types: rt.projection.eventTypes ? new Set(rt.projection.eventTypes) : undefined,
-        pending: [] as StoredEvent[],
+        pending: [] as BatchEvent[],
         pendingLast: '0',
         committed: '0',
         processed: 0,
@@ -459,7 +458,7 @@ export class ProjectionEngine {
             // checkpoint are lost or kept together, so waiting for each commit's WAL flush buys
             // nothing here.
             await tx.query('SET LOCAL synchronous_commit = off');
-            if (events.length > 0) await applyProjectionBatch(s.rt.projection, events, tx, { side: true });
+            if (events.length > 0) await applyProjectedBatch(s.rt.projection, events, tx, { side: true });
             await advanceCheckpoint(tx, rebuildName(s.rt.projection.name), s.committed, to);
           });
           break;
@@ -491,8 +490,12 @@ export class ProjectionEngine {
       next = done ? undefined : read(page.last);
       if (moved) {
         position = page.last;
+        // Upcast once for every projection, not once per projection.
+        const upcast = toBatchEvents(page.events);
         for (const s of states) {
-          for (const e of page.events) if (!s.types || s.types.has(e.type)) s.pending.push(e);
+          page.events.forEach((e, i) => {
+            if (!s.types || s.types.has(e.type)) s.pending.push(upcast[i]!);
+          });
           s.pendingLast = position;
         }
       }

@@ -61,12 +61,31 @@ export async function readMeta(db: SqlExecutor, name: string, side = false): Pro
   return { position: row?.position ?? '0', asOf: row?.as_of ? new Date(row.as_of).toISOString() : null };
 }
 
+/** An event of a batch as {@link applyProjectedBatch} takes it: where it is, when it happened, and its upcast form. */
+export interface BatchEvent {
+  position: string;
+  occurredAt: string;
+  /** Undefined for a type this code does not know: it still moves the position and business time. */
+  projected: ProjectedEvent | undefined;
+}
+
+/** Upcasts a batch of stored events once (a rebuild shares the result between its projections). */
+export function toBatchEvents(events: readonly StoredEvent[]): BatchEvent[] {
+  return events.map((e) => ({ position: e.position, occurredAt: e.occurredAt, projected: toProjected(e) }));
+}
+
 /**
  * Applies a batch to a projection exactly once: events at or before the projection's own
  * recorded position are skipped, so replaying a batch (a retried transaction, a test, a manual
  * replay) changes nothing even outside the subscription's checkpoint. Runs inside `tx`.
  */
 export async function applyProjectionBatch(projection: Projection, events: readonly StoredEvent[], tx: SqlExecutor, options: { side?: boolean } = {}): Promise<void> {
+  if (events.length === 0) return;
+  await applyProjectedBatch(projection, toBatchEvents(events), tx, options);
+}
+
+/** {@link applyProjectionBatch} on events already upcast (position order, as read). */
+export async function applyProjectedBatch(projection: Projection, events: readonly BatchEvent[], tx: SqlExecutor, options: { side?: boolean } = {}): Promise<void> {
   if (events.length === 0) return;
   const key = options.side ? projection.name + REBUILD_SUFFIX : projection.name;
   // FOR UPDATE: two writers of one projection serialise here instead of double-applying.
@@ -76,12 +95,13 @@ export async function applyProjectionBatch(projection: Projection, events: reado
   let asOf = rows[0]?.as_of ? new Date(rows[0].as_of).toISOString() : null;
   const fresh: ProjectedEvent[] = [];
   let last = done;
+  // The batch is in position order: when its first event is past `done`, all of it is.
+  const allFresh = comparePositions(events[0]!.position, done) > 0;
   for (const e of events) {
-    if (comparePositions(e.position, done) <= 0) continue;
+    if (!allFresh && comparePositions(e.position, done) <= 0) continue;
     last = e.position;
     if (asOf === null || e.occurredAt > asOf) asOf = e.occurredAt;
-    const p = toProjected(e);
-    if (p) fresh.push(p);
+    if (e.projected) fresh.push(e.projected);
   }
   if (last === done) return;
   const suffix = options.side ? REBUILD_SUFFIX : '';

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { asStored, caseStream, peek, streamHistory, subscriberStream, upcastToCurrent, verifyStream } from '@libs/audit';
 import { STREAM_NAME_PATTERN, type EventStore } from '@libs/event-store';
 import { Roles } from '../auth/roles.decorator.js';
+import { Accounted } from './accounted.js';
 import { invalidInput } from '../feed/envelope.js';
 import { EVENT_STORE } from '../infrastructure/tokens.js';
 import { historyFormat, writeHistory } from './history-response.js';
@@ -88,6 +89,7 @@ export class SubscriberAuditController extends AuditRoutes {
    */
   @Get(':id/history')
   @Roles('auditor')
+  @Accounted('history')
   subscriberHistory(@Param('id') id: string, @Query('stored') stored: unknown, @Headers('accept') accept: string | undefined, @Res() res: ServerResponse): Promise<void> {
     return this.history(id, stored, accept, res);
   }
@@ -95,6 +97,7 @@ export class SubscriberAuditController extends AuditRoutes {
   /** Recomputes the subscriber stream's hash chain. */
   @Get(':id/integrity')
   @Roles('auditor')
+  @Accounted('integrity')
   subscriberIntegrity(@Param('id') id: string): Promise<IntegrityReport> {
     return this.integrity(id);
   }
@@ -110,6 +113,7 @@ export class CaseAuditController extends AuditRoutes {
   /** Every event of the case's stream in order; see the subscriber route. */
   @Get(':id/history')
   @Roles('operator', 'auditor')
+  @Accounted('history')
   caseHistory(@Param('id') id: string, @Query('stored') stored: unknown, @Headers('accept') accept: string | undefined, @Res() res: ServerResponse): Promise<void> {
     return this.history(id, stored, accept, res);
   }
@@ -117,6 +121,7 @@ export class CaseAuditController extends AuditRoutes {
   /** Recomputes the case stream's hash chain. */
   @Get(':id/integrity')
   @Roles('auditor')
+  @Accounted('integrity')
   caseIntegrity(@Param('id') id: string): Promise<IntegrityReport> {
     return this.integrity(id);
   }

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SigningUnavailableError, type Checkpoint, type CheckpointLedger } from '@libs/audit';
 import { Roles } from '../auth/roles.decorator.js';
+import { Accounted } from './accounted.js';
 import { HttpProblem } from '../http/problem.js';
 import { AUDIT_LEDGER } from '../infrastructure/tokens.js';
 import { AuditPageQueryDto, pageOf } from './evidence.dto.js';
@@ -25,6 +26,7 @@ export interface PublicKeys {
  */
 @ApiTags('audit')
 @Controller('v1/audit')
+@Accounted('evidence')
 export class EvidenceController {
   constructor(@Inject(AUDIT_LEDGER) private readonly ledger: CheckpointLedger) {}
 

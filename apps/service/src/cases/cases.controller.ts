@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CaseDetails, CommandResult, ExecuteOptions } from '@libs/application';
+import { Accounted } from '../audit/accounted.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { AggregateIdPipe } from '../http/aggregate-id.pipe.js';
 import { AggregateQueryDto, asOfOptions } from '../http/aggregate-query.dto.js';
@@ -42,6 +43,7 @@ export class CasesController {
   // The executive reads the whole case from the approvals inbox before approving (issue 16).
   @Get(':id')
   @Roles('operator', 'executive', 'auditor')
+  @Accounted('state-as-of', { onlyAsOf: true })
   @ApiAggregateQuery("A case's state (latest, or as of ?asOf= / ?version=)", 'operator, executive, auditor')
   async get(
     @Param('id', AggregateIdPipe) id: string,

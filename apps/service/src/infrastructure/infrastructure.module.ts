@@ -9,14 +9,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ClockScheduler, LifecycleApplication, PolicyRunner, type ApplicationObserver } from '@libs/application';
-import { CheckpointLedger, EvidenceScheduler, openKeyring } from '@libs/audit';
+import { AccessLog, CheckpointLedger, EvidenceScheduler, openKeyring, type EvidenceTask } from '@libs/audit';
 import { openDomainEventStore } from '@libs/codec';
 import { type OpenedEventStore } from '@libs/event-store';
 import { ProjectionEngine } from '@libs/projections';
 import { RelayHost, type RelayObserver } from '@libs/relay';
 import type { ServiceConfig } from '../config.js';
 import { loadDemoCompany } from './demo.js';
-import { AUDIT_LEDGER, EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
+import { ACCESS_LOG, AUDIT_LEDGER, EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, SERVICE_CONFIG, SQL_DATABASE } from './tokens.js';
 
 const OPENED_STORE = Symbol('OPENED_STORE');
 /** Optional metrics hooks for the application, provided by the operations module. */
@@ -46,6 +46,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     @Inject(PROJECTIONS) private readonly projections: ProjectionEngine,
     @Inject(RELAY) private readonly relay: RelayHost,
     @Inject(AUDIT_LEDGER) private readonly ledger: CheckpointLedger,
+    @Inject(ACCESS_LOG) private readonly accessLog: AccessLog,
   ) {}
 
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -119,8 +120,18 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
           },
           inject: [OPENED_STORE],
         },
+        {
+          // After the ledger, whose init ran the audit migrations (the access log's table among them).
+          provide: ACCESS_LOG,
+          useFactory: async (o: OpenedEventStore) => {
+            const log = new AccessLog(o.db);
+            await log.init();
+            return log;
+          },
+          inject: [OPENED_STORE, AUDIT_LEDGER],
+        },
       ],
-      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, AUDIT_LEDGER],
+      exports: [SERVICE_CONFIG, EVENT_STORE, SQL_DATABASE, LIFECYCLE_SERVICE, PROJECTIONS, RELAY, AUDIT_LEDGER, ACCESS_LOG],
     };
   }
 
@@ -152,21 +163,35 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
     this.startEvidence();
   }
 
-  /** Signed checkpoints every AUDIT_CHECKPOINT_INTERVAL (with a key; none is signed without one). */
+  /**
+   * Signed checkpoints every AUDIT_CHECKPOINT_INTERVAL (with a key; none is signed without one),
+   * and the access log's retention on the same timer (daily when checkpoints are off).
+   */
   private startEvidence(): void {
-    if (this.stopping || this.config.audit.checkpointIntervalMs <= 0) return;
+    if (this.stopping) return;
     const ledger = this.ledger;
-    const tasks = [
-      {
+    const accessLog = this.accessLog;
+    const retentionDays = this.config.audit.accessLogRetentionDays;
+    const tasks: EvidenceTask[] = [];
+    if (this.config.audit.checkpointIntervalMs > 0) {
+      tasks.push({
         name: 'audit checkpoint',
         async run(now: Date) {
           if (!ledger.canSign) return undefined;
           const { checkpoint, created } = await ledger.create({ now, ifChanged: true });
           return created ? `signed checkpoint at position ${checkpoint.position} over ${checkpoint.streams} streams (key ${checkpoint.keyId})` : undefined;
         },
+      });
+    }
+    tasks.push({
+      name: 'access log retention',
+      async run(now: Date) {
+        const pruned = await accessLog.prune(now, retentionDays);
+        return pruned > 0 ? `pruned ${pruned} access-log entries older than ${retentionDays} days` : undefined;
       },
-    ];
-    this.evidence = new EvidenceScheduler(tasks, this.config.audit.checkpointIntervalMs, new Logger('Audit'));
+    });
+    const interval = this.config.audit.checkpointIntervalMs > 0 ? this.config.audit.checkpointIntervalMs : 86_400_000;
+    this.evidence = new EvidenceScheduler(tasks, interval, new Logger('Audit'));
     this.evidence.start();
   }
 

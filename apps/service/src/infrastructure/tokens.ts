@@ -12,3 +12,5 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const RELAY = Symbol('RELAY');
 /** The audit evidence: signed checkpoints and their key (a CheckpointLedger). */
 export const AUDIT_LEDGER = Symbol('AUDIT_LEDGER');
+/** The access log of audit reads (an AccessLog of @libs/audit). */
+export const ACCESS_LOG = Symbol('ACCESS_LOG');

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res } f
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { CommandResult, ExecuteOptions, SubscriberDetails } from '@libs/application';
+import { Accounted } from '../audit/accounted.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { AggregateIdPipe } from '../http/aggregate-id.pipe.js';
 import { AggregateQueryDto, asOfOptions } from '../http/aggregate-query.dto.js';
@@ -46,6 +47,7 @@ export class SubscribersController {
 
   @Get(':id')
   @Roles('operator', 'auditor')
+  @Accounted('state-as-of', { onlyAsOf: true })
   @ApiAggregateQuery("A subscriber's state (latest, or as of ?asOf= / ?version=)", 'operator, auditor')
   async get(
     @Param('id', AggregateIdPipe) id: string,

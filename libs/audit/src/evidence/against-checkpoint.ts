@@ -43,8 +43,8 @@ export interface CheckpointVerification {
 
 export interface CheckpointVerifyOptions {
   publicKeyPem: string;
-  /** The checkpoint's heads by stream, already checked against its root; `leavesSource` says why absent. */
-  leaves?: ReadonlyMap<string, { version: number; hash: string }>;
+  /** The checkpoint's heads sorted by stream, already checked against its root; `leavesSource` says why absent. */
+  heads?: readonly Head[];
   leavesSource?: LeavesSource;
   pageSize?: number;
   maxFindings?: number;
@@ -80,7 +80,7 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
     findingCount++;
     if (findings.length < maxFindings) findings.push(f);
   };
-  const base = { checkpoint, leaves: options.leaves ? 'stored' : (options.leavesSource ?? 'absent') } as const;
+  const base = { checkpoint, leaves: options.heads ? 'stored' : (options.leavesSource ?? 'absent') } as const;
   if (!verifyCheckpointSignature(checkpoint, options.publicKeyPem)) {
     return { ...base, valid: false, signatureValid: false, streams: 0, events: 0, covered: 0, findingCount: 0, findings: [] };
   }
@@ -118,7 +118,7 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
   const fresh = (): StreamState => ({ next: 0, prevHash: ZERO_HASH, chainVersion: 1, sawLater: false, broken: false });
 
   const recomputed: Head[] = [];
-  const signedHeads = options.leaves ? [...options.leaves].map(([streamId, h]) => ({ streamId, ...h })).sort(byStreamId) : undefined;
+  const signedHeads = options.heads;
   let nextSigned = 0;
   // One stream's verdict against the signed heads, in stream order (deleted streams are the signed ones skipped over).
   const settle = (streamId: string | undefined, s: StreamState | undefined) => {

@@ -28,3 +28,4 @@ export {
   type LeavesSource,
 } from './against-checkpoint.js';
 export { fetchCheckpoint, headsAsOf, readCheckpointFile, resolvePublicKey, storedLeaves, type PublicKeySources } from './kept-checkpoint.js';
+export { AccessLog, type AccessEntry, type AccessKind, type AccessRecord, type AccessRecorder } from './access-log.js';

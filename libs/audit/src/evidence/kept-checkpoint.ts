@@ -103,7 +103,7 @@ export async function resolvePublicKey(keyId: string, sources: PublicKeySources)
  * are exactly the heads signed, and name the streams that differ). `altered`: the copy is there but
  * was changed; `absent`: the database does not have this checkpoint.
  */
-export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoint: Checkpoint): Promise<{ leaves?: Map<string, { version: number; hash: string }>; heads?: Head[]; source: LeavesSource }> {
+export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoint: Checkpoint): Promise<{ heads?: Head[]; source: LeavesSource }> {
   const ledger = new CheckpointLedger(store, db, new Keyring(undefined));
   let stored;
   try {
@@ -113,10 +113,10 @@ export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoin
     return { source: 'absent' };
   }
   if (!stored) return { source: 'absent' };
-  const leaves = await ledger.loadLeaves(stored.id);
-  const heads = [...leaves].map(([streamId, h]) => ({ streamId, ...h })).sort(byStreamId);
+  // One sorted array, no map: at 100,000 streams every extra copy of the heads is tens of MB.
+  const heads = await ledger.heads(stored.id);
   if (heads.length !== checkpoint.streams || merkleRoot(heads) !== checkpoint.headsRoot) return { source: 'altered' };
-  return { leaves, heads, source: 'stored' };
+  return { heads, source: 'stored' };
 }
 
 /** Every stream's head as of `position`, from the log itself (sorted by stream: the tree's leaves). */

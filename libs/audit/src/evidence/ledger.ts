@@ -175,7 +175,15 @@ export class CheckpointLedger {
 
   /** A stored checkpoint's heads sorted by stream (the tree's leaves), as the database holds them. */
   async heads(id: number): Promise<Head[]> {
-    return sortedHeads(await this.loadLeaves(id));
+    const { rows } = await this.db.query<{ stream_id: string; version: number; hash: string }>(
+      `SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM audit_checkpoint_heads
+        WHERE checkpoint_id <= $1 ORDER BY stream_id, checkpoint_id DESC`,
+      [id],
+    );
+    const heads: Head[] = [];
+    for (const r of rows) if (Number(r.version) >= 0) heads.push({ streamId: r.stream_id, version: Number(r.version), hash: r.hash });
+    // The database's collation may order differently from the tree's code-unit order.
+    return heads.sort(byStreamId);
   }
 
   async latest(): Promise<StoredCheckpoint | undefined> {

@@ -38,4 +38,37 @@ export const auditMigrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    name: 'access log: who read which history, state as of, export or integrity report',
+    statements: [
+      `CREATE TABLE audit_access_log (
+         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         at timestamptz NOT NULL DEFAULT now(),
+         actor text NOT NULL,
+         role text NOT NULL,
+         source text NOT NULL,
+         kind text NOT NULL,
+         what text NOT NULL,
+         target text
+       )`,
+      'CREATE INDEX audit_access_log_at ON audit_access_log (at)',
+      'CREATE INDEX audit_access_log_actor ON audit_access_log (actor, id)',
+      // Append-only: rows are never changed, and only the retention pruning (which says so for its
+      // own transaction) deletes them.
+      `CREATE OR REPLACE FUNCTION audit_access_log_append_only() RETURNS trigger
+       LANGUAGE plpgsql AS $fn$
+       BEGIN
+         IF TG_OP = 'DELETE' AND current_setting('audit.access_log_pruning', true) = 'on' THEN
+           RETURN OLD;
+         END IF;
+         RAISE EXCEPTION 'audit_access_log is append-only (% refused)', TG_OP;
+       END
+       $fn$`,
+      `CREATE TRIGGER audit_access_log_append_only BEFORE UPDATE OR DELETE ON audit_access_log
+       FOR EACH ROW EXECUTE FUNCTION audit_access_log_append_only()`,
+      `CREATE TRIGGER audit_access_log_no_truncate BEFORE TRUNCATE ON audit_access_log
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_access_log_append_only()`,
+    ],
+  },
 ];

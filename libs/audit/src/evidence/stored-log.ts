@@ -47,7 +47,7 @@ type ByStreamAfter = { streamId: string; version: number };
  * The log as stored in (streamId, version) order, page by page, when the store can read it so
  * (the SQL stores: their primary key); undefined otherwise. A reader then holds one stream at a time.
  */
-export function storedByStreamPages(store: EventStore, pageSize = 5_000): AsyncIterable<StoredEvent[]> | undefined {
+export function storedByStreamPages(store: EventStore, pageSize = 1_000): AsyncIterable<StoredEvent[]> | undefined {
   const raw = storedOf(store) as EventStore & { readByStream?: (o: { after?: ByStreamAfter; limit?: number }) => Promise<StoredEvent[]> };
   const read = raw.readByStream?.bind(raw);
   if (!read) return undefined;

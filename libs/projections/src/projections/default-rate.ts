@@ -1,7 +1,7 @@
 import { invoiceKey } from '../lifecycle.js';
 import { monthOf } from '../months.js';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { Counters, deleteRows, loadByKeys, upsertRows, type Column } from '../sql.js';
+import { Counters, deleteRows, loadByKeys, saveRows, upsertRows, type Column } from '../sql.js';
 
 interface InvoiceRow {
   invoice_key: string;
@@ -95,15 +95,20 @@ export const defaultRateProjection: Projection = {
   // No type filter: the forecast takes "now" from this projection's latest business time.
   async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext): Promise<void> {
     const subIds = new Set<string>();
-    const invKeys = new Set<string>();
     for (const e of events) {
-      if (e.type === 'InvoiceIssued') subIds.add(e.data.subscriberId);
-      if (e.type === 'InvoiceIssued' || e.type === 'PaymentReceived' || e.type === 'PaymentMissed') invKeys.add(invoiceKey(e.data.subscriberId, e.data.invoiceId));
-      if (e.type === 'DebtWrittenOff') for (const id of e.data.invoiceIds) invKeys.add(invoiceKey(e.data.subscriberId, id));
+      if (e.type === 'InvoiceIssued' || e.type === 'PaymentReceived' || e.type === 'PaymentMissed' || e.type === 'DebtWrittenOff') subIds.add(e.data.subscriberId);
     }
     const segments = new Map<string, { segment: string; currency: string }>();
     for (const r of await loadByKeys<{ subscriber_id: string; segment: string; currency: string }>(ctx.tx, ctx.table('rm_default_rate_subscribers'), 'subscriber_id', subIds)) {
       segments.set(r.subscriber_id, { segment: r.segment, currency: r.currency });
+    }
+    // An invoice is only stored for a subscriber stored before it: one not stored yet has none, so
+    // only the stored subscribers' invoices are looked up (in a catch-up, few).
+    const invKeys = new Set<string>();
+    for (const e of events) {
+      if (!segments.has(e.data.subscriberId)) continue;
+      if (e.type === 'InvoiceIssued' || e.type === 'PaymentReceived' || e.type === 'PaymentMissed') invKeys.add(invoiceKey(e.data.subscriberId, e.data.invoiceId));
+      if (e.type === 'DebtWrittenOff') for (const id of e.data.invoiceIds) invKeys.add(invoiceKey(e.data.subscriberId, id));
     }
     const invs = new Map<string, InvoiceRow>();
     for (const r of await loadByKeys<Record<string, unknown>>(ctx.tx, ctx.table('rm_default_rate_invoices'), 'invoice_key', invKeys)) {
@@ -114,6 +119,7 @@ export const defaultRateProjection: Projection = {
         owed: Number(r.owed),
       });
     }
+    const storedInvs = new Set(invs.keys());
     const newSubs: Record<string, unknown>[] = [];
     const dirtyInvs = new Set<string>();
     const spans = new Map<string, SpanRow>();
@@ -230,7 +236,7 @@ export const defaultRateProjection: Projection = {
       }
     }
     await upsertRows(ctx.tx, ctx.table('rm_default_rate_subscribers'), SUBSCRIBER_COLUMNS, ['subscriber_id'], newSubs, 'ignore');
-    await upsertRows(ctx.tx, ctx.table('rm_default_rate_invoices'), INVOICE_COLUMNS, ['invoice_key'], [...dirtyInvs].map((k) => invs.get(k)! as unknown as Record<string, unknown>), 'replace');
+    await saveRows(ctx.tx, ctx.table('rm_default_rate_invoices'), INVOICE_COLUMNS, ['invoice_key'], [...dirtyInvs].map((k) => invs.get(k)! as unknown as Record<string, unknown>), (r) => !storedInvs.has(r.invoice_key as string));
     const all = [...spans.values()];
     await deleteRows(ctx.tx, ctx.table('rm_default_rate_aging_spans'), SPAN_KEY, all.filter((s) => s.deleted).map((s) => ({ invoice_key: s.invoice_key, from_month: s.from_month })));
     await upsertRows(

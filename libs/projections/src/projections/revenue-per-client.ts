@@ -1,6 +1,6 @@
 import { monthOf } from '../months.js';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { Counters, loadByKeys, upsertRows, type Column } from '../sql.js';
+import { Counters, loadByKeys, saveRows, upsertRows, type Column } from '../sql.js';
 
 const MONTH_COLUMNS: Column[] = [
   { name: 'currency', type: 'text' },
@@ -39,6 +39,7 @@ export const revenuePerClientProjection: Projection = {
     for (const r of await loadByKeys<{ subscriber_id: string; segment: string; currency: string }>(ctx.tx, ctx.table('rm_revenue_per_client_subscribers'), 'subscriber_id', lookup)) {
       segments.set(r.subscriber_id, { segment: r.segment, currency: r.currency });
     }
+    const stored = new Set(segments.keys());
     const newSubs: Record<string, unknown>[] = [];
     const billedClients = new Map<string, Record<string, unknown>>();
     const months = new Counters<{ currency: string; segment: string; month: string }, ReturnType<typeof zero>>(zero);
@@ -64,7 +65,9 @@ export const revenuePerClientProjection: Projection = {
       }
     }
     await upsertRows(ctx.tx, ctx.table('rm_revenue_per_client_subscribers'), SEGMENT_COLUMNS, ['subscriber_id'], newSubs, 'ignore');
-    await upsertRows(ctx.tx, ctx.table('rm_revenue_per_client_billed'), BILLED_COLUMNS, ['period', 'subscriber_id'], [...billedClients.values()], 'ignore');
+    // A billed row is only written for a stored subscriber or with its subscriber's row: for one
+    // not stored before this batch there is none yet.
+    await saveRows(ctx.tx, ctx.table('rm_revenue_per_client_billed'), BILLED_COLUMNS, ['period', 'subscriber_id'], [...billedClients.values()], (r) => !stored.has(r.subscriber_id as string), 'ignore');
     await upsertRows(ctx.tx, ctx.table('rm_revenue_per_client'), MONTH_COLUMNS, ['currency', 'segment', 'month'], months.rows(), 'add');
   },
 };

@@ -1,6 +1,6 @@
 import { applyLifecycle, invoiceKey, mrrOf, type LifecycleState } from '../lifecycle.js';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { insertRows, loadByKeys, upsertRows, type Column } from '../sql.js';
+import { insertRows, loadByKeys, saveRows, type Column } from '../sql.js';
 import { DAY_MS } from '../months.js';
 
 /** Trailing window of the profitability flags (domain.md §4, profitability watch). */
@@ -144,18 +144,23 @@ export function subscriberLedgerProjection(name: string, prefix: string, descrip
     // No type filter: every event moves the projection's "now" (asOf), which the trailing window uses.
     async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext): Promise<void> {
       const subIds = new Set<string>();
+      for (const e of events) subIds.add(e.data.subscriberId);
+      const subs = new Map<string, SubscriberRow>();
+      for (const r of await loadByKeys<Record<string, unknown>>(ctx.tx, ctx.table(main), 'subscriber_id', subIds)) subs.set(r.subscriber_id as string, fromDb(r));
+      const storedSubs = new Set(subs.keys());
+      // An invoice row is only ever written with its subscriber's: a subscriber not stored yet has
+      // none, so only the stored subscribers' invoices are looked up (in a catch-up, few).
       const invKeys = new Set<string>();
       for (const e of events) {
-        subIds.add(e.data.subscriberId);
+        if (!storedSubs.has(e.data.subscriberId)) continue;
         if (e.type === 'InvoiceIssued' || e.type === 'PaymentReceived' || e.type === 'PaymentMissed') invKeys.add(invoiceKey(e.data.subscriberId, e.data.invoiceId));
         if (e.type === 'DebtWrittenOff') for (const id of e.data.invoiceIds) invKeys.add(invoiceKey(e.data.subscriberId, id));
       }
-      const subs = new Map<string, SubscriberRow>();
-      for (const r of await loadByKeys<Record<string, unknown>>(ctx.tx, ctx.table(main), 'subscriber_id', subIds)) subs.set(r.subscriber_id as string, fromDb(r));
       const invs = new Map<string, InvoiceRow>();
       for (const r of await loadByKeys<InvoiceRow>(ctx.tx, ctx.table(invoices), 'invoice_key', invKeys)) {
         invs.set(r.invoice_key, { ...r, amount: Number(r.amount), owed: Number(r.owed) });
       }
+      const storedInvs = new Set(invs.keys());
       const dirtySubs = new Set<string>();
       const dirtyInvs = new Set<string>();
       const ledgerRows: Record<string, unknown>[] = [];
@@ -264,8 +269,9 @@ export function subscriberLedgerProjection(name: string, prefix: string, descrip
         }
       }
 
-      await upsertRows(ctx.tx, ctx.table(main), SUBSCRIBER_COLUMNS, ['subscriber_id'], [...dirtySubs].map((id) => toDb(subs.get(id)!)), 'replace');
-      await upsertRows(ctx.tx, ctx.table(invoices), INVOICE_COLUMNS, ['invoice_key'], [...dirtyInvs].map((k) => invs.get(k)!) as unknown as Record<string, unknown>[], 'replace');
+      await saveRows(ctx.tx, ctx.table(main), SUBSCRIBER_COLUMNS, ['subscriber_id'], [...dirtySubs].map((id) => toDb(subs.get(id)!)), (r) => !storedSubs.has(r.subscriber_id as string));
+      const changedInvs = [...dirtyInvs].map((k) => invs.get(k)!) as unknown as Record<string, unknown>[];
+      await saveRows(ctx.tx, ctx.table(invoices), INVOICE_COLUMNS, ['invoice_key'], changedInvs, (r) => !storedInvs.has(r.invoice_key as string));
       const horizon = new Date(Date.parse(ctx.asOf) - TRAILING_DAYS * DAY_MS).toISOString();
       // Entries at or before the horizon can never be inside a trailing window again ("now" only moves forward).
       await insertRows(ctx.tx, ctx.table(ledger), LEDGER_COLUMNS, ledgerRows.filter((r) => (r.at as string) > horizon));

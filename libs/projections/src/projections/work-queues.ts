@@ -27,7 +27,7 @@ import {
   type SubscriberState,
 } from '@libs/domain';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { insertRows, loadByKeys, upsertRows, type Column } from '../sql.js';
+import { insertRows, loadByKeys, saveRows, type Column } from '../sql.js';
 
 /** Trailing window of the unprofitable queue (domain.md §5, as the profitability watch). */
 export const WORK_QUEUE_TRAILING_DAYS = 90;
@@ -255,11 +255,20 @@ export const workQueuesProjection: Projection = {
     for (const r of await loadByKeys<{ case_id: string; state: CaseState }>(ctx.tx, ctx.table('rm_work_queue_cases'), 'case_id', caseIds)) {
       model.cases.set(r.case_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
     }
+    const storedSubscribers = new Set(model.subscribers.keys());
+    const storedCases = new Set(model.cases.keys());
     const changes = foldWorkQueues(model, events);
-    await upsertRows(ctx.tx, ctx.table('rm_work_queue_subscribers'), SUBSCRIBER_COLUMNS, ['subscriber_id'], changes.subscribers as unknown as Record<string, unknown>[], 'replace');
-    await upsertRows(ctx.tx, ctx.table('rm_work_queue_cases'), CASE_COLUMNS, ['case_id'], changes.cases as unknown as Record<string, unknown>[], 'replace');
-    await insertRows(ctx.tx, ctx.table('rm_work_queue_ledger'), LEDGER_COLUMNS, changes.ledger as unknown as Record<string, unknown>[]);
-    // Business time only advances: what fell out of the window never comes back into it.
-    await ctx.tx.query(`DELETE FROM ${ctx.table('rm_work_queue_ledger')} WHERE at <= $1`, [trailingWindowFrom(ctx.asOf)]);
+    const subscriberRows = changes.subscribers as unknown as Record<string, unknown>[];
+    await saveRows(ctx.tx, ctx.table('rm_work_queue_subscribers'), SUBSCRIBER_COLUMNS, ['subscriber_id'], subscriberRows, (r) => !storedSubscribers.has(r.subscriber_id as string));
+    const caseRows = changes.cases as unknown as Record<string, unknown>[];
+    await saveRows(ctx.tx, ctx.table('rm_work_queue_cases'), CASE_COLUMNS, ['case_id'], caseRows, (r) => !storedCases.has(r.case_id as string));
+    // Business time only advances: what fell out of the window never comes back into it, so
+    // entries already outside it are not written at all (a catch-up would write and delete most).
+    // (Whole milliseconds: an entry earlier than the window's millisecond is certainly out of it.)
+    const from = trailingWindowFrom(ctx.asOf);
+    const fromMs = Date.parse(from);
+    const inWindow = changes.ledger.filter((r) => !(Date.parse(r.at) < fromMs));
+    await insertRows(ctx.tx, ctx.table('rm_work_queue_ledger'), LEDGER_COLUMNS, inWindow as unknown as Record<string, unknown>[]);
+    await ctx.tx.query(`DELETE FROM ${ctx.table('rm_work_queue_ledger')} WHERE at <= $1`, [from]);
   },
 };

@@ -62,6 +62,7 @@ export const OPERATIONS: Record<string, OperationSpec> = {
   'GET /v1/audit/checkpoints': { id: 'listCheckpoints', ok: 'CheckpointPage' },
   'GET /v1/audit/checkpoints/{id}': { id: 'getCheckpoint', ok: 'Checkpoint' },
   'GET /v1/audit/public-key': { id: 'getAuditPublicKeys', ok: 'AuditPublicKeys' },
+  'GET /v1/audit/access-log': { id: 'listAccessLog', ok: 'AccessLogPage' },
 
   'POST /v1/admin/tick': { id: 'runSchedulerTick', ok: 'TickResult' },
 

@@ -7,6 +7,7 @@
 import { DOMAIN_VALUES, PERIOD_PATTERN } from '@libs/domain';
 import { ENVELOPE_JSON_SCHEMA } from '../../feed/schemas.js';
 import { arr, bool, count, date, instant, int, money, nextCursor, num, obj, oneOf, orNull, ref, str, type JsonSchema } from './json-schema.js';
+import { ACCESS_LOG_SCHEMAS } from '../../audit/access-log-schema.js';
 import { WORK_QUEUE_SCHEMAS } from '../../work-queues/work-queue-schemas.js';
 
 const signedMoney = int({ description: 'integer minor units (cents); may be negative' });
@@ -324,6 +325,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     { description: 'a signed checkpoint: exactly what the audit CLI takes as --checkpoint <file>' },
   ),
   CheckpointPage: obj({ checkpoints: arr(ref('Checkpoint')), nextCursor }, ['nextCursor']),
+  ...ACCESS_LOG_SCHEMAS,
   AuditPublicKeys: obj({
     signingKeyId: orNull(str({ pattern: '^[0-9a-f]{32}$' })),
     keys: arr(obj({ keyId: str({ pattern: '^[0-9a-f]{32}$' }), publicKey: str({ description: 'SPKI PEM' }), current: bool })),
