@@ -66,7 +66,7 @@ function enroll(subscriberId: string, at: string): SubscriberCommand {
 export async function writeSubscriberHistory(store: EventStore, subscriberId: string, moves: readonly Move[], start = '2026-01-01T09:00:00.000Z'): Promise<WrittenHistory> {
   const streamId = `subscriber-${subscriberId}`;
   let clock = Date.parse(start);
-  let state = initialSubscriberState();
+  let state: SubscriberState = initialSubscriberState();
   const events: SubscriberEvent[] = [];
 
   const write = async (decided: SubscriberEvent[]) => {

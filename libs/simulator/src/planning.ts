@@ -4,7 +4,7 @@
  * subscriber — asked of the domain's own pass ({@link runSchedulerPass}) over the model's view, so
  * the simulator never re-derives the dunning rules.
  */
-import { initialSubscriberState, runSchedulerPass, type DunningPolicy, type InvoiceState, type Segment, type SubscriberState } from '@libs/domain';
+import { initialSubscriberState, runSchedulerPass, type DunningPolicy, type InvoiceState, type EnrolledSubscriber, type Segment } from '@libs/domain';
 import { BUSINESS_NAMES, BUSINESS_WORDS, FIRST_NAMES, SURNAMES } from './flavour.js';
 import { addDays, dateOf, daysBetween, markTerminated, unplannedInvoice, type InvoiceModel, type SubModel, type Traits } from './model.js';
 import type { SimulationOptions } from './options.js';
@@ -87,7 +87,7 @@ export function drawPayment(o: SimulationOptions, sub: SubModel, invoiceId: stri
  * invoices (owed, due, arrangement), notice, suspension. The model does not know the stream's last
  * event time, so the pass is never held back by it.
  */
-function domainStateOf(sub: SubModel, currency: string): SubscriberState {
+function domainStateOf(sub: SubModel, currency: string): EnrolledSubscriber {
   const invoices: Record<string, InvoiceState> = {};
   for (const i of sub.invoices.values()) {
     invoices[i.invoiceId] = {
@@ -111,10 +111,16 @@ function domainStateOf(sub: SubModel, currency: string): SubscriberState {
     ...base,
     exists: true,
     subscriberId: sub.id,
-    status: sub.status === 'prospect' || sub.status === 'lost' ? 'none' : sub.status,
+    // Only customers reach the pass (foreseePass returns early for prospects and lost ones).
+    status: sub.status === 'prospect' || sub.status === 'lost' ? 'active' : sub.status,
     name: sub.name,
     segment: sub.segment,
     plan: { code: sub.plan.code, monthlyFee: sub.plan.monthlyFee, currency },
+    // Not read by the scheduler pass: the model does not keep them.
+    salesRepId: '',
+    qualification: { needsService: true, valuesService: true, canPay: true },
+    enrolledAt: '1970-01-01T00:00:00.000Z',
+    customerSince: '1970-01-01T00:00:00.000Z',
     noticeDays: sub.noticeDays,
     invoices,
     invoiceOrder: [...sub.invoices.keys()],
@@ -122,7 +128,7 @@ function domainStateOf(sub: SubModel, currency: string): SubscriberState {
     notice: sub.notice === null ? null : { initiatedBy: 'client', reasons: [], effectiveDate: sub.notice, recommendedProvider: null, caseId: null, approvedBy: null, givenAt: `${sub.notice}T00:00:00.000Z` },
     suspension: sub.suspension === null ? null : { reason: 'non_payment', since: `${sub.suspension.since}T00:00:00.000Z`, outstanding: balance, writtenOff: sub.suspension.writtenOff },
     lastOccurredAt: null,
-  } as SubscriberState;
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   isSuspensionDue,
   missedUnpaid,
 } from './queries.js';
-import { evolveSubscriber, initialSubscriberState, type InvoiceState, type SubscriberState } from './state.js';
+import { evolveSubscriber, initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
 
 /** Inputs `decide` needs that are not in the stream. */
 export interface SubscriberContext {
@@ -35,7 +35,8 @@ export const defaultSubscriberContext: SubscriberContext = Object.freeze({ polic
 export const MAX_ARRANGEMENT_DAYS = 30;
 
 interface Ctx {
-  readonly state: SubscriberState;
+  /** Every command but enrolment runs on an enrolled subscriber (else `unknown-subscriber`). */
+  readonly state: EnrolledSubscriber;
   /** Normalised business time (UTC). */
   readonly at: string;
   readonly policy: DunningPolicy;
@@ -94,7 +95,7 @@ export function decideSubscriber(
     }
   }
 
-  const ctx: Ctx = { state, at, requestedAt, policy, auto, subscriberId: state.subscriberId as string };
+  const ctx: Ctx = { state, at, requestedAt, policy, auto, subscriberId: state.subscriberId };
 
   switch (command.type) {
     case 'IssueInvoice':
@@ -359,14 +360,8 @@ function writeOff(ctx: Ctx, d: Data<'WriteOffDebt'>): SubscriberEvent[] {
   ];
 }
 
-function currentPlan(ctx: Ctx) {
-  const plan = ctx.state.plan;
-  if (!plan) throw new TypeError('subscriber without a plan');
-  return plan;
-}
-
 function changePlan(ctx: Ctx, d: Data<'ChangePlan'>): SubscriberEvent[] {
-  const plan = currentPlan(ctx);
+  const plan = ctx.state.plan;
   return [
     event('PlanChanged', {
       subscriberId: ctx.subscriberId,
@@ -379,7 +374,7 @@ function changePlan(ctx: Ctx, d: Data<'ChangePlan'>): SubscriberEvent[] {
 }
 
 function refuseCurrency(ctx: Ctx, currency: string): void {
-  const plan = currentPlan(ctx);
+  const plan = ctx.state.plan;
   if (currency !== plan.currency) {
     refuse('currency-mismatch', `the subscriber is billed in ${plan.currency}, not ${currency}`, { currency, subscriberCurrency: plan.currency });
   }
@@ -453,7 +448,7 @@ function giveNotice(ctx: Ctx, d: Data<'GiveTerminationNotice'>): SubscriberEvent
   if (d.initiatedBy === 'provider' && !excused && isBlank(d.recommendedProvider)) {
     refuse('recommendation-required', 'a provider-initiated termination recommends another provider unless the client was unethical or abusive');
   }
-  const facts = { segment: s.segment ?? 'b2c', noticeDays: s.noticeDays };
+  const facts = { segment: s.segment, noticeDays: s.noticeDays };
   // A policy's notice was decided, and its length checked, at the triggering event's business time
   // (the approval, the rejected retention plan). Measuring it from a later instant — the stream's
   // last event, when that was later — could refuse an approved termination for a few hours' skew.
@@ -483,7 +478,7 @@ function giveNotice(ctx: Ctx, d: Data<'GiveTerminationNotice'>): SubscriberEvent
 
 function terminate(ctx: Ctx): SubscriberEvent[] {
   const s = ctx.state;
-  const plan = currentPlan(ctx);
+  const plan = ctx.state.plan;
   const planAtTermination = { code: plan.code, monthlyFee: plan.monthlyFee, currency: plan.currency };
   if (s.partnerMigration) {
     return [

@@ -91,7 +91,7 @@ export interface SubscriberFacts {
 }
 
 export function subscriberFacts(state: SubscriberState): SubscriberFacts {
-  if (!state.exists || state.segment === null) throw new TypeError('subscriberFacts: the subscriber does not exist');
+  if (!state.exists) throw new TypeError('subscriberFacts: the subscriber does not exist');
   return { status: state.status, segment: state.segment, noticeDays: state.noticeDays };
 }
 

@@ -73,26 +73,11 @@ export interface LedgerEntry {
   readonly at: string;
 }
 
-export interface SubscriberState {
-  /** False until SubscriberEnrolled: the application answers 404. */
-  readonly exists: boolean;
-  readonly subscriberId: string | null;
-  readonly status: SubscriberStatus;
-  readonly name: string | null;
-  readonly segment: Segment | null;
-  /** Current plan (changed by PlanChanged, ClientMigrated with toPlan, SubscriberReactivated). */
-  readonly plan: Plan | null;
-  readonly salesRepId: string | null;
-  readonly qualification: Qualification | null;
+/** What every subscriber state has, enrolled or not: the ledger, the folds' counters. */
+interface SubscriberLedger {
   readonly override: { readonly by: string; readonly justification: string } | null;
   /** Contractual notice days; null = the segment's default. */
   readonly noticeDays: number | null;
-  readonly enrolledAt: string | null;
-  /**
-   * Since when the subscriber has been a customer without a break: the enrolment, or the last
-   * reactivation (kept while terminated; the status says whether it is still a customer).
-   */
-  readonly customerSince: string | null;
   readonly invoices: Readonly<Record<string, InvoiceState>>;
   /** Invoice ids in issue order. */
   readonly invoiceOrder: readonly string[];
@@ -122,7 +107,42 @@ export interface SubscriberState {
   readonly eventCount: number;
 }
 
-export function initialSubscriberState(): SubscriberState {
+/** Before SubscriberEnrolled: the application answers 404; every command but enrolment is refused. */
+export interface UnenrolledSubscriber extends SubscriberLedger {
+  readonly exists: false;
+  readonly status: 'none';
+  readonly subscriberId: null;
+  readonly name: null;
+  readonly segment: null;
+  readonly plan: null;
+  readonly salesRepId: null;
+  readonly qualification: null;
+  readonly enrolledAt: null;
+  readonly customerSince: null;
+}
+
+/** From SubscriberEnrolled on (terminated included: a terminated subscriber keeps its record). */
+export interface EnrolledSubscriber extends SubscriberLedger {
+  readonly exists: true;
+  readonly status: Exclude<SubscriberStatus, 'none'>;
+  readonly subscriberId: string;
+  readonly name: string;
+  readonly segment: Segment;
+  /** Current plan (changed by PlanChanged, ClientMigrated with toPlan, SubscriberReactivated). */
+  readonly plan: Plan;
+  readonly salesRepId: string;
+  readonly qualification: Qualification;
+  readonly enrolledAt: string;
+  /**
+   * Since when the subscriber has been a customer without a break: the enrolment, or the last
+   * reactivation (kept while terminated; the status says whether it is still a customer).
+   */
+  readonly customerSince: string;
+}
+
+export type SubscriberState = UnenrolledSubscriber | EnrolledSubscriber;
+
+export function initialSubscriberState(): UnenrolledSubscriber {
   return {
     exists: false,
     subscriberId: null,
@@ -172,28 +192,39 @@ function sumOwed(invoices: Readonly<Record<string, InvoiceState>>): number {
   return total;
 }
 
-/** Folds one event into the state. Total over every subscriber event type. */
+/**
+ * Folds one event into the state. Total over every subscriber event type. A stream starts with
+ * SubscriberEnrolled (the decider refuses anything else first), so another event on an unenrolled
+ * state only counts.
+ */
 export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent): SubscriberState {
+  if (event.type === 'SubscriberEnrolled') {
+    const d = event.data;
+    return {
+      ...state,
+      lastOccurredAt: d.occurredAt,
+      eventCount: state.eventCount + 1,
+      exists: true,
+      subscriberId: d.subscriberId,
+      status: 'active',
+      name: d.name,
+      segment: d.segment,
+      plan: { ...d.plan },
+      salesRepId: d.salesRepId,
+      qualification: { ...d.qualification },
+      override: d.override ? { ...d.override } : null,
+      noticeDays: d.noticeDays ?? null,
+      enrolledAt: d.occurredAt,
+      customerSince: d.occurredAt,
+    };
+  }
+  if (!state.exists) return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  return evolveEnrolled(state, event);
+}
+
+function evolveEnrolled(state: EnrolledSubscriber, event: Exclude<SubscriberEvent, { type: 'SubscriberEnrolled' }>): EnrolledSubscriber {
   const base = { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
   switch (event.type) {
-    case 'SubscriberEnrolled': {
-      const d = event.data;
-      return {
-        ...base,
-        exists: true,
-        subscriberId: d.subscriberId,
-        status: 'active',
-        name: d.name,
-        segment: d.segment,
-        plan: { ...d.plan },
-        salesRepId: d.salesRepId,
-        qualification: { ...d.qualification },
-        override: d.override ? { ...d.override } : null,
-        noticeDays: d.noticeDays ?? null,
-        enrolledAt: d.occurredAt,
-        customerSince: d.occurredAt,
-      };
-    }
     case 'InvoiceIssued': {
       const d = event.data;
       const invoice: InvoiceState = {

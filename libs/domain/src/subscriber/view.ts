@@ -54,19 +54,19 @@ export interface SubscriberView {
 
 /** A JSON-ready view of the state; throws a TypeError when the subscriber does not exist. */
 export function subscriberView(state: SubscriberState): SubscriberView {
-  if (!state.exists || state.status === 'none') throw new TypeError('subscriberView: the subscriber does not exist');
+  if (!state.exists) throw new TypeError('subscriberView: the subscriber does not exist');
   return {
-    subscriberId: state.subscriberId as string,
-    name: state.name as string,
-    segment: state.segment as Segment,
+    subscriberId: state.subscriberId,
+    name: state.name,
+    segment: state.segment,
     status: state.status,
-    plan: { ...(state.plan as Plan) },
-    currency: (state.plan as Plan).currency,
-    salesRepId: state.salesRepId as string,
-    qualification: { ...(state.qualification as Qualification) },
+    plan: { ...state.plan },
+    currency: state.plan.currency,
+    salesRepId: state.salesRepId,
+    qualification: { ...state.qualification },
     override: state.override ? { ...state.override } : null,
     noticeDays: state.noticeDays,
-    enrolledAt: state.enrolledAt as string,
+    enrolledAt: state.enrolledAt,
     balance: state.balance,
     overdue: overdueBalance(state),
     consecutiveMissed: state.consecutiveMissed,
