@@ -9,7 +9,8 @@ import { EVENT_STORE, LIFECYCLE_SERVICE, PROJECTIONS } from '../../apps/service/
 import { OperationsModule } from '../../apps/service/src/operations/operations.module.js';
 import { bearer, KEYS, startApp, type RunningApp } from '../feed/support.js';
 
-jest.setTimeout(30_000);
+// Each test opens an application on a fresh PGlite: seconds alone, tens of seconds on a loaded CI machine.
+jest.setTimeout(120_000);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
