@@ -152,7 +152,8 @@ export async function retentionStory({ operator, analyst }: StoryClients): Promi
     body: { reason: 'the service is too slow', requestedEffectiveDate: '2026-02-28', at: '2026-01-15T10:00:00Z' },
   });
   check(JSON.stringify(request.data?.events) === JSON.stringify(['CancellationRequested', 'CaseOpened']), 'retention case');
-  const open = await operator.GET('/v1/cases', { params: { query: { subscriberId: id, status: 'open' } } });
+  // The case list is a read model: read it after the command's position (read-your-writes).
+  const open = await operator.GET('/v1/cases', { params: { query: { subscriberId: id, status: 'open', minPosition: request.data!.position } } });
   const caseId = json(open.data).cases[0]!.caseId;
   const path = { id: caseId };
   await operator.POST('/v1/cases/{id}/usage-analysis', { params: { path }, body: { findings: 'old router', causes: ['unaware_of_features'], at: '2026-01-16T10:00:00Z' } });
@@ -172,6 +173,6 @@ export async function retentionStory({ operator, analyst }: StoryClients): Promi
   const list = await analyst.GET('/v1/subscribers', { params: { query: { segment: 'b2c', limit: '1', minPosition: agreed.data!.position } } });
   check(json(list.data).subscribers.length === 1, 'one row per page');
   // The stories bill in USD and EUR: money is never summed across currencies, so the analyst names one.
-  const churn = await analyst.GET('/v1/analytics/churn', { params: { query: { from: '2026-01', to: '2026-02', currency: 'EUR' } } });
+  const churn = await analyst.GET('/v1/analytics/churn', { params: { query: { from: '2026-01', to: '2026-02', currency: 'EUR', minPosition: agreed.data!.position } } });
   check(json(churn.data).months.length === 2, 'churn months');
 }
