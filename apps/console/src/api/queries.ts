@@ -22,6 +22,10 @@ import type {
   SubscriberView,
 } from './views.js';
 import type { Envelope } from '../lib/timeline.js';
+import type { paths } from './schema.js';
+
+/** The ISO-4217 codes the service accepts for `currency=` (the domain's contract kit). */
+type CurrencyCode = NonNullable<NonNullable<paths['/v1/analytics/churn']['get']['parameters']['query']>['currency']>;
 
 export interface RangeQuery {
   from: string;
@@ -30,8 +34,9 @@ export interface RangeQuery {
 }
 
 /** The query with the chosen currency, when there is one to choose. */
-function withChosen<Q extends object>(query: Q, currency: string | undefined): Q & { currency?: string } {
-  return currency ? { ...query, currency } : query;
+function withChosen<Q extends object>(query: Q, currency: string | undefined): Q & { currency?: CurrencyCode } {
+  // The chosen code is one the service listed itself (currency-required answers), so it is one of its codes.
+  return currency ? { ...query, currency: currency as CurrencyCode } : query;
 }
 
 export function useMe(enabled: boolean) {
