@@ -60,21 +60,27 @@ describe.each(['projector', 'service'] as const)('the delivering %s killed with 
     }, 60_000, 'the backlog in the feed');
 
     // When the delivering process is killed while request KILL_AT[i] is in flight, and restarted.
-    let current = await deliverer();
+    // The child may deliver before the test has seen it listen (a quiet machine): the receiver
+    // kills whichever process is starting or running, and the crash is awaited from before it starts.
     const crashes: Array<{ at: number; checkpoint: string }> = [];
     let crashed: (() => void) | undefined;
+    let nextCrash = new Promise<void>((resolve) => (crashed = resolve));
+    let starting = deliverer();
     receiver.answerAfter = (_req, n) => {
       if (!KILL_AT.includes(n)) return new Promise((r) => setTimeout(r, 5));
-      const victim = current;
-      return victim.kill('SIGKILL').then(() => crashed?.());
+      return starting.then((victim) => victim.kill('SIGKILL')).then(() => crashed?.());
     };
     const db0 = app.get<SqlDatabase>(SQL_DATABASE, { strict: false });
+    await starting;
     for (const at of KILL_AT) {
-      await new Promise<void>((resolve) => (crashed = resolve));
+      await nextCrash;
       expect(receiver.requests.length).toBe(at);
       crashes.push({ at, checkpoint: await readCheckpoint(db0, `webhook:${hook.id}`) });
-      current = await deliverer();
+      nextCrash = new Promise<void>((resolve) => (crashed = resolve));
+      starting = deliverer();
+      await starting;
     }
+    const current = await starting;
     await until(() => receiver.firstSeen().length >= EVENTS, 120_000, 'every event delivered after the restarts');
     await until(async () => comparePositions(await readCheckpoint(db0, `webhook:${hook.id}`), expected.at(-1)!.position) === 0, 30_000, 'the final checkpoint');
     await new Promise((r) => setTimeout(r, 500));
