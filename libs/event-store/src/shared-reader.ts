@@ -1,4 +1,5 @@
 import type { SqlDatabase } from './sql/database.js';
+import { PositionWaiters } from './position-waiters.js';
 import { comparePositions, START_POSITION } from './position.js';
 import { advanceCheckpoint, readCheckpoint } from './subscription.js';
 import type { EventStore, SqlExecutor, StoredEvent, SubscribeOptions, Subscription } from './types.js';
@@ -231,7 +232,7 @@ class Member implements Subscription {
   private catchingUp = false;
   private wakeTimer?: NodeJS.Timeout;
   private wakeResolve?: () => void;
-  private readonly waiters = new Set<{ position: string; resolve: (ok: boolean) => void }>();
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private readonly reader: SharedReader,
@@ -252,20 +253,9 @@ class Member implements Subscription {
   }
 
   async waitFor(position: string, timeoutMs = 5_000): Promise<boolean> {
-    if (comparePositions(this.current, position) >= 0) return true;
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        position,
-        resolve: (ok: boolean) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(ok);
-        },
-      };
-      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(this.current, position, timeoutMs);
   }
+
 
   async stop(): Promise<void> {
     this.running = false;
@@ -273,7 +263,7 @@ class Member implements Subscription {
     this.reader.leave(this);
     this.wake();
     while (this.inflight.size > 0) await Promise.all([...this.inflight].map((p) => p.catch(() => undefined)));
-    for (const waiter of [...this.waiters]) waiter.resolve(false);
+    this.waiters.cancelAll();
   }
 
   /** @internal The checkpoint was moved to `to` outside {@link apply} (grouped with others). */
@@ -382,7 +372,7 @@ class Member implements Subscription {
 
   private setPosition(position: string): void {
     this.current = position;
-    for (const waiter of [...this.waiters]) if (comparePositions(position, waiter.position) >= 0) waiter.resolve(true);
+    this.waiters.reached(position);
   }
 
   /** @internal Makes `stop` wait for work on this member done by the reader. */

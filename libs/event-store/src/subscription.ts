@@ -1,4 +1,5 @@
 import type { SqlDatabase } from './sql/database.js';
+import { PositionWaiters } from './position-waiters.js';
 import { comparePositions, START_POSITION } from './position.js';
 import type { ReadAllOptions, ReadAllResult, SqlExecutor, Subscription, SubscribeOptions } from './types.js';
 
@@ -67,7 +68,7 @@ export class PollingSubscription implements Subscription {
   private wakeResolve?: () => void;
   private woken = false;
   private readonly done: Promise<void>;
-  private readonly waiters = new Set<{ position: string; resolve: (ok: boolean) => void }>();
+  private readonly waiters = new PositionWaiters();
   private readonly unregister: () => void;
 
   constructor(
@@ -88,27 +89,18 @@ export class PollingSubscription implements Subscription {
 
   async waitFor(position: string, timeoutMs = 5_000): Promise<boolean> {
     if (comparePositions(this.current, position) >= 0) return true;
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        position,
-        resolve: (ok: boolean) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(ok);
-        },
-      };
-      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
-      this.waiters.add(waiter);
-      this.wake();
-    });
+    const reached = this.waiters.wait(this.current, position, timeoutMs);
+    this.wake();
+    return reached;
   }
+
 
   async stop(): Promise<void> {
     this.running = false;
     this.unregister();
     this.wake();
     await this.done;
-    for (const waiter of [...this.waiters]) waiter.resolve(false);
+    this.waiters.cancelAll();
   }
 
   private wake(): void {
@@ -130,7 +122,7 @@ export class PollingSubscription implements Subscription {
 
   private setPosition(position: string): void {
     this.current = position;
-    for (const waiter of [...this.waiters]) if (comparePositions(position, waiter.position) >= 0) waiter.resolve(true);
+    this.waiters.reached(position);
   }
 
   private async run(): Promise<void> {
