@@ -29,16 +29,8 @@ export interface AccessEntry {
   target: string | null;
 }
 
-interface Row {
-  id: string;
-  at: Date;
-  actor: string;
-  role: string;
-  source: 'http' | 'cli';
-  kind: AccessKind;
-  what: string;
-  target: string | null;
-}
+/** An entry as the database returns it (`at` a timestamp). */
+type Row = Omit<AccessEntry, 'at'> & { at: Date };
 
 /** Something that records reads (the access log, or a stand-in in a test). */
 export interface AccessRecorder {
