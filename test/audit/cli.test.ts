@@ -5,10 +5,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { jest } from '@jest/globals';
 import { computeHash, openEventStore, ZERO_HASH, type OpenedEventStore, type StoredEvent } from '@libs/event-store';
-import { runAuditCli } from '../../apps/audit-cli/src/cli.js';
+import { runCaptured } from './run-cli.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { steadyMoves, writeSubscriberHistory, type WrittenHistory } from './histories.js';
 
@@ -22,14 +21,7 @@ let tampered: WrittenHistory;
 const TAMPERED_VERSION = 4;
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runAuditCli(argv, { store: opened.store, stdout, stderr });
-  return { code, out, err };
+  return runCaptured(argv, { store: opened.store });
 }
 
 beforeAll(async () => {

@@ -9,11 +9,10 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { jest } from '@jest/globals';
 import { CheckpointLedger, generateSigningKey, Keyring, verifyManifestSignature, type ExportManifest } from '@libs/audit';
 import { openEventStore, type OpenedEventStore, type StoredEvent } from '@libs/event-store';
-import { runAuditCli } from '../../apps/audit-cli/src/cli.js';
+import { runCaptured } from './run-cli.js';
 import { steadyMoves, writeSubscriberHistory } from './histories.js';
 
 jest.setTimeout(120_000);
@@ -24,14 +23,7 @@ const { key } = generateSigningKey();
 const keyring = new Keyring(key);
 
 async function run(argv: string[], ring: Keyring | undefined = keyring): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runAuditCli(argv, { store: opened.store, stdout, stderr, keyring: ring });
-  return { code, out, err };
+  return runCaptured(argv, { store: opened.store, keyring: ring });
 }
 
 async function allEvents(): Promise<StoredEvent[]> {

@@ -9,29 +9,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import { CheckpointLedger, generateSigningKey, Keyring, type Checkpoint } from '@libs/audit';
 import { openEventStore, type EventStore, type OpenedEventStore, type SqlDatabase } from '@libs/event-store';
-import { runAuditCli } from '../../apps/audit-cli/src/cli.js';
+import { runCaptured } from './run-cli.js';
 import { KEYS, post, startApp, storeOf } from '../http/support.js';
 import { steadyMoves, writeSubscriberHistory } from './histories.js';
 
 jest.setTimeout(120_000);
 const run = promisify(execFile);
 
-async function cli(io: { store: EventStore; db?: SqlDatabase; env?: Record<string, string> }, ...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runAuditCli(argv, { ...io, stdout, stderr });
-  return { code, out, err };
-}
+const cli = (io: { store: EventStore; db?: SqlDatabase; env?: Record<string, string> }, ...argv: string[]) => runCaptured(argv, io);
 
 /** The code block after the `<!-- verify-proof.mjs -->` marker of docs/auditors.md, verbatim. */
 async function recipeFromDocs(): Promise<string> {

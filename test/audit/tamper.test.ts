@@ -10,11 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { jest } from '@jest/globals';
 import { CheckpointLedger, generateSigningKey, Keyring, type Checkpoint } from '@libs/audit';
 import { computeHash, openEventStore, type NewEvent, type OpenedEventStore } from '@libs/event-store';
-import { runAuditCli } from '../../apps/audit-cli/src/cli.js';
+import { runCaptured } from './run-cli.js';
 import { appendChainV1Sql } from '../support/legacy-chain.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { steadyMoves, writeSubscriberHistory } from './histories.js';
@@ -36,16 +35,7 @@ function describeTampering(backend: 'pglite' | 'postgres') {
     let checkpoint: Checkpoint;
     const heads: Record<string, number> = {};
 
-    const run = async (...argv: string[]) => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (c: Buffer) => (out += c.toString()));
-      stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const code = await runAuditCli(argv, { store: opened.store, db: opened.db, stdout, stderr });
-      return { code, out, err };
-    };
+    const run = (...argv: string[]) => runCaptured(argv, { store: opened.store, db: opened.db });
     const sql = (text: string, params: unknown[] = []) => opened.db.query(text, params);
 
     beforeAll(async () => {
