@@ -11,6 +11,7 @@ import { readCheckpoint } from '@libs/event-store';
 import { PROJECTION_LOCK_CLASS, PROJECTION_NAMES, ProjectionEngine } from '@libs/projections';
 import { appendHistory, randomHistory } from './history.js';
 import { dumpReadModels, openTestStore } from './support.js';
+import { settledHead } from '../support/settled-head.js';
 
 jest.setTimeout(180_000);
 
@@ -39,7 +40,7 @@ it('a projector killed with SIGKILL mid-batch and restarted ends with the rows o
   const children: ChildProcess[] = [];
   try {
     await appendHistory(opened.store, randomHistory(5, { subscribers: 120, months: 12 }));
-    const head = await opened.store.headPosition();
+    const head = await settledHead(opened.store);
     const checkpoints = () => Promise.all(PROJECTION_NAMES.map((n) => readCheckpoint(opened.db, `projection:${n}`)));
 
     // Small batches: the kill lands while the projections are busy.
