@@ -2,7 +2,7 @@
  * The monthly reports (domain.md §6): churn and MRR movement, default rate, revenue per client,
  * sales per rep and the forecast — each returns exactly the response body of its route in api.md.
  */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { addMonths, monthOf, monthRange } from './months.js';
 import { resolveCurrency } from './currency.js';
 import { num, projectionAsOf, rate, segmentsOf, type MonthRange, type SegmentFilter } from './query-kit.js';

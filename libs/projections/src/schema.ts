@@ -1,4 +1,4 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
 
 /** Table recording which read-model migrations ran. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'rm_migrations';
