@@ -4,7 +4,8 @@
  * nullability, default) and key. The migrations derive their statements from the declarations,
  * so this guards the derivation (a column added later, a key that grew) rather than a copy.
  */
-import { openEventStore, runMigrations } from '@libs/event-store';
+import { openEventStore } from '@libs/event-store';
+import { runMigrations } from '@libs/sql';
 import { READ_MODEL_MIGRATIONS_TABLE, READ_MODEL_TABLES, readModelMigrations, type ColumnSpec } from '@libs/projections';
 import { createTestDatabase } from '../support/postgres.js';
 

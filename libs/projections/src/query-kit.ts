@@ -1,5 +1,5 @@
 /** What every query function shares: segment filters, rates and conversions of SQL values. */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { META_TABLE } from './projection.js';
 
 export type SegmentFilter = 'all' | 'b2b' | 'b2c';

@@ -3,7 +3,7 @@
  * forecast — each returns exactly the response body of its route in api.md. Churn and MRR movement
  * are answered by read-models/churn/query.ts.
  */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { addMonths, monthOf, monthRange } from './months.js';
 import { resolveCurrency } from './currency.js';
 import { num, projectionAsOf, rate, segmentsOf, type ReportQuery, type ReportScope, type SegmentFilter } from './query-kit.js';

@@ -1,4 +1,4 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
 import { churnSubscribersTable, churnTable } from './read-models/churn/table.js';
 import { tableMigration } from './read-models/table.js';
 

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { resolveCurrency } from '../../currency.js';
 import { monthRange } from '../../months.js';
 import { num, rate, segmentsOf, type ReportQuery, type ReportScope } from '../../query-kit.js';
