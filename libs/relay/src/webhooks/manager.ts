@@ -1,5 +1,6 @@
 import type { EventStore, SqlDatabase } from '@libs/event-store';
-import { relayLag, type RelayEngine, type RelayLogger } from '../engine.js';
+import type { RelayEngine, RelayLogger } from '../engine.js';
+import { relayLag } from '../status.js';
 import { WebhookSink, type WebhookDeliverySettings } from './sink.js';
 import { webhookSinkName, WebhookStore, type WebhookRecord } from './store.js';
 
