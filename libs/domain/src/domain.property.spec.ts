@@ -31,7 +31,8 @@ import { CommandValidationError, DomainError, type DomainErrorCode } from './sha
 import { addDays, daysPastDue, instantMs, utcDate } from './shared/time.js';
 import { decideSubscriber, MAX_ARRANGEMENT_DAYS } from './subscriber/decide.js';
 import { earliestEffectiveDate, isNoticeEffective, missedUnpaid, subscriberFacts } from './subscriber/queries.js';
-import { evolveSubscriber, foldSubscriber, initialSubscriberState, type SubscriberState } from './subscriber/state.js';
+import { evolveSubscriber, foldSubscriber } from './subscriber/evolve.js';
+import { initialSubscriberState, type SubscriberState } from './subscriber/state.js';
 
 const SUB_ID = 'sub-p';
 const START = Date.parse('2026-01-01T09:00:00.000Z');

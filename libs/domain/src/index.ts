@@ -108,9 +108,8 @@ export {
 } from './contracts/commands.js';
 
 // Subscriber aggregate
+export { evolveSubscriber, foldSubscriber } from './subscriber/evolve.js';
 export {
-  evolveSubscriber,
-  foldSubscriber,
   initialSubscriberState,
   type InvoiceState,
   type InvoiceStatus,

@@ -44,6 +44,23 @@ export async function advanceCheckpoint(tx: SqlExecutor, name: string, from: str
   if (rowCount !== 1) throw new CheckpointMovedError(name, from);
 }
 
+/**
+ * Moves several checkpoints, all at `from`, to `to` in one statement (subscriptions that had
+ * nothing in a page). False when not every one moved (another worker moved one): the caller then
+ * retries each alone so only that one fails. The statement commits on its own, outside any
+ * read-model transaction, since nothing else is written with it.
+ */
+export async function advanceCheckpoints(executor: SqlExecutor, names: readonly string[], from: string, to: string): Promise<boolean> {
+  const { rowCount } = await executor.query(
+    `INSERT INTO ${CHECKPOINT_TABLE} AS c (name, position, updated_at)
+     SELECT n, $3::numeric, now() FROM unnest($1::text[]) AS u(n)
+     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+     WHERE c.position = $2::numeric`,
+    [[...names], from, to],
+  );
+  return rowCount === names.length;
+}
+
 /** Deletes a checkpoint (rebuilds start from zero). */
 export async function resetCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
   await tx.query(`DELETE FROM ${CHECKPOINT_TABLE} WHERE name = $1`, [name]);

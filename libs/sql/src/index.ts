@@ -5,6 +5,7 @@ export { runMigrations, type Migration } from './migrations.js';
 export { isDatabaseUnavailable } from './unavailable.js';
 export {
   advanceCheckpoint,
+  advanceCheckpoints,
   checkpointMigrations,
   CheckpointMovedError,
   CHECKPOINTS_TABLE_DDL,

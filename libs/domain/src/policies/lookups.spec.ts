@@ -4,7 +4,7 @@
  * then it touched nothing it did not declare (the policy aside, always given).
  */
 import { foldCase } from '../case/state.js';
-import { foldSubscriber } from '../subscriber/state.js';
+import { foldSubscriber } from '../subscriber/evolve.js';
 import { caseOpened, ce, enrolled, invoiced, missed, se } from '../testing/fixtures.js';
 import { lookupsFor, processManagers, type ProcessManagerLookups, type SourceEvent } from './process-managers.js';
 
