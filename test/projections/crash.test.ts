@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { readCheckpoint } from '@libs/event-store';
+import { readCheckpoint } from '@libs/sql';
 import { PROJECTION_LOCK_CLASS, PROJECTION_NAMES, ProjectionEngine } from '@libs/projections';
 import { appendHistory, randomHistory } from './history.js';
 import { dumpReadModels, openTestStore } from './support.js';

@@ -1,8 +1,7 @@
-import type { SqlDatabase } from './sql/database.js';
+import { advanceCheckpoint, readCheckpoint, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { PositionWaiters } from './position-waiters.js';
 import { comparePositions, START_POSITION } from './position.js';
-import { advanceCheckpoint, readCheckpoint } from './subscription.js';
-import type { EventStore, SqlExecutor, StoredEvent, SubscribeOptions, Subscription } from './types.js';
+import type { EventStore, StoredEvent, SubscribeOptions, Subscription } from './types.js';
 
 /** Anything live subscriptions can be taken from: a store, or a {@link SharedReader} over one. */
 export interface LiveSubscriber {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { SqlDatabase } from '@libs/sql';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
 import { ZERO_HASH } from '../integrity.js';
 import { START_POSITION } from '../position.js';
-import type { SqlDatabase } from '../sql/database.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
   AppendOptions,

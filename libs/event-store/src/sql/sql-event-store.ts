@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
 import { CHAIN_VERSION, hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
 import { comparePositions, decodePosition, encodePosition, START_POSITION } from '../position.js';
@@ -15,14 +16,11 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   StoredEvent,
-  SqlExecutor,
   Subscription,
   SubscribeOptions,
 } from '../types.js';
 import { assertStreamName, prepareAppend } from '../validation.js';
-import type { SqlDatabase } from './database.js';
 import { GroupCommitter, type AppendRow, type AttemptOutcome, type ChainedEvent, type GroupCommitStats, type Head, type PreparedEvent } from './group-commit.js';
-import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
 import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
 
