@@ -23,7 +23,8 @@ import {
   type Finding,
   type Head,
 } from '@libs/audit';
-import type { EventStore, SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 
 export interface CheckpointCliIo {
   store: EventStore;

@@ -108,9 +108,8 @@ export {
 } from './contracts/commands.js';
 
 // Subscriber aggregate
+export { evolveSubscriber, foldSubscriber } from './subscriber/evolve.js';
 export {
-  evolveSubscriber,
-  foldSubscriber,
   initialSubscriberState,
   type InvoiceState,
   type InvoiceStatus,
@@ -160,6 +159,10 @@ export {
   remedyStepsComplete,
   type CaseState,
   type CaseStatus,
+  type ClosedCase,
+  type ExistingCase,
+  type NoCase,
+  type OpenCase,
   type RemedyStepRecord,
   type RetentionPlan,
   type TerminationRecommendation,

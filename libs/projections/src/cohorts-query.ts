@@ -1,5 +1,5 @@
 /** `GET /v1/analytics/cohorts` (domain.md §6 "Signup cohorts", api.md). */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { resolveCurrency } from './currency.js';
 import { monthOf, monthRange, monthsBetween, addMonths } from './months.js';
 import { META_TABLE, REBUILD_SUFFIX } from './projection.js';

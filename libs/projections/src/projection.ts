@@ -1,4 +1,5 @@
-import type { SqlExecutor, StoredEvent } from '@libs/event-store';
+import type { StoredEvent } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { comparePositions } from '@libs/event-store';
 import { toDomainEvent } from '@libs/codec';
 import type { DomainEvent } from '@libs/domain';

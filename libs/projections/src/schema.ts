@@ -1,4 +1,6 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
+import { churnSubscribersTable, churnTable } from './read-models/churn/table.js';
+import { tableMigration } from './read-models/table.js';
 
 /** Table recording which read-model migrations ran. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'rm_migrations';
@@ -52,7 +54,12 @@ function subscriberLedgerTables(prefix: string, comment: string): string[] {
   ];
 }
 
-/** Versioned schema of every read model (docs/analysts.md, documents each column). */
+/**
+ * Versioned schema of every read model (docs/analysts.md, documents each column). A table declared
+ * in read-models/<name>/table.ts contributes `tableMigration(table, version)` to each version: its
+ * CREATE in the version that made it, the columns added since in later ones. The literal statements
+ * are the tables not moved there yet, and history that no declaration describes (backfills, drops).
+ */
 export const readModelMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -86,32 +93,8 @@ export const readModelMigrations: readonly Migration[] = [
        )`,
       `COMMENT ON TABLE rm_cases IS 'Cases: one row per case'`,
       `CREATE INDEX rm_cases_subscriber ON rm_cases (subscriber_id)`,
-      `CREATE TABLE rm_churn_subscribers (
-         subscriber_id text PRIMARY KEY,
-         segment text NOT NULL,
-         status text NOT NULL,
-         notice_by text,
-         plan_code text NOT NULL,
-         currency text NOT NULL,
-         fee bigint NOT NULL
-       )`,
-      `COMMENT ON TABLE rm_churn_subscribers IS 'Internal state of the churn projection: status and fee per subscriber'`,
-      `CREATE TABLE rm_churn (
-         segment text NOT NULL,
-         month text NOT NULL,
-         new_subscribers int NOT NULL DEFAULT 0,
-         reactivated int NOT NULL DEFAULT 0,
-         churned_voluntary int NOT NULL DEFAULT 0,
-         churned_involuntary int NOT NULL DEFAULT 0,
-         churned_migrated int NOT NULL DEFAULT 0,
-         mrr_new bigint NOT NULL DEFAULT 0,
-         mrr_lost bigint NOT NULL DEFAULT 0,
-         mrr_expansion bigint NOT NULL DEFAULT 0,
-         mrr_contraction bigint NOT NULL DEFAULT 0,
-         mrr_delta bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (segment, month)
-       )`,
-      `COMMENT ON TABLE rm_churn IS 'Churn per segment (b2b/b2c) and month of occurredAt; customers and MRR at a month start are running sums of earlier months'`,
+      ...tableMigration(churnSubscribersTable, 1),
+      ...tableMigration(churnTable, 1),
       `CREATE TABLE rm_default_rate_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
       `CREATE TABLE rm_default_rate_invoices (
          invoice_key text PRIMARY KEY,
@@ -250,15 +233,8 @@ export const readModelMigrations: readonly Migration[] = [
         `UPDATE ${t} SET customer_since = enrolled_at`,
         `ALTER TABLE ${t} ALTER COLUMN customer_since SET NOT NULL`,
       ]),
-      `ALTER TABLE rm_churn_subscribers ADD COLUMN customer_since timestamptz`,
-      `ALTER TABLE rm_churn
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         ADD COLUMN churned_from_start int NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_reactivation bigint NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_suspended bigint NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_reinstated bigint NOT NULL DEFAULT 0,
-         DROP CONSTRAINT IF EXISTS rm_churn_pkey,
-         ADD PRIMARY KEY (currency, segment, month)`,
+      ...tableMigration(churnSubscribersTable, 3),
+      ...tableMigration(churnTable, 3),
       `ALTER TABLE rm_default_rate_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
       `ALTER TABLE rm_default_rate_invoices ADD COLUMN currency text NOT NULL DEFAULT ''`,
       `ALTER TABLE rm_default_rate_aging_spans ADD COLUMN currency text NOT NULL DEFAULT ''`,

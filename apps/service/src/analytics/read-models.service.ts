@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, Optional } from '@nestjs/common';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { addMonths, csvRows, DEFINITIONS_VERSION, monthOf, monthsBetween, projectionAsOf, toCsv, type ProjectionEngine } from '@libs/projections';
 import { PROJECTIONS, SQL_DATABASE } from '../infrastructure/tokens.js';
 

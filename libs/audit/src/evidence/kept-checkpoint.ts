@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { EventStore, SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { keyIdOf, Keyring, loadPublicKeys } from './keys.js';
 import { CheckpointLedger } from './ledger.js';

@@ -1,4 +1,5 @@
-import { comparePositions, runMigrations, type EventStore, type SqlDatabase, type SqlExecutor } from '@libs/event-store';
+import { comparePositions, type EventStore } from '@libs/event-store';
+import { runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { Keyring } from './keys.js';
 import { byStreamId, merkleRoot, MerkleRootBuilder, type Head } from './merkle.js';

@@ -12,7 +12,7 @@
  */
 import type { CaseCommand, SubscriberCommand } from '../contracts/commands.js';
 import type { CaseKind, DomainEvent, DomainEventType } from '../contracts/events.js';
-import type { CaseState } from '../case/state.js';
+import type { ExistingCase } from '../case/state.js';
 import { defaultDunningPolicy, type DunningPolicy } from '../dunning/policy.js';
 import { deterministicId } from '../shared/ids.js';
 import { hasFullProfitabilityWindow, isAutomaticReinstatementDue, isSuspensionDue, trailingProfitability } from '../subscriber/queries.js';
@@ -25,8 +25,8 @@ export type SourceEvent = DomainEvent & { id: string };
 export interface ProcessManagerLookups {
   /** The state of the event's subscriber (`data.subscriberId`). */
   subscriber?: SubscriberState;
-  /** The state of the event's case (`data.caseId`), for case events. */
-  case?: CaseState;
+  /** The state of the event's case (`data.caseId`), for case events, once it was opened. */
+  case?: ExistingCase;
   /** The subscriber's open cases (from the cases read model, or folded). */
   openCases?: ReadonlyArray<{ caseId: string; kind: CaseKind }>;
   /** The service's dunning policy (default if absent). */
@@ -198,7 +198,7 @@ export const terminationApproved: ProcessManager = {
     if (event.type !== 'TerminationApproved') return [];
     const c = requireLookup(lookups.case, this.name, 'case');
     const rec = c.recommendation;
-    if (!rec || c.kind === null) throw new TypeError(`process manager ${this.name}: case ${event.data.caseId} has no recommendation`);
+    if (!rec) throw new TypeError(`process manager ${this.name}: case ${event.data.caseId} has no recommendation`);
     const data: Extract<SubscriberCommand, { type: 'GiveTerminationNotice' }>['data'] = {
       subscriberId: event.data.subscriberId,
       initiatedBy: 'provider',

@@ -21,7 +21,8 @@ import {
   isSuspensionDue,
   missedUnpaid,
 } from './queries.js';
-import { evolveSubscriber, initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
+import { evolveSubscriber } from './evolve.js';
+import { initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
 
 /** Inputs `decide` needs that are not in the stream. */
 export interface SubscriberContext {

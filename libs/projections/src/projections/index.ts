@@ -1,6 +1,6 @@
 import type { Projection } from '../projection.js';
 import { casesProjection } from './cases.js';
-import { churnProjection } from './churn.js';
+import { churnProjection } from '../read-models/churn/projection.js';
 import { cohortsProjection } from './cohorts.js';
 import { defaultRateProjection } from './default-rate.js';
 import { revenuePerClientProjection } from './revenue-per-client.js';
