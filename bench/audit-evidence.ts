@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { CheckpointLedger, generateSigningKey, Keyring, merkleRoot, signCheckpoint } from '@libs/audit';
-import { openEventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { openEventStore, type NewEvent } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { runAuditCli } from '../apps/audit-cli/src/cli.js';
 import { arg, keptDatabase, log, stringArg, throwawayDatabase } from './support.js';
 
