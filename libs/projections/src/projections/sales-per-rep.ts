@@ -3,7 +3,7 @@ import type { ProjectedEvent, Projection, ProjectionContext } from '../projectio
 import { Counters, loadByKeys, upsertRows, type Column } from '../sql.js';
 
 /** A sale churned "early" when terminated at most this long after its enrolment. */
-export const EARLY_CHURN_DAYS = 90;
+const EARLY_CHURN_DAYS = 90;
 
 interface SaleRow {
   subscriber_id: string;
