@@ -1,10 +1,10 @@
 import type { Projection } from '../projection.js';
 import { casesProjection } from './cases.js';
 import { churnProjection } from '../read-models/churn/projection.js';
-import { cohortsProjection } from './cohorts.js';
+import { cohortsProjection } from '../read-models/cohorts/projection.js';
 import { defaultRateProjection } from './default-rate.js';
-import { revenuePerClientProjection } from './revenue-per-client.js';
-import { salesPerRepProjection } from './sales-per-rep.js';
+import { revenuePerClientProjection } from '../read-models/revenue-per-client/projection.js';
+import { salesPerRepProjection } from '../read-models/sales-per-rep/projection.js';
 import { clientProfitabilityProjection, subscribersProjection } from './subscriber-ledger.js';
 import { workQueuesProjection } from './work-queues.js';
 
