@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { openEventStore, SqlEventStore, ZERO_HASH, type EventStore, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { openEventStore, SqlEventStore, ZERO_HASH, type EventStore, type NewEvent } from '@libs/event-store';
+import { type SqlDatabase } from '@libs/sql';
 import { arg, BENCH_DATABASE_URL, log, throwawayDatabase } from './support.js';
 
 const SECONDS = arg('seconds', 3);

@@ -26,7 +26,8 @@ import {
   type Keyring,
   type StreamVerification,
 } from '@libs/audit';
-import type { EventStore, SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { accountRead } from './accounting.js';
 import { proveStream, verifyWithCheckpoint, type CheckpointCliEnv, type CheckpointOptions } from './checkpoint-commands.js';
 import { exportAll, parseBound, parseSize, verifyExportDir } from './export-all.js';

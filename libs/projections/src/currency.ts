@@ -3,7 +3,7 @@
  * covers one currency's subscribers and states it. With one currency in use the caller need not
  * name it; with several, an answer without `currency=` would be meaningless, so it is refused.
  */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { ident } from './sql.js';
 
 /** Several currencies are in use and the query named none (HTTP 400, listing them). */

@@ -11,7 +11,7 @@ export * from './reports.js';
 export * from './csv.js';
 export * from './definitions.js';
 export * from './currency.js';
-export * from './cohorts-query.js';
+export * from './read-models/index.js';
 export * from './paging.js';
 export * from './months.js';
 export * from './work-queues.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 
 /**
  * Who may run a projection. At most one process at a time holds each projection; the others

@@ -4,7 +4,7 @@
  * the trailing window) is computed from the projection's `asOf` — its latest business time —
  * never the wall clock, so the same log always gives the same queues.
  */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT } from './paging.js';
 import { projectionAsOf } from './queries.js';
 import { trailingWindowFrom } from './projections/work-queues.js';

@@ -1,13 +1,5 @@
-import {
-  advanceCheckpoint,
-  CheckpointMovedError,
-  comparePositions,
-  readCheckpoint,
-  type EventStore,
-  type SqlDatabase,
-  type StoredEvent,
-  type Subscription,
-} from '@libs/event-store';
+import { comparePositions, type EventStore, type StoredEvent, type Subscription } from '@libs/event-store';
+import { advanceCheckpoint, CheckpointMovedError, readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { defaultLeadership, LAG_COUNT_CAP, type Leadership } from '@libs/projections';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './backoff.js';
 import { toEnvelope } from './envelope.js';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '@libs/event-store';
+import { canonicalJson } from '@libs/sql';
 import { signBytes, verifyBytes, type SigningKey } from '../evidence/keys.js';
 
 /** Name of the manifest inside an export directory. */

@@ -2,7 +2,7 @@
  * The EventStoreDB / KurrentDB backend of the event-store port. Loaded by `openEventStore` only
  * when `EVENT_STORE=eventstoredb`, so the gRPC client stays out of the other backends.
  */
-import type { SqlDatabase } from '../sql/database.js';
+import type { SqlDatabase } from '@libs/sql';
 import type { EventStore } from '../types.js';
 import { DbClientConnection } from './client.js';
 import { unavailableError } from './errors.js';

@@ -1,6 +1,6 @@
-import { isDatabaseUnavailable } from '../errors.js';
+import { isDatabaseUnavailable, type SqlExecutor } from '@libs/sql';
 import { ZERO_HASH } from '../integrity.js';
-import type { ExpectedVersion, SqlExecutor } from '../types.js';
+import type { ExpectedVersion } from '../types.js';
 import type { ValidatedEvent } from '../validation.js';
 
 export type PreparedEvent = ValidatedEvent & { id: string };

@@ -1,4 +1,5 @@
-import type { EventStore, SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { relayLag, type RelayEngine, type RelayLogger } from '../engine.js';
 import { WebhookSink, type WebhookDeliverySettings } from './sink.js';
 import { webhookSinkName, WebhookStore, type WebhookRecord } from './store.js';
