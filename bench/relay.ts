@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { openEventStore, readCheckpoint, type OpenedEventStore } from '@libs/event-store';
+import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import { readCheckpoint } from '@libs/sql';
 import { AmqpSink, NatsSink, RelayEngine, WebhookSink, WebhookStore, type EventEnvelope, type RelaySink } from '@libs/relay';
 import { arg, log, throwawayDatabase } from './support.js';
 

@@ -2,6 +2,7 @@ import { ConcurrencyError, openEventStore, type OpenedEventStore } from '@libs/e
 import { defaultDunningPolicy } from '@libs/domain';
 import { createTestDatabase } from '../support/postgres.js';
 import { IdempotencyKeyReusedError, LifecycleApplication, PolicyRunner, SYSTEM, type Actor } from '@libs/application';
+import { settledHead } from '../support/settled-head.js';
 
 const operator: Actor = { id: 'key-operator', role: 'operator', roles: ['operator'] };
 const executive: Actor = { id: 'key-exec', role: 'executive', roles: ['executive'] };
@@ -190,8 +191,8 @@ describe.each(backends)('LifecycleApplication (%s)', (_backend, open) => {
     const runner = new PolicyRunner(app, opened.store, opened.db, quiet);
     await runner.start();
     try {
-      expect(await runner.waitFor(await opened.store.headPosition(), 5000)).toBe(true);
-      await runner.waitFor(await opened.store.headPosition(), 5000);
+      expect(await runner.waitFor(await settledHead(opened.store), 5000)).toBe(true);
+      await runner.waitFor(await settledHead(opened.store), 5000);
       expect((await app.getSubscriber('s1')).openCases.map((c) => c.kind)).toEqual(['retention']);
     } finally {
       await runner.stop();
@@ -199,7 +200,7 @@ describe.each(backends)('LifecycleApplication (%s)', (_backend, open) => {
     // Replaying from zero acts no second time.
     await opened.db.query(`DELETE FROM cl_checkpoints`);
     const again = new PolicyRunner(app, opened.store, opened.db, quiet);
-    const head = await opened.store.headPosition();
+    const head = await settledHead(opened.store);
     await again.start();
     await again.waitFor(head, 5000);
     await again.stop();

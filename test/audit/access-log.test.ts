@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import { generateSigningKey, Keyring, type AccessEntry, type AccessLog } from '@libs/audit';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { runAuditCli } from '../../apps/audit-cli/src/cli.js';
 import { keyId } from '../../apps/service/src/config.js';
 import { ACCESS_LOG, SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';

@@ -3,10 +3,10 @@ import { LifecycleApplication, type Actor } from '@libs/application';
 import { stateAsOf, streamHistory, verifyStream, asStored } from '@libs/audit';
 import { domainEventStore, storedOf } from '@libs/codec';
 import { defaultDunningPolicy, subscriberDecider } from '@libs/domain';
-import { openEventStore, PgliteDatabase, runMigrations, type EventStore, type NewEvent, type SqlDatabase, type StoredEvent } from '@libs/event-store';
+import { openEventStore, type EventStore, type NewEvent, type StoredEvent } from '@libs/event-store';
+import { checkpointMigrations, PgliteDatabase, READ_SIDE_MIGRATIONS_TABLE, runMigrations, type SqlDatabase } from '@libs/sql';
 import { toProjected } from '@libs/projections';
 import { EventStoreDbEventStore, InMemoryEsdbConnection } from '../../libs/event-store/src/eventstoredb/index.js';
-import { checkpointMigrations, READ_SIDE_MIGRATIONS_TABLE } from '../../libs/event-store/src/sql/schema.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 jest.setTimeout(60_000);

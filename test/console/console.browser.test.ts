@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
 import { browserSuite, buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, writeStory, type ConsoleService } from './support.js';
 

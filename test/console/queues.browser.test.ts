@@ -2,13 +2,16 @@
 /**
  * A work queue longer than one page (100 rows) in real Chromium: the operator sees the first page
  * and the count of the whole queue, and works through to the last row with "Show the next page";
- * the rows are the service's, in its order, none twice, none missing.
+ * the rows are the service's, in its order, none twice, none missing. The same for the executive's
+ * approvals inbox: most of the open cases are abusive clients recommended for termination.
  */
 import { chromium, type Browser } from 'playwright-core';
 import { browserSuite, buildConsole, CHROMIUM, CHROMIUM_ARGS, KEYS, startConsoleService, type ConsoleService } from './support.js';
 
 const describeInBrowser = browserSuite('console work-queue paging browser test');
 const OPEN_CASES = 130;
+/** Of the open cases, these are recommended for termination: more than one page of the approvals inbox. */
+const AWAITING_APPROVAL = 105;
 
 describeInBrowser('a work queue of more than one page in Chromium', () => {
   let built: ReturnType<typeof buildConsole>;
@@ -30,7 +33,13 @@ describeInBrowser('a work queue of more than one page in Chromium', () => {
         qualification: { needsService: true, valuesService: true, canPay: true },
         at: `${month}-01T09:00:00Z`,
       });
-      await service.command('/v1/cases', { caseId: `case-${id}`, subscriberId: id, kind: 'complaints', summary: 'Repeated complaints', at: `${month}-02T09:00:00Z` });
+      if (i < OPEN_CASES - AWAITING_APPROVAL) {
+        await service.command('/v1/cases', { caseId: `case-${id}`, subscriberId: id, kind: 'complaints', summary: 'Repeated complaints', at: `${month}-02T09:00:00Z` });
+        continue;
+      }
+      // Abusive clients need neither remedy steps nor another provider before the recommendation.
+      await service.command('/v1/cases', { caseId: `case-${id}`, subscriberId: id, kind: 'abusive', summary: 'Abuse of the support line', at: `${month}-02T09:00:00Z` });
+      await service.command(`/v1/cases/case-${id}/termination-recommendation`, { reasons: ['threats to the support staff'], effectiveDate: '2030-01-31', transitionSupport: false, at: `${month}-03T09:00:00Z` });
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 600_000);
@@ -73,6 +82,42 @@ describeInBrowser('a work queue of more than one page in Chromium', () => {
       expect(served).toHaveLength(OPEN_CASES);
       expect(new Set(served).size).toBe(OPEN_CASES);
       expect(shown.map((href) => decodeURIComponent(href.split('#/cases/')[1]!))).toEqual(served);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+  it('given 105 terminations awaiting approval, when the executive opens the inbox, then 100 show with "100+", and the next page brings the other 5', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    context.setDefaultTimeout(30_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${service.baseUrl}/console/#/approvals`);
+      await page.getByLabel('API key').fill(KEYS.executive);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const inbox = page.locator('[data-approvals][data-rows="100"]');
+      await inbox.waitFor();
+      await page.getByRole('link', { name: 'Approvals (100+)' }).waitFor();
+      expect(await inbox.locator('article[data-case]').count()).toBe(100);
+
+      await page.getByRole('button', { name: 'Show the next page' }).click();
+      await page.locator(`[data-approvals][data-rows="${AWAITING_APPROVAL}"]`).waitFor();
+      expect(await page.getByRole('button', { name: 'Show the next page' }).count()).toBe(0);
+
+      const shown = await page.locator('[data-approvals] article[data-case]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-case')!));
+      const served: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await fetch(`${service.baseUrl}/v1/work-queues/approvals?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${KEYS.executive}` } });
+        const body = (await res.json()) as { items: Array<{ caseId: string }>; nextCursor?: string };
+        served.push(...body.items.map((item) => item.caseId));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(served).toHaveLength(AWAITING_APPROVAL);
+      expect(new Set(served).size).toBe(AWAITING_APPROVAL);
+      expect(shown).toEqual(served);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,19 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ChainVerifier,
-  CHAIN_VERSION,
-  comparePositions,
-  computeHash,
-  ConcurrencyError,
-  InvalidAppendError,
-  InvalidPositionError,
-  MAX_EVENT_BYTES,
-  readCheckpoint,
-  type EventStore,
-  type NewEvent,
-  type SqlDatabase,
-  type StoredEvent,
-} from '@libs/event-store';
+import { ChainVerifier, CHAIN_VERSION, comparePositions, computeHash, ConcurrencyError, InvalidAppendError, InvalidPositionError, MAX_EVENT_BYTES, type EventStore, type NewEvent, type StoredEvent } from '@libs/event-store';
+import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 
 export interface ContractSubject {
   store: EventStore;

@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ChainVerifier,
-  comparePositions,
-  EventStoreUnavailableError,
-  openEventStore,
-  PgliteDatabase,
-  readCheckpoint,
-  runMigrations,
-  type NewEvent,
-  type StoredEvent,
-} from '@libs/event-store';
+import { ChainVerifier, comparePositions, EventStoreUnavailableError, openEventStore, type NewEvent, type StoredEvent } from '@libs/event-store';
+import { checkpointMigrations, PgliteDatabase, readCheckpoint, READ_SIDE_MIGRATIONS_TABLE, runMigrations } from '@libs/sql';
 // The backend is loaded on demand by openEventStore and is not part of the library's index;
 // the in-memory client double and the adapter class are reached directly.
 import { EventStoreDbEventStore, InMemoryEsdbConnection } from '../../libs/event-store/src/eventstoredb/index.js';
-import { checkpointMigrations, READ_SIDE_MIGRATIONS_TABLE } from '../../libs/event-store/src/sql/schema.js';
 import type { EsdbConnection } from '../../libs/event-store/src/eventstoredb/connection.js';
 import { appendChainV1Esdb } from '../support/legacy-chain.js';
 import { describeEventStoreContract, type ContractSubject } from './contract.js';

@@ -1,4 +1,5 @@
-import { openEventStore, PgDatabase, type NewEvent } from '@libs/event-store';
+import { openEventStore, type NewEvent } from '@libs/event-store';
+import { PgDatabase } from '@libs/sql';
 import { appendChainV1Sql } from '../support/legacy-chain.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { describeEventStoreContract } from './contract.js';

@@ -5,6 +5,7 @@ import { FeedSessions } from '../../apps/service/src/feed/feed-sessions.js';
 import { checkJsonSchema } from './json-schema.js';
 import { openFeed } from './sse-client.js';
 import { bearer, complaint, enrolled, KEYS, type RunningApp } from './support.js';
+import { settledHead } from '../support/settled-head.js';
 
 const ENVELOPE_KEYS = ['id', 'position', 'streamId', 'version', 'type', 'data', 'occurredAt', 'metadata'];
 
@@ -96,7 +97,7 @@ export function feedScenarios(app: () => RunningApp): void {
 
   it('GET /v1/events pages the log with filters; `last` resumes; bad input is a 400 with field errors', async () => {
     const running = app();
-    const start = await running.store.headPosition();
+    const start = await settledHead(running.store);
     await running.store.append('subscriber-feed-a', [enrolled('feed-a'), complaint('feed-a', 1)]);
     await running.store.append('case-feed-c', [
       { type: 'CaseOpened', data: { caseId: 'feed-c', subscriberId: 'feed-a', occurredAt: '2026-03-01T00:00:00.000Z', kind: 'complaints', summary: 's', openedBy: 'op' }, occurredAt: '2026-03-01T00:00:00.000Z', metadata: { schemaVersion: 1 } },
@@ -258,7 +259,7 @@ export function feedScenarios(app: () => RunningApp): void {
     expect(bad.body.errors[0].field).toBe('Last-Event-ID');
 
     // Heartbeats (FEED_HEARTBEAT_MS is short in these tests) on an otherwise idle stream.
-    const head = await running.store.headPosition();
+    const head = await settledHead(running.store);
     const response = await fetch(`${running.url}/v1/events/stream?after=${head}`, { headers: bearer(KEYS.service) });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();

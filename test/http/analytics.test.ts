@@ -8,7 +8,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { LifecycleApplication } from '@libs/application';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { churn, clients, cohorts, defaultRate, DEFINITIONS_VERSION, forecast, METRIC_DEFINITIONS, revenuePerClient, salesReps } from '@libs/projections';
 import { InProcessTarget, runSimulation } from '@libs/simulator';
 import { createApp } from '../../apps/service/src/app.js';

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createTestDatabase } from '../support/postgres.js';
 import { enrollment, get, post, startApp, storeOf } from './support.js';
+import { settledHead } from '../support/settled-head.js';
 
 /** The same surface on PostgreSQL: what must survive a restart, and the per-key rate limit. */
 describe('HTTP commands (PostgreSQL)', () => {
@@ -27,7 +28,7 @@ describe('HTTP commands (PostgreSQL)', () => {
     app = await onPostgres();
     try {
       const store = storeOf(app);
-      const head = await store.headPosition();
+      const head = await settledHead(store);
       const again = await post(app, '/v1/subscribers/pg-1/payments', body, 'operator', { 'Idempotency-Key': 'pay-i1-1' });
       expect(again.status).toBe(200);
       expect(again.body).toEqual(first.body);

@@ -7,10 +7,11 @@
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { readCheckpoint } from '@libs/event-store';
+import { readCheckpoint } from '@libs/sql';
 import { PROJECTION_LOCK_CLASS, PROJECTION_NAMES, ProjectionEngine } from '@libs/projections';
 import { appendHistory, randomHistory } from './history.js';
 import { dumpReadModels, openTestStore } from './support.js';
+import { settledHead } from '../support/settled-head.js';
 
 jest.setTimeout(180_000);
 
@@ -39,7 +40,7 @@ it('a projector killed with SIGKILL mid-batch and restarted ends with the rows o
   const children: ChildProcess[] = [];
   try {
     await appendHistory(opened.store, randomHistory(5, { subscribers: 120, months: 12 }));
-    const head = await opened.store.headPosition();
+    const head = await settledHead(opened.store);
     const checkpoints = () => Promise.all(PROJECTION_NAMES.map((n) => readCheckpoint(opened.db, `projection:${n}`)));
 
     // Small batches: the kill lands while the projections are busy.

@@ -5,7 +5,8 @@
  * Real PostgreSQL.
  */
 import { jest } from '@jest/globals';
-import { comparePositions, readCheckpoint, SharedReader, type ReadAllOptions, type SqlExecutor, type StoredEvent, type Subscription } from '@libs/event-store';
+import { comparePositions, SharedReader, type ReadAllOptions, type StoredEvent, type Subscription } from '@libs/event-store';
+import { readCheckpoint, type SqlExecutor } from '@libs/sql';
 import { ProjectionEngine, subscribersProjection, type Projection } from '@libs/projections';
 import { appendHistory, randomHistory } from './history.js';
 import { openTestStore } from './support.js';

@@ -3,7 +3,8 @@
  * columns cannot be filled without the log, so the migration asks for a rebuild of every changed
  * projection; on an empty database it asks for nothing (the projections start from zero anyway).
  */
-import { openEventStore, runMigrations } from '@libs/event-store';
+import { openEventStore } from '@libs/event-store';
+import { runMigrations } from '@libs/sql';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from '@libs/projections';
 import { createTestDatabase } from '../support/postgres.js';
 

@@ -7,7 +7,7 @@
 import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { defaultDunningPolicy } from '@libs/domain';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { cases, churn, clients, cohorts, CLIENT_SORTS, defaultRate, forecast, ProjectionEngine, revenuePerClient, salesReps, subscribers, type SegmentFilter } from '@libs/projections';
 import { BruteForce, readLog } from './brute-force.js';
 import { appendHistory, randomHistory } from './history.js';

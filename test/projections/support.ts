@@ -1,6 +1,6 @@
 import { openEventStore, type OpenedEventStore, type StoredEvent } from '@libs/event-store';
 import { applyProjectionBatch, PROJECTIONS, READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, type Projection } from '@libs/projections';
-import { runMigrations } from '@libs/event-store';
+import { runMigrations } from '@libs/sql';
 import { appendHistory, type HistoryEvent } from './history.js';
 import { readLog } from './brute-force.js';
 import { createTestDatabase } from '../support/postgres.js';

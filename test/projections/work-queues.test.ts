@@ -3,7 +3,7 @@
  * by id, the trailing window and its pruning, the dunning policy's deadline), and read-model
  * schema v2 arriving on a database that already ran v3 and v4.
  */
-import { runMigrations } from '@libs/event-store';
+import { runMigrations } from '@libs/sql';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations, workQueue, workQueueCounts, workQueuesProjection } from '@libs/projections';
 import { readLog } from './brute-force.js';
 import { appendHistory, History } from './history.js';

@@ -9,7 +9,8 @@
 import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
-import { comparePositions, readCheckpoint, type SqlDatabase } from '@libs/event-store';
+import { comparePositions } from '@libs/event-store';
+import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
 import { get, startApp } from '../http/support.js';
 import { createTestDatabase } from '../support/postgres.js';

@@ -2,7 +2,8 @@
  * The relay mechanism against a real store (PGlite or PostgreSQL), with sinks written here: order,
  * retries, per-sink isolation, pause, replay (checkpoint moved back), restart from the checkpoint.
  */
-import { readCheckpoint, resetCheckpoint, advanceCheckpoint, type OpenedEventStore } from '@libs/event-store';
+import { type OpenedEventStore } from '@libs/event-store';
+import { readCheckpoint, resetCheckpoint, advanceCheckpoint } from '@libs/sql';
 import { RelayEngine, SinkPausedError, type EventEnvelope, type RelaySink } from '@libs/relay';
 
 export async function until(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {

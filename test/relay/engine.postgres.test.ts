@@ -1,4 +1,5 @@
-import { openEventStore, readCheckpoint } from '@libs/event-store';
+import { openEventStore } from '@libs/event-store';
+import { readCheckpoint } from '@libs/sql';
 import { RelayEngine } from '@libs/relay';
 import { createTestDatabase } from '../support/postgres.js';
 import { appendEvents, RecordingSink, relayEngineScenarios, until } from './engine-scenarios.js';

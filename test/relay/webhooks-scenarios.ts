@@ -7,7 +7,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { WebhookStore } from '@libs/relay';
 import { SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
 import { enrollment, get, KEYS, post } from '../http/support.js';

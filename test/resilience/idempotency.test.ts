@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { SqlDatabase } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import { SQL_DATABASE } from '../../apps/service/src/infrastructure/tokens.js';
 import { enrollment, post, startApp } from '../http/support.js';
 

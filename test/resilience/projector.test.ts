@@ -6,7 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { openEventStore, readCheckpoint, type OpenedEventStore } from '@libs/event-store';
+import { openEventStore, type OpenedEventStore } from '@libs/event-store';
+import { readCheckpoint } from '@libs/sql';
 import { PROJECTION_NAMES } from '@libs/projections';
 import { appendHistory, randomHistory } from '../projections/history.js';
 import { freePort, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';

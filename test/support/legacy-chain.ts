@@ -5,7 +5,8 @@
  * the adapter's client seam.
  */
 import { randomUUID } from 'node:crypto';
-import { computeHash, ZERO_HASH, type NewEvent, type SqlDatabase } from '@libs/event-store';
+import { computeHash, ZERO_HASH, type NewEvent } from '@libs/event-store';
+import { type SqlDatabase } from '@libs/sql';
 import { exactRevision } from '../../libs/event-store/src/eventstoredb/revisions.js';
 import { toEsdbMetadata } from '../../libs/event-store/src/eventstoredb/envelope.js';
 import type { EsdbConnection } from '../../libs/event-store/src/eventstoredb/connection.js';

@@ -70,7 +70,7 @@ function Shell({ access, keyId, roles, signOutLabel }: { access: Access; keyId: 
   const waiting = counts.data ? Object.values(counts.data.counts).reduce((a, b) => a + b, 0) : '…';
   const links: Array<{ href: string; label: string; active: boolean; show: boolean }> = [
     { href: hrefTo('queues'), label: t('nav.queues', { count: waiting }), active: route.name === 'queues', show: access.operate },
-    { href: hrefTo('approvals'), label: t('nav.approvals', { count: approvals.data ? approvals.data.items.length + (approvals.data.nextCursor ? '+' : '') : '…' }), active: route.name === 'approvals', show: access.approve },
+    { href: hrefTo('approvals'), label: t('nav.approvals', { count: approvals.data ? approvals.data.pages[0]!.items.length + (approvals.data.pages[0]!.nextCursor ? '+' : '') : '…' }), active: route.name === 'approvals', show: access.approve },
     { href: hrefTo('enrol'), label: t('nav.enrol'), active: route.name === 'enrol', show: access.operate },
     { href: hrefTo('dashboard'), label: t('nav.dashboard'), active: route.name === 'dashboard', show: access.analytics },
     { href: hrefTo('clients'), label: t('nav.clients'), active: route.name === 'clients' || route.name === 'client', show: access.analytics },

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { stateAsOf } from '@libs/codec';
-import { canonicalJson, MemoryEventStore, type EventStore, type SqlDatabase, type StoredEvent } from '@libs/event-store';
+import { MemoryEventStore, type EventStore, type StoredEvent } from '@libs/event-store';
+import { canonicalJson, type SqlDatabase } from '@libs/sql';
 import {
   caseDecider,
   caseStream,

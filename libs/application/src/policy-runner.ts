@@ -1,4 +1,5 @@
-import { readCheckpoint, type EventStore, type LiveSubscriber, type SqlDatabase, type StoredEvent, type Subscription } from '@libs/event-store';
+import { type EventStore, type LiveSubscriber, type StoredEvent, type Subscription } from '@libs/event-store';
+import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 import type { LifecycleApplication } from './lifecycle-application.js';
 
 /** Checkpoint name of the policies' subscription. */

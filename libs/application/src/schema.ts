@@ -1,4 +1,4 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
 
 /** Migration bookkeeping table of the application's own tables. */
 export const APPLICATION_MIGRATIONS_TABLE = 'app_migrations';

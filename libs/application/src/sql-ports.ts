@@ -1,4 +1,4 @@
-import { runMigrations, type SqlDatabase } from '@libs/event-store';
+import { runMigrations, type SqlDatabase } from '@libs/sql';
 import { DomainError, type CaseKind } from '@libs/domain';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './errors.js';
 import { markReplayed } from './idempotency.js';

@@ -22,6 +22,7 @@ import {
   KINDS_EXCUSED_FROM_REMEDY,
   missingRemedySteps,
   type CaseState,
+  type ExistingCase,
 } from './case/state.js';
 import { makeDunningPolicy, type DunningPolicy } from './dunning/policy.js';
 import { runSchedulerPass } from './dunning/scheduler.js';
@@ -30,7 +31,8 @@ import { CommandValidationError, DomainError, type DomainErrorCode } from './sha
 import { addDays, daysPastDue, instantMs, utcDate } from './shared/time.js';
 import { decideSubscriber, MAX_ARRANGEMENT_DAYS } from './subscriber/decide.js';
 import { earliestEffectiveDate, isNoticeEffective, missedUnpaid, subscriberFacts } from './subscriber/queries.js';
-import { evolveSubscriber, foldSubscriber, initialSubscriberState, type SubscriberState } from './subscriber/state.js';
+import { evolveSubscriber, foldSubscriber } from './subscriber/evolve.js';
+import { initialSubscriberState, type SubscriberState } from './subscriber/state.js';
 
 const SUB_ID = 'sub-p';
 const START = Date.parse('2026-01-01T09:00:00.000Z');
@@ -132,6 +134,10 @@ const stats = {
   refusedCodes: new Map<string, number>(),
   eventTypes: new Map<string, number>(),
 };
+
+function opened(state: CaseState | undefined): ExistingCase | undefined {
+  return state?.exists ? state : undefined;
+}
 
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -240,8 +246,9 @@ class Model {
       const caseId = 'caseId' in event.data ? (event.data as { caseId?: string }).caseId : undefined;
       const commands: PolicyCommand[] = reactToEvent(source, {
         subscriber: this.sub,
-        case: event.type in CASE_EVENT_SET && caseId !== undefined ? this.cases.get(caseId) : undefined,
-        openCases: [...this.cases.values()].filter((c) => c.status === 'open').map((c) => ({ caseId: c.caseId as string, kind: c.kind as CaseKind })),
+        // As the application: the case lookup is given once the case was opened.
+        case: event.type in CASE_EVENT_SET && caseId !== undefined ? opened(this.cases.get(caseId)) : undefined,
+        openCases: [...this.cases.values()].filter((c) => c.status === 'open').map((c) => ({ caseId: c.caseId, kind: c.kind })),
         policy: this.policy,
       });
       for (const pc of commands) {

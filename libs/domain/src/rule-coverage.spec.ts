@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventContracts, upcastEvent, validateEventData } from './contracts/registry.js';
 import { ADDITIONAL_RULE_CODES, SPEC_RULE_CODES } from './shared/errors.js';
-import { foldSubscriber } from './subscriber/state.js';
+import { foldSubscriber } from './subscriber/evolve.js';
 import { enrolled, invoiced, SUB } from './testing/fixtures.js';
 import type { SubscriberEvent } from './contracts/events.js';
 

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, ChainVerifier, computeHash, hashWithCanonicalData, ZERO_HASH } from './integrity.js';
-import { toCanonicalJson } from './validation.js';
+import { canonicalJson, toCanonicalJson } from '@libs/sql';
+import { ChainVerifier, computeHash, hashWithCanonicalData, ZERO_HASH } from './integrity.js';
 import fc from 'fast-check';
 
 describe('integrity chain', () => {
-  it('canonical JSON sorts keys recursively and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1}');
-  });
-
   it('hashes {type, data, occurredAt, version} in canonical form after prevHash (domain.md §7)', () => {
     const content = { type: 'PaymentReceived', data: { amount: 100, invoiceId: 'i-1' }, occurredAt: '2026-01-01T00:00:00.000Z', version: 0 };
     const expected = createHash('sha256')

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { canonicalJson } from '@libs/sql';
 
 /** prevHash of the first event of every stream. */
 export const ZERO_HASH = '0'.repeat(64);
@@ -13,21 +14,6 @@ export const CHAIN_VERSIONS: readonly number[] = [1, 2];
 
 /** Metadata whose change breaks a version 2 chain: who acted, as whom, and why. */
 export const ATTESTED_METADATA = ['actor', 'role', 'correlationId', 'causationId'] as const;
-
-/**
- * Canonical JSON: JSON.stringify with object keys sorted by UTF-16 code units, recursively,
- * no whitespace. Arrays keep their order. Only JSON values are accepted (the store validates
- * data before hashing), so `undefined` members are dropped exactly as JSON.stringify drops them.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
-}
 
 /** The part of an event that the chain protects (domain.md §7). */
 export interface HashedContent {
@@ -79,7 +65,8 @@ export function hashWithCanonicalData(
       `{"actor":${attested(m.actor)},"causationId":${attested(m.causationId)},"chainVersion":2,"correlationId":${attested(m.correlationId)},` +
       `${tail},"role":${attested(m.role)},"type":${JSON.stringify(type)},"version":${version}}`;
   } else throw new RangeError(`unknown chain version ${chainVersion}`);
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  // One-shot: a Hash object per event costs more than hashing its short body (the bytes are the same UTF-8).
+  return hash('sha256', prevHash + body, 'hex');
 }
 
 function attested(value: unknown): string {

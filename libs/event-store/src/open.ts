@@ -1,11 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EventStoreUnavailableError } from './errors.js';
-import type { SqlDatabase } from './sql/database.js';
-import { runMigrations } from './sql/migrations.js';
-import { PgDatabase } from './sql/pg-database.js';
-import { PgliteDatabase } from './sql/pglite-database.js';
-import { checkpointMigrations, READ_SIDE_MIGRATIONS_TABLE } from './sql/schema.js';
+import { checkpointMigrations, PgDatabase, PgliteDatabase, READ_SIDE_MIGRATIONS_TABLE, runMigrations, type SqlDatabase } from '@libs/sql';
 import { SqlEventStore } from './sql/sql-event-store.js';
 import type { EventStore } from './types.js';
 
@@ -29,7 +25,7 @@ export interface EventStoreConfig {
   queryTimeoutMs?: number;
   /** PostgreSQL and PGlite: coalesce concurrent appends into one statement and commit (default on; docs/event-store.md). */
   groupCommit?: boolean;
-  /** Groups in flight at once with group commit (default 1). */
+  /** Groups in flight at once with group commit (default 2 on PostgreSQL, 1 on PGlite). */
   groupsInFlight?: number;
 }
 

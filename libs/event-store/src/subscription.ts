@@ -1,7 +1,7 @@
-import type { SqlDatabase } from './sql/database.js';
+import { advanceCheckpoint, readCheckpoint, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { PositionWaiters } from './position-waiters.js';
 import { comparePositions, START_POSITION } from './position.js';
-import type { ReadAllOptions, ReadAllResult, SqlExecutor, Subscription, SubscribeOptions } from './types.js';
+import type { ReadAllOptions, ReadAllResult, Subscription, SubscribeOptions } from './types.js';
 
 /** What a polling subscription needs from a backend. */
 export interface SubscriptionSource {
@@ -16,44 +16,10 @@ export interface SubscriptionSource {
   heldBack(after: string): Promise<boolean>;
 }
 
-const CHECKPOINT_TABLE = 'cl_checkpoints';
 /** Safety net for lost notifications only; live delivery comes from wake-ups. */
 const IDLE_RECHECK_MS = 5_000;
 const HELD_BACK_RECHECK_MS = 50;
 const MAX_ERROR_BACKOFF_MS = 5_000;
-
-/** Reads a named subscription's checkpoint ("0" when it has none). */
-export async function readCheckpoint(db: SqlExecutor, name: string): Promise<string> {
-  const { rows } = await db.query<{ position: string }>(`SELECT position::text AS position FROM ${CHECKPOINT_TABLE} WHERE name = $1`, [name]);
-  return rows[0]?.position ?? START_POSITION;
-}
-
-/**
- * Moves a checkpoint from `from` to `to` inside the caller's transaction. A compare-and-swap: if
- * another worker moved it meanwhile, it throws and the caller's transaction (with the read-model
- * writes) rolls back, so no batch is ever applied twice.
- */
-export async function advanceCheckpoint(tx: SqlExecutor, name: string, from: string, to: string): Promise<void> {
-  const { rowCount } = await tx.query(
-    `INSERT INTO ${CHECKPOINT_TABLE} AS c (name, position, updated_at) VALUES ($1, $3::numeric, now())
-     ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
-     WHERE c.position = $2::numeric`,
-    [name, from, to],
-  );
-  if (rowCount !== 1) throw new CheckpointMovedError(name, from);
-}
-
-/** Deletes a checkpoint (rebuilds start from zero). */
-export async function resetCheckpoint(tx: SqlExecutor, name: string): Promise<void> {
-  await tx.query(`DELETE FROM ${CHECKPOINT_TABLE} WHERE name = $1`, [name]);
-}
-
-export class CheckpointMovedError extends Error {
-  constructor(name: string, from: string) {
-    super(`checkpoint ${name} is no longer at ${from}: another worker advanced it`);
-    this.name = 'CheckpointMovedError';
-  }
-}
 
 /**
  * Catch-up-then-live subscription over a {@link SubscriptionSource}: pages through the log in

@@ -1,3 +1,5 @@
+import type { SqlExecutor } from '@libs/sql';
+
 /**
  * The event-store port: the only way the rest of the service touches the log.
  * Backends (PostgreSQL, PGlite, EventStoreDB) implement {@link EventStore}.
@@ -109,15 +111,6 @@ export interface ReadAllResult {
    * Absent when the backend does not tell (subscriptions then ask the source whether events are held back).
    */
   caughtUp?: boolean;
-}
-
-/** Minimal SQL surface handed to subscription handlers for exactly-once read-model updates. */
-export interface SqlExecutor {
-  /**
-   * Runs one statement. `options.name` makes it a named prepared statement on PostgreSQL (parsed
-   * and planned once per connection): only for hot statements whose text never changes.
-   */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 export interface SubscribeOptions extends EventFilter {

@@ -1,3 +1,4 @@
+import { NonJsonValueError, toCanonicalJson } from '@libs/sql';
 import { InvalidAppendError } from './errors.js';
 import type { NewEvent } from './types.js';
 
@@ -20,78 +21,16 @@ export function assertStreamName(streamId: unknown): asserts streamId is string 
 }
 
 /**
- * Serialises `value` as canonical JSON (keys sorted, no whitespace) while checking that it is
- * plain JSON (null, boolean, finite number, string, array, plain object) without cycles: what is
- * stored must read back exactly as written, so anything JSON.stringify would silently change
- * (Date, Map, NaN, undefined in arrays, class instances) is refused with `non-json-data`.
- * One pass serves validation, hashing and the database parameter.
+ * The store's own refusal for data that is not plain JSON: the serialiser is the SQL library's,
+ * the error code (`non-json-data`) is the port's.
  */
-export function toCanonicalJson(value: unknown, label = 'data'): string {
-  const seen = new Set<object>();
-  const trail: Array<string | number> = [];
-  const fail = (problem: string): never => {
-    const where = trail.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-    throw new InvalidAppendError('non-json-data', `${label}${where} ${problem}`);
-  };
-  const walk = (v: unknown): string => {
-    if (v === null) return 'null';
-    switch (typeof v) {
-      case 'boolean':
-        return v ? 'true' : 'false';
-      case 'number':
-        if (!Number.isFinite(v)) fail('is not a finite number');
-        return JSON.stringify(v);
-      case 'string':
-        if (!isStorableString(v)) fail('contains a NUL character or a lone surrogate');
-        return JSON.stringify(v);
-      case 'object':
-        break;
-      default:
-        return fail(`is a ${typeof v}, not JSON`);
-    }
-    const obj = v as object;
-    if (seen.has(obj)) fail('is a circular reference');
-    seen.add(obj);
-    let out: string;
-    if (Array.isArray(obj)) {
-      const parts: string[] = new Array(obj.length);
-      for (let i = 0; i < obj.length; i++) {
-        trail.push(i);
-        if (obj[i] === undefined) fail('is undefined');
-        parts[i] = walk(obj[i]);
-        trail.pop();
-      }
-      out = `[${parts.join(',')}]`;
-    } else {
-      const proto = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) fail(`is a ${proto?.constructor?.name ?? 'non-plain'} object, not JSON`);
-      const record = obj as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
-      const parts: string[] = [];
-      for (const key of keys) {
-        const item = record[key];
-        if (item === undefined) continue;
-        trail.push(key);
-        if (!isStorableString(key)) fail('is a key with a NUL character or a lone surrogate');
-        parts.push(`${JSON.stringify(key)}:${walk(item)}`);
-        trail.pop();
-      }
-      out = `{${parts.join(',')}}`;
-    }
-    seen.delete(obj);
-    return out;
-  };
-  return walk(value);
-}
-
-/** Throws `non-json-data` unless `value` is plain JSON; see {@link toCanonicalJson}. */
-export function assertPlainJson(value: unknown, label = 'data'): void {
-  toCanonicalJson(value, label);
-}
-
-/** PostgreSQL's jsonb refuses NUL and lone surrogates; refusing them here keeps the error typed. */
-function isStorableString(value: string): boolean {
-  return !value.includes('\u0000') && value.isWellFormed();
+function canonicalOrRefuse(value: unknown, label: string): string {
+  try {
+    return toCanonicalJson(value, label);
+  } catch (error) {
+    if (error instanceof NonJsonValueError) throw new InvalidAppendError('non-json-data', error.message);
+    throw error;
+  }
 }
 
 /** An event that passed validation, with its data already in canonical JSON. */
@@ -139,13 +78,13 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[]): Va
     if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
       throw new InvalidAppendError('non-json-data', `event ${i}: data must be a JSON object`);
     }
-    const dataJson = toCanonicalJson(event.data, `event ${i} data`);
+    const dataJson = canonicalOrRefuse(event.data, `event ${i} data`);
     let metadataBytes = 2;
     if (event.metadata !== undefined) {
       if (event.metadata === null || typeof event.metadata !== 'object' || Array.isArray(event.metadata)) {
         throw new InvalidAppendError('non-json-data', `event ${i}: metadata must be a JSON object`);
       }
-      metadataBytes = Buffer.byteLength(toCanonicalJson(event.metadata, `event ${i} metadata`));
+      metadataBytes = Buffer.byteLength(canonicalOrRefuse(event.metadata, `event ${i} metadata`));
     }
     const bytes = Buffer.byteLength(dataJson) + metadataBytes;
     if (bytes > MAX_EVENT_BYTES) {

@@ -1,15 +1,5 @@
-import {
-  advanceCheckpoint,
-  comparePositions,
-  readCheckpoint,
-  resetCheckpoint,
-  runMigrations,
-  SharedReader,
-  type EventStore,
-  type SqlDatabase,
-  type SqlExecutor,
-  type Subscription,
-} from '@libs/event-store';
+import { comparePositions, SharedReader, type EventStore, type Subscription } from '@libs/event-store';
+import { advanceCheckpoint, readCheckpoint, resetCheckpoint, runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { defaultLeadership, type Leadership } from './leadership.js';
 import { applyProjectedBatch, applyProjectionBatch, META_TABLE, readMeta, REBUILD_SUFFIX, toBatchEvents, type BatchEvent, type Projection } from './projection.js';
 import { PROJECTIONS } from './projections/index.js';
@@ -108,7 +98,7 @@ interface Runtime {
   abortRebuild?: boolean;
 }
 
-export class ProjectionNotFoundError extends Error {
+class ProjectionNotFoundError extends Error {
   constructor(name: string) {
     super(`unknown projection ${name}`);
     this.name = 'ProjectionNotFoundError';

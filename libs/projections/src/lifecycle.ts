@@ -28,6 +28,9 @@ export function enrolledState(e: Extract<ProjectedEvent, { type: 'SubscriberEnro
 /**
  * Applies a subscriber event's effect on status and plan, with the same transitions as the
  * aggregate (libs/domain evolveSubscriber). Mutates `s`; other event types leave it alone.
+ * A copy, because projections fold a compact row rather than the aggregate's whole state: the
+ * property test lifecycle.property.spec.ts proves it equal to evolveSubscriber on every accepted
+ * history, so a change to one that is not made to the other fails there.
  */
 export function applyLifecycle(s: LifecycleState, e: ProjectedEvent): void {
   switch (e.type) {

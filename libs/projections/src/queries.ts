@@ -4,7 +4,7 @@
  * read only `rm_*` tables, so they work in any process that shares the database.
  */
 import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT, whereAfter } from './paging.js';
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { DAY_MS } from './months.js';
 import { TRAILING_DAYS } from './projections/subscriber-ledger.js';
 import { resolveCurrency } from './currency.js';

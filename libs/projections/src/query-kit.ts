@@ -1,5 +1,5 @@
 /** What every query function shares: segment filters, rates and conversions of SQL values. */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { META_TABLE } from './projection.js';
 
 export type SegmentFilter = 'all' | 'b2b' | 'b2c';
@@ -21,4 +21,13 @@ export const iso = (v: unknown): string | null => (v === null || v === undefined
 export async function projectionAsOf(db: SqlExecutor, name: string): Promise<string | null> {
   const { rows } = await db.query<{ as_of: Date | null }>(`SELECT as_of FROM ${META_TABLE} WHERE name = $1`, [name]);
   return iso(rows[0]?.as_of ?? null);
+}
+
+/** A report's range, segment and currency (required by the route when several are in use; see currency.ts). */
+export type ReportQuery = MonthRange & { currency?: string };
+/** What every report states besides its rows: the segment and the one currency its money (and counts) cover. */
+export interface ReportScope {
+  segment: SegmentFilter;
+  /** null only while the read model knows no subscriber. */
+  currency: string | null;
 }

@@ -1,113 +1,16 @@
 /**
- * The monthly reports (domain.md §6): churn and MRR movement, default rate, revenue per client,
- * sales per rep and the forecast — each returns exactly the response body of its route in api.md.
+ * The monthly reports (domain.md §6): default rate, revenue per client, sales per rep and the
+ * forecast — each returns exactly the response body of its route in api.md. Churn and MRR movement
+ * are answered by read-models/churn/query.ts.
  */
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 import { addMonths, monthOf, monthRange } from './months.js';
 import { resolveCurrency } from './currency.js';
-import { num, projectionAsOf, rate, segmentsOf, type MonthRange, type SegmentFilter } from './query-kit.js';
+import { num, projectionAsOf, rate, segmentsOf, type ReportQuery, type ReportScope, type SegmentFilter } from './query-kit.js';
+import { churn } from './read-models/churn/query.js';
+import { churnSubscribersTable } from './read-models/churn/table.js';
 
-/** A report's range, segment and currency (required by the route when several are in use; see currency.ts). */
-export type ReportQuery = MonthRange & { currency?: string };
-/** What every report states besides its rows: the segment and the one currency its money (and counts) cover. */
-export interface ReportScope {
-  segment: SegmentFilter;
-  /** null only while the read model knows no subscriber. */
-  currency: string | null;
-}
-
-export interface ChurnMonth {
-  month: string;
-  customersAtStart: number;
-  new: number;
-  reactivated: number;
-  /** `fromStart`: of `total`, the subscribers who were customers at the month's first instant. */
-  churned: { voluntary: number; involuntary: number; migrated: number; total: number; fromStart: number };
-  customersAtEnd: number;
-  customerChurnRate: number | null;
-  /** churned.fromStart / customersAtStart (the convention that leaves out who joined and left in M). */
-  startingCustomerChurnRate: number | null;
-  mrrAtStart: number;
-  mrrAtEnd: number;
-  mrrLost: number;
-  revenueChurnRate: number | null;
-  mrrNew: number;
-  mrrExpansion: number;
-  mrrContraction: number;
-  mrrReactivation: number;
-  mrrSuspended: number;
-  mrrReinstated: number;
-  /** (mrrLost + mrrContraction) / mrrAtStart. */
-  grossMrrChurnRate: number | null;
-  /** (mrrLost + mrrContraction − mrrExpansion − mrrReactivation) / mrrAtStart; may be negative. */
-  netMrrChurnRate: number | null;
-  /** 1 − netMrrChurnRate. */
-  netRevenueRetention: number | null;
-  /** (mrrNew + mrrExpansion + mrrReactivation) / (mrrLost + mrrContraction). */
-  quickRatio: number | null;
-}
-
-/** `GET /v1/analytics/churn`. Customers and MRR at a month's start are the state before any of that month's events. */
-export async function churn(db: SqlExecutor, q: ReportQuery): Promise<ReportScope & { months: ChurnMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const currency = await resolveCurrency(db, 'rm_churn_subscribers', q.currency);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, SUM(new_subscribers)::bigint AS n, SUM(reactivated)::bigint AS r, SUM(churned_voluntary)::bigint AS cv,
-            SUM(churned_involuntary)::bigint AS ci, SUM(churned_migrated)::bigint AS cm, SUM(mrr_new)::bigint AS mrr_new,
-            SUM(mrr_lost)::bigint AS mrr_lost, SUM(mrr_expansion)::bigint AS exp, SUM(mrr_contraction)::bigint AS con,
-            SUM(mrr_delta)::bigint AS delta, SUM(churned_from_start)::bigint AS from_start, SUM(mrr_reactivation)::bigint AS reactivation,
-            SUM(mrr_suspended)::bigint AS suspended, SUM(mrr_reinstated)::bigint AS reinstated
-       FROM rm_churn WHERE segment = ANY($1::text[]) AND month <= $2 AND currency = $3 GROUP BY month ORDER BY month`,
-    [segmentsOf(segment), q.to, currency ?? ''],
-  );
-  const byMonth = new Map(rows.map((r) => [r.month as string, r]));
-  let customers = 0;
-  let mrr = 0;
-  for (const r of rows) {
-    if ((r.month as string) >= q.from) break;
-    customers += num(r.n) + num(r.r) - num(r.cv) - num(r.ci) - num(r.cm);
-    mrr += num(r.delta);
-  }
-  const months = monthRange(q.from, q.to).map((month): ChurnMonth => {
-    const r = byMonth.get(month) ?? {};
-    const voluntary = num(r.cv);
-    const involuntary = num(r.ci);
-    const migrated = num(r.cm);
-    const total = voluntary + involuntary + migrated;
-    const start = customers;
-    const mrrStart = mrr;
-    customers = start + num(r.n) + num(r.r) - total;
-    mrr = mrrStart + num(r.delta);
-    const fromStart = num(r.from_start);
-    const [lost, expansion, contraction, reactivation] = [num(r.mrr_lost), num(r.exp), num(r.con), num(r.reactivation)];
-    const netMrrChurnRate = rate(lost + contraction - expansion - reactivation, mrrStart);
-    return {
-      month,
-      customersAtStart: start,
-      new: num(r.n),
-      reactivated: num(r.r),
-      churned: { voluntary, involuntary, migrated, total, fromStart },
-      customersAtEnd: customers,
-      customerChurnRate: rate(total, start),
-      startingCustomerChurnRate: rate(fromStart, start),
-      mrrAtStart: mrrStart,
-      mrrAtEnd: mrr,
-      mrrLost: lost,
-      revenueChurnRate: rate(lost, mrrStart),
-      mrrNew: num(r.mrr_new),
-      mrrExpansion: expansion,
-      mrrContraction: contraction,
-      mrrReactivation: reactivation,
-      mrrSuspended: num(r.suspended),
-      mrrReinstated: num(r.reinstated),
-      grossMrrChurnRate: rate(lost + contraction, mrrStart),
-      netMrrChurnRate,
-      netRevenueRetention: netMrrChurnRate === null ? null : 1 - netMrrChurnRate,
-      quickRatio: rate(num(r.mrr_new) + expansion + reactivation, lost + contraction),
-    };
-  });
-  return { segment, currency, months };
-}
+export type { ReportQuery, ReportScope } from './query-kit.js';
 
 export interface Aging {
   '1-30': number;
@@ -180,93 +83,6 @@ export async function defaultRate(db: SqlExecutor, q: ReportQuery): Promise<Repo
   return { segment, currency, months };
 }
 
-export interface RevenueMonth {
-  month: string;
-  clientsBilled: number;
-  billed: number;
-  collected: number;
-  costToServe: number;
-  arpu: number | null;
-  collectedPerClient: number | null;
-  costPerClient: number | null;
-  marginPerClient: number | null;
-}
-
-/** `GET /v1/analytics/revenue-per-client`. `billed` and `clientsBilled` go by invoice period; `collected` and `costToServe` by month of occurrence. */
-export async function revenuePerClient(db: SqlExecutor, q: ReportQuery): Promise<ReportScope & { months: RevenueMonth[] }> {
-  const segment = q.segment ?? 'all';
-  const currency = await resolveCurrency(db, 'rm_revenue_per_client_subscribers', q.currency);
-  const segs = segmentsOf(segment);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, SUM(billed)::bigint AS billed, SUM(collected)::bigint AS collected, SUM(cost_to_serve)::bigint AS cost
-       FROM rm_revenue_per_client WHERE segment = ANY($1::text[]) AND month >= $2 AND month <= $3 AND currency = $4 GROUP BY month`,
-    [segs, q.from, q.to, currency ?? ''],
-  );
-  const clients = await db.query<{ period: string; n: number }>(
-    `SELECT period, COUNT(*)::int AS n FROM rm_revenue_per_client_billed WHERE segment = ANY($1::text[]) AND period >= $2 AND period <= $3 AND currency = $4 GROUP BY period`,
-    [segs, q.from, q.to, currency ?? ''],
-  );
-  const byMonth = new Map(rows.map((r) => [r.month as string, r]));
-  const clientsBy = new Map(clients.rows.map((r) => [r.period, Number(r.n)]));
-  const months = monthRange(q.from, q.to).map((month): RevenueMonth => {
-    const r = byMonth.get(month) ?? {};
-    const n = clientsBy.get(month) ?? 0;
-    const billed = num(r.billed);
-    const collected = num(r.collected);
-    const cost = num(r.cost);
-    return {
-      month,
-      clientsBilled: n,
-      billed,
-      collected,
-      costToServe: cost,
-      arpu: rate(billed, n),
-      collectedPerClient: rate(collected, n),
-      costPerClient: rate(cost, n),
-      marginPerClient: rate(collected - cost, n),
-    };
-  });
-  return { segment, currency, months };
-}
-
-export interface RepMonth {
-  salesRepId: string;
-  newSubscribers: number;
-  newMrr: number;
-  churnedWithin90Days: number;
-  invoicesDue: number;
-  invoicesDefaulted: number;
-  defaultRate: number | null;
-}
-
-/** `GET /v1/analytics/sales-reps`: per enrolment month, the reps who sold (others are absent). */
-export async function salesReps(db: SqlExecutor, q: ReportQuery): Promise<ReportScope & { months: Array<{ month: string; reps: RepMonth[] }> }> {
-  const segment = q.segment ?? 'all';
-  const currency = await resolveCurrency(db, 'rm_sales_per_rep_subscribers', q.currency);
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT month, sales_rep_id, SUM(new_subscribers)::bigint AS n, SUM(new_mrr)::bigint AS mrr, SUM(churned_within_90_days)::bigint AS churned,
-            SUM(invoices_due)::bigint AS due, SUM(invoices_defaulted)::bigint AS defaulted
-       FROM rm_sales_per_rep WHERE segment = ANY($1::text[]) AND month >= $2 AND month <= $3 AND currency = $4
-      GROUP BY month, sales_rep_id ORDER BY month, sales_rep_id`,
-    [segmentsOf(segment), q.from, q.to, currency ?? ''],
-  );
-  const byMonth = new Map<string, RepMonth[]>();
-  for (const r of rows) {
-    const list = byMonth.get(r.month as string) ?? [];
-    list.push({
-      salesRepId: r.sales_rep_id as string,
-      newSubscribers: num(r.n),
-      newMrr: num(r.mrr),
-      churnedWithin90Days: num(r.churned),
-      invoicesDue: num(r.due),
-      invoicesDefaulted: num(r.defaulted),
-      defaultRate: rate(num(r.defaulted), num(r.due)),
-    });
-    byMonth.set(r.month as string, list);
-  }
-  return { segment, currency, months: monthRange(q.from, q.to).map((month) => ({ month, reps: byMonth.get(month) ?? [] })) };
-}
-
 export interface ForecastInputs {
   /** The segment and currency these inputs are of (every figure covers that currency's subscribers only). */
   segment: SegmentFilter;
@@ -304,7 +120,7 @@ const mean = (values: number[]): number => (values.length === 0 ? 0 : values.red
  */
 export async function forecast(db: SqlExecutor, q: { months?: number; segment?: SegmentFilter; currency?: string }): Promise<ReportScope & { inputs: ForecastInputs; months: ForecastMonth[] }> {
   const segment = q.segment ?? 'all';
-  const currency = await resolveCurrency(db, 'rm_churn_subscribers', q.currency);
+  const currency = await resolveCurrency(db, churnSubscribersTable.name, q.currency);
   const horizon = q.months ?? 12;
   const stamps = [await projectionAsOf(db, 'churn'), await projectionAsOf(db, 'default-rate')].filter((s): s is string => s !== null).sort();
   const asOf = stamps.length > 0 ? stamps[stamps.length - 1] : null;

@@ -1,4 +1,9 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
+import { churnSubscribersTable, churnTable } from './read-models/churn/table.js';
+import { cohortChangesTable, cohortMembersTable, cohortsTable } from './read-models/cohorts/table.js';
+import { revenueBilledTable, revenueSubscribersTable, revenueTable } from './read-models/revenue-per-client/table.js';
+import { salesPerRepTable, salesSubscribersTable } from './read-models/sales-per-rep/table.js';
+import { tableMigration } from './read-models/table.js';
 
 /** Table recording which read-model migrations ran. */
 export const READ_MODEL_MIGRATIONS_TABLE = 'rm_migrations';
@@ -52,7 +57,12 @@ function subscriberLedgerTables(prefix: string, comment: string): string[] {
   ];
 }
 
-/** Versioned schema of every read model (docs/analysts.md, documents each column). */
+/**
+ * Versioned schema of every read model (docs/analysts.md, documents each column). A table declared
+ * in read-models/<name>/table.ts contributes `tableMigration(table, version)` to each version: its
+ * CREATE in the version that made it, the columns added since in later ones. The literal statements
+ * are the tables not moved there yet, and history that no declaration describes (backfills, drops).
+ */
 export const readModelMigrations: readonly Migration[] = [
   {
     version: 1,
@@ -86,32 +96,8 @@ export const readModelMigrations: readonly Migration[] = [
        )`,
       `COMMENT ON TABLE rm_cases IS 'Cases: one row per case'`,
       `CREATE INDEX rm_cases_subscriber ON rm_cases (subscriber_id)`,
-      `CREATE TABLE rm_churn_subscribers (
-         subscriber_id text PRIMARY KEY,
-         segment text NOT NULL,
-         status text NOT NULL,
-         notice_by text,
-         plan_code text NOT NULL,
-         currency text NOT NULL,
-         fee bigint NOT NULL
-       )`,
-      `COMMENT ON TABLE rm_churn_subscribers IS 'Internal state of the churn projection: status and fee per subscriber'`,
-      `CREATE TABLE rm_churn (
-         segment text NOT NULL,
-         month text NOT NULL,
-         new_subscribers int NOT NULL DEFAULT 0,
-         reactivated int NOT NULL DEFAULT 0,
-         churned_voluntary int NOT NULL DEFAULT 0,
-         churned_involuntary int NOT NULL DEFAULT 0,
-         churned_migrated int NOT NULL DEFAULT 0,
-         mrr_new bigint NOT NULL DEFAULT 0,
-         mrr_lost bigint NOT NULL DEFAULT 0,
-         mrr_expansion bigint NOT NULL DEFAULT 0,
-         mrr_contraction bigint NOT NULL DEFAULT 0,
-         mrr_delta bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (segment, month)
-       )`,
-      `COMMENT ON TABLE rm_churn IS 'Churn per segment (b2b/b2c) and month of occurredAt; customers and MRR at a month start are running sums of earlier months'`,
+      ...tableMigration(churnSubscribersTable, 1),
+      ...tableMigration(churnTable, 1),
       `CREATE TABLE rm_default_rate_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
       `CREATE TABLE rm_default_rate_invoices (
          invoice_key text PRIMARY KEY,
@@ -148,43 +134,11 @@ export const readModelMigrations: readonly Migration[] = [
        )`,
       `COMMENT ON TABLE rm_default_rate_aging_spans IS 'A missed invoice owed this amount at the end of every month M with from_month <= M < to_month (null: still owed)'`,
       `CREATE INDEX rm_default_rate_aging_spans_months ON rm_default_rate_aging_spans (from_month, to_month)`,
-      `CREATE TABLE rm_revenue_per_client_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
-      `CREATE TABLE rm_revenue_per_client (
-         segment text NOT NULL,
-         month text NOT NULL,
-         billed bigint NOT NULL DEFAULT 0,
-         collected bigint NOT NULL DEFAULT 0,
-         cost_to_serve bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (segment, month)
-       )`,
-      `COMMENT ON TABLE rm_revenue_per_client IS 'Billed (invoices for the period), collected and cost to serve (by month of occurredAt) per segment'`,
-      `CREATE TABLE rm_revenue_per_client_billed (
-         period text NOT NULL,
-         subscriber_id text NOT NULL,
-         segment text NOT NULL,
-         PRIMARY KEY (period, subscriber_id)
-       )`,
-      `COMMENT ON TABLE rm_revenue_per_client_billed IS 'Subscribers with at least one invoice for a period (clientsBilled = count per period)'`,
-      `CREATE TABLE rm_sales_per_rep_subscribers (
-         subscriber_id text PRIMARY KEY,
-         sales_rep_id text NOT NULL,
-         segment text NOT NULL,
-         cohort_month text NOT NULL,
-         enrolled_at timestamptz NOT NULL,
-         churned boolean NOT NULL DEFAULT false
-       )`,
-      `CREATE TABLE rm_sales_per_rep (
-         month text NOT NULL,
-         sales_rep_id text NOT NULL,
-         segment text NOT NULL,
-         new_subscribers int NOT NULL DEFAULT 0,
-         new_mrr bigint NOT NULL DEFAULT 0,
-         churned_within_90_days int NOT NULL DEFAULT 0,
-         invoices_due int NOT NULL DEFAULT 0,
-         invoices_defaulted int NOT NULL DEFAULT 0,
-         PRIMARY KEY (month, sales_rep_id, segment)
-       )`,
-      `COMMENT ON TABLE rm_sales_per_rep IS 'Per enrolment month, rep and segment: the sales and, to date, how that cohort churned and paid'`,
+      ...tableMigration(revenueSubscribersTable, 1),
+      ...tableMigration(revenueTable, 1),
+      ...tableMigration(revenueBilledTable, 1),
+      ...tableMigration(salesSubscribersTable, 1),
+      ...tableMigration(salesPerRepTable, 1),
     ],
   },
   {
@@ -250,15 +204,8 @@ export const readModelMigrations: readonly Migration[] = [
         `UPDATE ${t} SET customer_since = enrolled_at`,
         `ALTER TABLE ${t} ALTER COLUMN customer_since SET NOT NULL`,
       ]),
-      `ALTER TABLE rm_churn_subscribers ADD COLUMN customer_since timestamptz`,
-      `ALTER TABLE rm_churn
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         ADD COLUMN churned_from_start int NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_reactivation bigint NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_suspended bigint NOT NULL DEFAULT 0,
-         ADD COLUMN mrr_reinstated bigint NOT NULL DEFAULT 0,
-         DROP CONSTRAINT IF EXISTS rm_churn_pkey,
-         ADD PRIMARY KEY (currency, segment, month)`,
+      ...tableMigration(churnSubscribersTable, 3),
+      ...tableMigration(churnTable, 3),
       `ALTER TABLE rm_default_rate_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
       `ALTER TABLE rm_default_rate_invoices ADD COLUMN currency text NOT NULL DEFAULT ''`,
       `ALTER TABLE rm_default_rate_aging_spans ADD COLUMN currency text NOT NULL DEFAULT ''`,
@@ -266,17 +213,12 @@ export const readModelMigrations: readonly Migration[] = [
          ADD COLUMN currency text NOT NULL DEFAULT '',
          DROP CONSTRAINT IF EXISTS rm_default_rate_pkey,
          ADD PRIMARY KEY (currency, segment, month)`,
-      `ALTER TABLE rm_revenue_per_client_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_revenue_per_client_billed ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_revenue_per_client
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         DROP CONSTRAINT IF EXISTS rm_revenue_per_client_pkey,
-         ADD PRIMARY KEY (currency, segment, month)`,
-      `ALTER TABLE rm_sales_per_rep_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_sales_per_rep
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         DROP CONSTRAINT IF EXISTS rm_sales_per_rep_pkey,
-         ADD PRIMARY KEY (month, sales_rep_id, segment, currency)`,
+      ...tableMigration(revenueSubscribersTable, 3),
+      ...tableMigration(revenueBilledTable, 3),
+      ...tableMigration(revenueTable, 3),
+      ...tableMigration(salesSubscribersTable, 3),
+      ...tableMigration(salesPerRepTable, 3),
+      // v3's first shape of rm_cohort_members, replaced by v4 (read-models/cohorts/table.ts): history.
       `CREATE TABLE rm_cohort_members (
          subscriber_id text PRIMARY KEY,
          cohort text NOT NULL,
@@ -286,25 +228,8 @@ export const readModelMigrations: readonly Migration[] = [
          mrr bigint NOT NULL
        )`,
       `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month, whether it is a customer and its MRR now'`,
-      `CREATE TABLE rm_cohorts (
-         cohort text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         customers int NOT NULL DEFAULT 0,
-         mrr bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (cohort, segment, currency)
-       )`,
-      `COMMENT ON TABLE rm_cohorts IS 'Signup cohorts: subscribers first enrolled in the month and the sum of their enrolment fees'`,
-      `CREATE TABLE rm_cohort_changes (
-         cohort text NOT NULL,
-         month text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         customers_delta int NOT NULL DEFAULT 0,
-         mrr_delta bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (cohort, month, segment, currency)
-       )`,
-      `COMMENT ON TABLE rm_cohort_changes IS 'How a cohort''s customers and MRR changed in a month: retained at the end of C+k = the running sum up to C+k'`,
+      ...tableMigration(cohortsTable, 3),
+      ...tableMigration(cohortChangesTable, 3),
       `INSERT INTO rm_projection_requests (name)
          SELECT n FROM unnest(ARRAY['subscribers', 'client-profitability', 'churn', 'default-rate', 'revenue-per-client', 'sales-per-rep']) AS n
           WHERE EXISTS (SELECT 1 FROM rm_projection_meta WHERE position > 0)
@@ -319,17 +244,7 @@ export const readModelMigrations: readonly Migration[] = [
     name: 'analytics: cohort members keep their lifecycle state',
     statements: [
       `DROP TABLE rm_cohort_members`,
-      `CREATE TABLE rm_cohort_members (
-         subscriber_id text PRIMARY KEY,
-         cohort text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         status text NOT NULL,
-         notice_by text,
-         plan_code text NOT NULL,
-         fee bigint NOT NULL
-       )`,
-      `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month and lifecycle state'`,
+      ...tableMigration(cohortMembersTable, 4),
     ],
   },
 ];

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@libs/event-store';
+import type { SqlExecutor } from '@libs/sql';
 
 /** A column of a bulk statement: its name and the SQL type `json_to_recordset` casts it to. */
 export interface Column {

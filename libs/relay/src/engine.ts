@@ -1,13 +1,5 @@
-import {
-  advanceCheckpoint,
-  CheckpointMovedError,
-  comparePositions,
-  readCheckpoint,
-  type EventStore,
-  type SqlDatabase,
-  type StoredEvent,
-  type Subscription,
-} from '@libs/event-store';
+import { comparePositions, type EventStore, type StoredEvent, type Subscription } from '@libs/event-store';
+import { advanceCheckpoint, CheckpointMovedError, readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { defaultLeadership, type Leadership } from '@libs/projections';
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './backoff.js';
 import { toEnvelope } from './envelope.js';
@@ -15,7 +7,7 @@ import { SinkPausedError, type RelaySink, type SinkFilter } from './sink.js';
 import { relayLag, type RelaySinkState, type RelaySinkStatus } from './status.js';
 
 /** First key of the relays' advisory locks: a key space of their own beside the projections'. */
-export const RELAY_LOCK_CLASS = 0x434c0003;
+const RELAY_LOCK_CLASS = 0x434c0003;
 
 export interface RelayLogger {
   log(message: string): void;

@@ -1,4 +1,5 @@
-import { readCheckpoint, type EventStore, type SqlDatabase } from '@libs/event-store';
+import { type EventStore } from '@libs/event-store';
+import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { brokerSinks, type ConfiguredSink } from './configured.js';
 import type { RelayConfig } from './config.js';
 import { RelayEngine, type RelayLogger, type RelayObserver } from './engine.js';

@@ -1,4 +1,5 @@
-import { readCheckpoint, type EventStore, type SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { LAG_COUNT_CAP } from '@libs/projections';
 import type { SinkFilter } from './sink.js';
 

@@ -78,11 +78,17 @@ export function useQueue<Q extends WorkQueueName>(queue: Q, limit = 100) {
   });
 }
 
+/** The executive's inbox, a page at a time like the queues: an inbox longer than a page is worked to its end. */
 export function useApprovals(enabled: boolean, limit = 100) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: ['work-queues', 'approvals', limit],
     enabled,
     staleTime: 10_000,
-    queryFn: async () => unwrap<QueuePage<ApprovalItem>>(await api.GET('/v1/work-queues/approvals', { params: { query: { ...settled(), limit: String(limit) } } } as never)),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap<QueuePage<ApprovalItem>>(
+        await api.GET('/v1/work-queues/approvals', { params: { query: { ...settled(), limit: String(limit), ...(pageParam ? { cursor: pageParam } : {}) } } } as never),
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }

@@ -19,6 +19,7 @@ export function Approvals() {
   const { t } = useI18n();
   const inbox = useApprovals(true);
   const [approved, setApproved] = useState<{ caseId: string; name: string; events: string[] } | null>(null);
+  const items = inbox.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <h1>{t('approvals.title')}</h1>
@@ -30,10 +31,19 @@ export function Approvals() {
       ) : null}
       {inbox.isPending ? <Loading /> : null}
       {inbox.isError ? <ErrorNotice error={inbox.error} retry={() => void inbox.refetch()} /> : null}
-      {inbox.data && inbox.data.items.length === 0 ? <p>{t('approvals.empty')}</p> : null}
-      {inbox.data?.items.map((item) => (
-        <ApprovalCard key={item.caseId} item={item} onApproved={(events) => setApproved({ caseId: item.caseId, name: item.name, events })} />
-      ))}
+      {inbox.data && items.length === 0 ? <p>{t('approvals.empty')}</p> : null}
+      <div data-approvals="" data-rows={items.length}>
+        {items.map((item) => (
+          <ApprovalCard key={item.caseId} item={item} onApproved={(events) => setApproved({ caseId: item.caseId, name: item.name, events })} />
+        ))}
+      </div>
+      {inbox.hasNextPage ? (
+        <p>
+          <button type="button" onClick={() => void inbox.fetchNextPage()} disabled={inbox.isFetchingNextPage} data-more="approvals">
+            {inbox.isFetchingNextPage ? t('common.loading') : t('queues.loadMore')}
+          </button>
+        </p>
+      ) : null}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { CommandValidationError, DomainError } from '@libs/domain';
-import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError, isDatabaseUnavailable } from '@libs/event-store';
+import { ConcurrencyError, EventStoreUnavailableError, InvalidAppendError, InvalidPositionError } from '@libs/event-store';
+import { isDatabaseUnavailable } from '@libs/sql';
 import { AggregateNotFoundError, IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '@libs/application';
 import { CurrencyRequiredError, InvalidCursorError } from '@libs/projections';
 

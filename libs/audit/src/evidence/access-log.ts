@@ -1,4 +1,4 @@
-import { runMigrations, type SqlDatabase } from '@libs/event-store';
+import { runMigrations, type SqlDatabase } from '@libs/sql';
 import { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 
 /** What kind of read (domain.md §7 "Reads are accounted for"). */

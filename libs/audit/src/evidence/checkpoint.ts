@@ -1,4 +1,4 @@
-import { canonicalJson } from '@libs/event-store';
+import { canonicalJson } from '@libs/sql';
 import { signBytes, verifyBytes, type SigningKey } from './keys.js';
 
 /** A signed checkpoint, exactly the JSON of api.md (and of the CLI's `--checkpoint <file>`). */

@@ -1,4 +1,4 @@
-import type { Migration } from '@libs/event-store';
+import type { Migration } from '@libs/sql';
 
 /** Migrations table of the audit evidence (checkpoints, their heads, keys, the access log). */
 export const AUDIT_MIGRATIONS_TABLE = 'audit_migrations';

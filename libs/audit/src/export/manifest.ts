@@ -1,4 +1,4 @@
-import { canonicalJson } from '@libs/event-store';
+import { canonicalJson } from '@libs/sql';
 import { signBytes, verifyBytes, type SigningKey } from '../evidence/keys.js';
 
 /** Name of the manifest inside an export directory. */
@@ -51,7 +51,7 @@ export interface ExportManifest {
 export type UnsignedManifest = Omit<ExportManifest, 'keyId' | 'signature'>;
 
 /** The bytes signed: the canonical JSON of the manifest without `signature` (with `keyId`). */
-export function manifestMessage(m: Omit<ExportManifest, 'signature'> & { signature?: string }): string {
+function manifestMessage(m: Omit<ExportManifest, 'signature'> & { signature?: string }): string {
   const { signature: _signature, ...rest } = m;
   return canonicalJson(rest);
 }

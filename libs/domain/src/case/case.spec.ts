@@ -243,7 +243,9 @@ describe('case: closing', () => {
 
 describe('case: view', () => {
   it('shows steps, recommendation and status', () => {
-    const v = caseView(given([caseOpened('unprofitable'), ...allRemedySteps(), recommended()]).state());
+    const state = given([caseOpened('unprofitable'), ...allRemedySteps(), recommended()]).state();
+    if (!state.exists) throw new Error('the case was opened');
+    const v = caseView(state);
     expect(v).toMatchObject({ caseId: CASE, subscriberId: SUB, kind: 'unprofitable', status: 'open' });
     expect(v.remedySteps.migrate).toMatchObject({ taken: false, justification: 'no partner covers the area' });
     expect(v.recommendation?.recommendedProvider).toBe('Otra Alarma SA');

@@ -16,6 +16,7 @@ import {
   KINDS_EXCUSED_FROM_REMEDY,
   missingRemedySteps,
   type CaseState,
+  type OpenCase,
 } from './state.js';
 
 /** Inputs `decide` needs that are not in the case stream; the application supplies them. */
@@ -32,7 +33,7 @@ export interface CaseContext {
 export const APPROVER_ROLES: readonly string[] = ['executive', 'admin'];
 
 interface Ctx {
-  readonly state: CaseState;
+  readonly state: OpenCase;
   readonly at: string;
   readonly auto: boolean;
   readonly context: CaseContext;
@@ -56,7 +57,7 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
     refuse('unknown-case', `case ${command.data.caseId} does not exist`, { caseId: command.data.caseId });
   }
   if (state.status === 'closed') {
-    return doneOrRefuse(auto, 'case-closed', `case ${state.caseId} is closed (${state.closure?.outcome ?? ''})`, { outcome: state.closure?.outcome });
+    return doneOrRefuse(auto, 'case-closed', `case ${state.caseId} is closed (${state.closure.outcome})`, { outcome: state.closure.outcome });
   }
   let at = normalizeInstant(command.data.at);
   if (state.lastOccurredAt !== null && isBefore(at, state.lastOccurredAt)) {
@@ -68,7 +69,7 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
     }
     at = state.lastOccurredAt;
   }
-  const ctx: Ctx = { state, at, auto, context, caseId: state.caseId as string, subscriberId: state.subscriberId as string };
+  const ctx: Ctx = { state, at, auto, context, caseId: state.caseId, subscriberId: state.subscriberId };
   const ids = { caseId: ctx.caseId, subscriberId: ctx.subscriberId, occurredAt: at };
 
   switch (command.type) {
@@ -196,7 +197,7 @@ function rejectPlan(ctx: Ctx, d: Data<'RejectRetentionPlan'>): CaseEvent[] {
 
 function recommend(ctx: Ctx, d: Data<'RecommendTermination'>): CaseEvent[] {
   const s = ctx.state;
-  const kind = s.kind as CaseKind;
+  const kind = s.kind;
   if (s.approval) refuse('termination-already-approved', 'the termination was already approved');
   refuseIfSubscriberTerminated(ctx);
   if (!KINDS_EXCUSED_FROM_REMEDY.includes(kind)) {
@@ -243,7 +244,7 @@ function approve(ctx: Ctx, d: Data<'ApproveTermination'>): CaseEvent[] {
 }
 
 /** What each closing outcome requires (where the spec is silent; see docs/operators.md and docs/architecture.md). */
-function outcomeProblem(s: CaseState, outcome: CaseOutcome): string | null {
+function outcomeProblem(s: OpenCase, outcome: CaseOutcome): string | null {
   if (s.approval && outcome !== 'terminated') return 'an approved termination closes the case as terminated';
   switch (outcome) {
     case 'retained':

@@ -3,6 +3,7 @@
  */
 import type {
   CaseEvent,
+  CaseEventOf,
   CaseKind,
   CaseOutcome,
   RemedyOutcome,
@@ -10,8 +11,6 @@ import type {
   RetentionAction,
   UsageCause,
 } from '../contracts/events.js';
-
-export type CaseStatus = 'none' | 'open' | 'closed';
 
 export const REMEDY_STEPS: readonly RemedyStep[] = ['reassess', 'educate', 'renegotiate', 'migrate'];
 /** Kinds that may go straight to termination (no remedy steps needed). */
@@ -42,16 +41,8 @@ export interface TerminationRecommendation {
   readonly at: string;
 }
 
-export interface CaseState {
-  /** False until CaseOpened: the application answers 404. */
-  readonly exists: boolean;
-  readonly caseId: string | null;
-  readonly subscriberId: string | null;
-  readonly kind: CaseKind | null;
-  readonly status: CaseStatus;
-  readonly summary: string | null;
-  readonly openedBy: string | null;
-  readonly openedAt: string | null;
+/** What every case state has, opened or not: the record of the remedy and the folds' counters. */
+interface CaseRecord {
   readonly incidents: ReadonlyArray<{ readonly description: string; readonly incidentAt: string; readonly documentedAt: string }>;
   /** The latest record of each remedy step (taken or skipped). */
   readonly steps: Readonly<Partial<Record<RemedyStep, RemedyStepRecord>>>;
@@ -65,12 +56,53 @@ export interface CaseState {
   /** The recommendation in force (a new one replaces it until approval). */
   readonly recommendation: TerminationRecommendation | null;
   readonly approval: { readonly approvedBy: string; readonly at: string } | null;
-  readonly closure: { readonly outcome: CaseOutcome; readonly at: string } | null;
   readonly lastOccurredAt: string | null;
+  /** Events folded so far (stream version + 1). */
   readonly eventCount: number;
 }
 
-export function initialCaseState(): CaseState {
+/** Before CaseOpened: the application answers 404; every command but OpenCase is refused. */
+export interface NoCase extends CaseRecord {
+  readonly exists: false;
+  readonly status: 'none';
+  readonly caseId: null;
+  readonly subscriberId: null;
+  readonly kind: null;
+  readonly summary: null;
+  readonly openedBy: null;
+  readonly openedAt: null;
+  readonly closure: null;
+}
+
+/** What CaseOpened establishes, and keeps for the rest of the stream. */
+interface OpenedCase extends CaseRecord {
+  readonly exists: true;
+  readonly caseId: string;
+  readonly subscriberId: string;
+  readonly kind: CaseKind;
+  readonly summary: string;
+  readonly openedBy: string;
+  readonly openedAt: string;
+}
+
+/** From CaseOpened until CaseClosed: the commands of the remedy apply. */
+export interface OpenCase extends OpenedCase {
+  readonly status: 'open';
+  readonly closure: null;
+}
+
+/** After CaseClosed: every command is refused (`case-closed`), or a no-op when automated. */
+export interface ClosedCase extends OpenedCase {
+  readonly status: 'closed';
+  readonly closure: { readonly outcome: CaseOutcome; readonly at: string };
+}
+
+/** A case that was opened (and perhaps closed): what `GET /v1/cases/{id}` and the policies see. */
+export type ExistingCase = OpenCase | ClosedCase;
+
+export type CaseState = NoCase | ExistingCase;
+
+export function initialCaseState(): NoCase {
   return {
     exists: false,
     caseId: null,
@@ -95,32 +127,43 @@ export function initialCaseState(): CaseState {
   };
 }
 
-/** Each of the four remedy steps was taken or skipped with a justification. */
-export function remedyStepsComplete(state: CaseState): boolean {
-  return REMEDY_STEPS.every((s) => state.steps[s] !== undefined);
-}
-
 export function missingRemedySteps(state: CaseState): RemedyStep[] {
   return REMEDY_STEPS.filter((s) => state.steps[s] === undefined);
 }
 
+/**
+ * Folds one event into the state. Total over every case event type. A stream starts with
+ * CaseOpened (the decider refuses anything else first), so another event on a case not opened
+ * only counts; CaseOpened on an existing case (which the decider refuses) opens it afresh.
+ */
+export function evolveCase(state: ExistingCase, event: CaseEvent): ExistingCase;
+export function evolveCase(state: CaseState, event: CaseEventOf<'CaseOpened'>): OpenCase;
+export function evolveCase(state: CaseState, event: CaseEvent): CaseState;
 export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
+  if (event.type === 'CaseOpened') {
+    const d = event.data;
+    return {
+      ...state,
+      lastOccurredAt: d.occurredAt,
+      eventCount: state.eventCount + 1,
+      exists: true,
+      caseId: d.caseId,
+      subscriberId: d.subscriberId,
+      kind: d.kind,
+      status: 'open',
+      summary: d.summary,
+      openedBy: d.openedBy,
+      openedAt: d.occurredAt,
+      closure: null,
+    };
+  }
+  if (!state.exists) return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  return evolveExisting(state, event);
+}
+
+function evolveExisting(state: ExistingCase, event: Exclude<CaseEvent, { type: 'CaseOpened' }>): ExistingCase {
   const base = { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
   switch (event.type) {
-    case 'CaseOpened': {
-      const d = event.data;
-      return {
-        ...base,
-        exists: true,
-        caseId: d.caseId,
-        subscriberId: d.subscriberId,
-        kind: d.kind,
-        status: 'open',
-        summary: d.summary,
-        openedBy: d.openedBy,
-        openedAt: d.occurredAt,
-      };
-    }
     case 'IncidentDocumented': {
       const d = event.data;
       return { ...base, incidents: [...state.incidents, { description: d.description, incidentAt: d.incidentAt, documentedAt: d.occurredAt }] };

@@ -1,6 +1,6 @@
 /** The case as `GET /v1/cases/{id}` shows it (the application adds `version`). */
 import type { CaseKind, CaseOutcome, RemedyStep, RetentionAction, UsageCause } from '../contracts/events.js';
-import { REMEDY_STEPS, type CaseState, type RemedyStepRecord, type TerminationRecommendation } from './state.js';
+import { REMEDY_STEPS, type ExistingCase, type RemedyStepRecord, type TerminationRecommendation } from './state.js';
 
 export interface CaseView {
   caseId: string;
@@ -23,20 +23,19 @@ export interface CaseView {
   lastOccurredAt: string | null;
 }
 
-export function caseView(state: CaseState): CaseView {
-  if (!state.exists || state.status === 'none') throw new TypeError('caseView: the case does not exist');
+export function caseView(state: ExistingCase): CaseView {
   const steps = Object.fromEntries(REMEDY_STEPS.map((s) => [s, state.steps[s] ? { ...state.steps[s] } : null])) as Record<
     RemedyStep,
     RemedyStepRecord | null
   >;
   return {
-    caseId: state.caseId as string,
-    subscriberId: state.subscriberId as string,
-    kind: state.kind as CaseKind,
+    caseId: state.caseId,
+    subscriberId: state.subscriberId,
+    kind: state.kind,
     status: state.status,
-    summary: state.summary as string,
-    openedBy: state.openedBy as string,
-    openedAt: state.openedAt as string,
+    summary: state.summary,
+    openedBy: state.openedBy,
+    openedAt: state.openedAt,
     incidents: state.incidents.map((i) => ({ ...i })),
     remedySteps: steps,
     analysis: state.analysis ? { ...state.analysis, causes: [...state.analysis.causes] } : null,

@@ -1,5 +1,5 @@
 import { basicPlan, enrolled, invoiced, missed, se, SUB } from '../testing/fixtures.js';
-import { foldSubscriber } from '../subscriber/state.js';
+import { foldSubscriber } from '../subscriber/evolve.js';
 import type { SubscriberEvent } from '../contracts/events.js';
 import { defaultDunningPolicy, dunningPolicyFromEnv, makeDunningPolicy } from './policy.js';
 import { nextSchedulerAttention, runSchedulerPass, schedulerPass } from './scheduler.js';

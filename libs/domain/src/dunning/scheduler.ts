@@ -23,7 +23,8 @@ import type { SubscriberEvent } from '../contracts/events.js';
 import { DAY_MS, dateStartMs, instantMs, isBefore, normalizeInstant } from '../shared/time.js';
 import { decideSubscriber } from '../subscriber/decide.js';
 import { invoicesInOrder, invoicesToRecordMissed, isNoticeEffective, isSuspensionDue, suspensionTriggerMs } from '../subscriber/queries.js';
-import { evolveSubscriber, type SubscriberState } from '../subscriber/state.js';
+import { evolveSubscriber } from '../subscriber/evolve.js';
+import type { SubscriberState } from '../subscriber/state.js';
 import { defaultDunningPolicy, type DunningPolicy } from './policy.js';
 
 /** `automatedBy` of the scheduler's commands. */

@@ -4,7 +4,7 @@
  * then it touched nothing it did not declare (the policy aside, always given).
  */
 import { foldCase } from '../case/state.js';
-import { foldSubscriber } from '../subscriber/state.js';
+import { foldSubscriber } from '../subscriber/evolve.js';
 import { caseOpened, ce, enrolled, invoiced, missed, se } from '../testing/fixtures.js';
 import { lookupsFor, processManagers, type ProcessManagerLookups, type SourceEvent } from './process-managers.js';
 
@@ -21,10 +21,12 @@ const samples: SourceEvent[] = [
 ].map((e, i) => ({ ...e, id: `evt-${i}` }) as SourceEvent);
 
 const subscriber = foldSubscriber([enrolled(), invoiced(), ...missed('inv-1', 3000, '2026-01-10', 1, '2026-01-11T00:00:00.000Z')]);
-const kase = foldCase([
+const folded = foldCase([
   caseOpened('abusive'),
   ce('TerminationRecommended', { reasons: ['abuse'], effectiveDate: '2026-05-01', transitionSupport: true }, '2026-02-01T00:00:00.000Z'),
 ]);
+if (!folded.exists) throw new Error('the case was opened');
+const kase = folded;
 
 describe('process managers read only the lookups they declare', () => {
   it.each(processManagers.map((pm) => [pm.name, pm] as const))('%s', (_name, pm) => {

@@ -6,7 +6,7 @@
  */
 import type { SubscriberEvent } from '../contracts/events.js';
 import { hasFullProfitabilityWindow } from '../subscriber/queries.js';
-import { foldSubscriber } from '../subscriber/state.js';
+import { foldSubscriber } from '../subscriber/evolve.js';
 import { basicPlan, enrolled, invoiced, se, SUB, T0 } from '../testing/fixtures.js';
 import { profitabilityWatch, type SourceEvent } from './process-managers.js';
 

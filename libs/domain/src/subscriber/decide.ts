@@ -21,7 +21,8 @@ import {
   isSuspensionDue,
   missedUnpaid,
 } from './queries.js';
-import { evolveSubscriber, initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
+import { evolveSubscriber } from './evolve.js';
+import { initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
 
 /** Inputs `decide` needs that are not in the stream. */
 export interface SubscriberContext {
@@ -29,7 +30,7 @@ export interface SubscriberContext {
   policy: DunningPolicy;
 }
 
-export const defaultSubscriberContext: SubscriberContext = Object.freeze({ policy: defaultDunningPolicy });
+const defaultSubscriberContext: SubscriberContext = Object.freeze({ policy: defaultDunningPolicy });
 
 /** Longest payment arrangement, in days after the day it is agreed. */
 export const MAX_ARRANGEMENT_DAYS = 30;

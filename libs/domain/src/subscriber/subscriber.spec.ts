@@ -3,7 +3,7 @@ import { DomainError } from '../shared/errors.js';
 import { enrolled, invoiced, missed, sc, se, SUB, T0, basicPlan } from '../testing/fixtures.js';
 import { givenSubscriber as given } from '../testing/given-when-then.js';
 import { decideSubscriber } from './decide.js';
-import { foldSubscriber } from './state.js';
+import { foldSubscriber } from './evolve.js';
 import { subscriberView } from './view.js';
 
 const D1 = '2026-01-05T12:00:00.000Z';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { SqlDatabase } from '@libs/sql';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
 import { ZERO_HASH } from '../integrity.js';
 import { START_POSITION } from '../position.js';
-import type { SqlDatabase } from '../sql/database.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
   AppendOptions,
@@ -18,11 +18,13 @@ import type {
   SubscribeOptions,
 } from '../types.js';
 import { assertStreamName, prepareAppend, type ValidatedEvent } from '../validation.js';
-import type { EsdbConnection, EsdbEventData, EsdbLiveFeed, EsdbPosition, EsdbRecordedEvent, EsdbServerFilter } from './connection.js';
+import type { EsdbConnection, EsdbEventData, EsdbPosition } from './connection.js';
 import { toEsdbEvent, toStoredEvent } from './envelope.js';
 import { actualVersionOf, isWrongExpectedVersion, unavailableError } from './errors.js';
-import { matchesFilter, serverFilterFor, serverFilterKey } from './filters.js';
-import { compareEsdbPositions, decodeEsdbPosition, encodeEsdbPosition } from './positions.js';
+import { matchesFilter, serverFilterFor } from './filters.js';
+import { compareEsdbPositions, decodeEsdbPosition, encodeEsdbPosition, requirePosition } from './positions.js';
+import { StreamIndex, type ListStreamsOptions } from './stream-index.js';
+import { WakeFeeds } from './wake-feeds.js';
 import { assertExpectedVersion, exactRevision, revisionToVersion, satisfiesExpectation } from './revisions.js';
 import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
 
@@ -31,12 +33,10 @@ const MIN_SCAN_WINDOW = 4_096;
 /** Appends under `any` / `stream_exists` that keep losing the race give up after this many tries. */
 const MAX_APPEND_ATTEMPTS = 30;
 const HEAD_CACHE_SIZE = 10_000;
-const STREAM_INDEX_PAGE = 4_096;
 const HEAD_SCAN_PAGE = 100;
-const MAX_FEED_BACKOFF_MS = 5_000;
 
 /** Default bound on the first round trip of `init()`: an unreachable server fails open quickly. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 export interface EventStoreDbStoreOptions {
   /** Used in error messages (masked); the connection itself is already built. */
@@ -54,14 +54,6 @@ interface Head {
 
 type PreparedEvent = ValidatedEvent & { id: string };
 
-interface Feed {
-  filter: EsdbServerFilter;
-  listeners: Set<() => void>;
-  live?: EsdbLiveFeed;
-  failures: number;
-  retry?: NodeJS.Timeout;
-}
-
 /**
  * The event-store port on EventStoreDB / KurrentDB.
  *
@@ -77,17 +69,18 @@ interface Feed {
 export class EventStoreDbEventStore implements EventStore {
   readonly backend = 'eventstoredb' as const;
   private readonly heads = new Map<string, Head>();
-  private readonly feeds = new Map<string, Feed>();
   private readonly subscriptions = new Set<Subscription>();
-  private readonly localWakes = new Set<() => void>();
-  private streamIndex = { names: [] as string[], known: new Set<string>(), scanned: START_POSITION, sorted: true };
-  private indexing: Promise<void> = Promise.resolve();
+  private readonly wakes: WakeFeeds;
+  private readonly streamIndex: StreamIndex;
   private closed = false;
 
   constructor(
     private readonly connection: EsdbConnection,
     private readonly options: EventStoreDbStoreOptions,
-  ) {}
+  ) {
+    this.wakes = new WakeFeeds(connection);
+    this.streamIndex = new StreamIndex(connection);
+  }
 
   /** Checks that the server answers within the connect timeout; closes the connection when it does not. */
   async init(): Promise<void> {
@@ -97,6 +90,7 @@ export class EventStoreDbEventStore implements EventStore {
       // open() only closes the SQL side on failure: the gRPC channel must not outlive it.
       await this.connection.close().catch(() => undefined);
       this.closed = true;
+      this.wakes.close();
       throw unavailableError(this.options.connectionString, error);
     }
   }
@@ -138,7 +132,7 @@ export class EventStoreDbEventStore implements EventStore {
         this.remember(streamId, { version, hash: chained[chained.length - 1].hash });
         // The server leaves the position out when it recognised an idempotent repeat.
         const position = result.position ? encodeEsdbPosition(result.position) : await this.positionOf(streamId, version);
-        this.wakeLocal();
+        this.wakes.wakeLocal();
         return { streamId, version, position };
       } catch (error) {
         if (!isWrongExpectedVersion(error)) throw error;
@@ -284,7 +278,7 @@ export class EventStoreDbEventStore implements EventStore {
     const filter = serverFilterFor(options);
     const source: SubscriptionSource = {
       readAll: (o) => this.readAll(o),
-      onWake: (listener) => this.onWake(filter, listener),
+      onWake: (listener) => this.wakes.on(filter, listener),
       // $all has no late commits: what a reader sees is a prefix of the log.
       heldBack: async () => false,
     };
@@ -298,146 +292,20 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
-  /**
-   * Wake-ups for subscriptions: in-process appends wake them directly; everyone else's appends
-   * arrive through one live, server-side filtered subscription to $all per distinct filter. The
-   * wake-up only says "read again": subscriptions read $all from their own position, so a feed
-   * that drops loses nothing, and it is re-established with back-off.
-   */
-  private onWake(filter: EsdbServerFilter, listener: () => void): () => void {
-    const key = serverFilterKey(filter);
-    let feed = this.feeds.get(key);
-    if (!feed) {
-      feed = { filter, listeners: new Set(), failures: 0 };
-      this.feeds.set(key, feed);
-    }
-    feed.listeners.add(listener);
-    this.localWakes.add(listener);
-    if (!feed.live && !feed.retry) this.startFeed(key, feed);
-    return () => {
-      this.localWakes.delete(listener);
-      feed.listeners.delete(listener);
-      if (feed.listeners.size === 0) this.stopFeed(key, feed);
-    };
-  }
-
-  private startFeed(key: string, feed: Feed): void {
-    if (this.closed) return;
-    feed.retry = undefined;
-    const wakeAll = () => {
-      for (const listener of feed.listeners) listener();
-    };
-    feed.live = this.connection.watch(feed.filter, {
-      onEvent: () => {
-        feed.failures = 0;
-        wakeAll();
-      },
-      // Confirmed: anything appended before the feed existed is picked up by reading again.
-      onReady: () => {
-        feed.failures = 0;
-        wakeAll();
-      },
-      onDrop: () => {
-        feed.live = undefined;
-        if (this.closed || feed.listeners.size === 0 || this.feeds.get(key) !== feed) return;
-        feed.failures++;
-        feed.retry = setTimeout(() => {
-          this.startFeed(key, feed);
-          // Whatever was appended while the feed was down is picked up by reading again.
-          wakeAll();
-        }, Math.min(MAX_FEED_BACKOFF_MS, 100 * 2 ** Math.min(feed.failures, 6)));
-      },
-    });
-  }
-
-  private stopFeed(key: string, feed: Feed): void {
-    if (feed.retry) clearTimeout(feed.retry);
-    feed.retry = undefined;
-    const live = feed.live;
-    feed.live = undefined;
-    this.feeds.delete(key);
-    void live?.close().catch(() => undefined);
-  }
-
-  private wakeLocal(): void {
-    for (const listener of this.localWakes) listener();
-  }
-
-  /**
-   * Stream names come from $all (the server has no list of streams without its system
-   * projections): the adapter keeps the names it has seen and scans only what was appended since
-   * the previous call. Memory grows with the number of streams, not events.
-   */
-  async listStreams(options: { prefix?: string; after?: string; limit?: number } = {}): Promise<string[]> {
-    await this.refreshStreamIndex();
-    const index = this.streamIndex;
-    if (!index.sorted) {
-      index.names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      index.sorted = true;
-    }
-    const prefix = options.prefix ?? '';
-    const lower = options.after !== undefined && options.after >= prefix ? options.after : prefix;
-    const limit = Math.min(options.limit ?? 1000, MAX_PAGE);
-    const out: string[] = [];
-    for (let i = lowerBound(index.names, lower); i < index.names.length && out.length < limit; i++) {
-      const name = index.names[i];
-      if (!name.startsWith(prefix)) break;
-      if (options.after !== undefined && name <= options.after) continue;
-      out.push(name);
-    }
-    return out;
-  }
-
-  private refreshStreamIndex(): Promise<void> {
-    // One scan at a time; callers that arrive meanwhile wait for it and then scan the rest.
-    const run = async () => {
-      const index = this.streamIndex;
-      for (;;) {
-        const from = decodeEsdbPosition(index.scanned);
-        let seen = 0;
-        for await (const record of this.connection.readAll({ direction: 'forwards', fromPosition: from ?? 'start', maxCount: STREAM_INDEX_PAGE + (from ? 1 : 0) })) {
-          if (from && record.position && compareEsdbPositions(record.position, from) <= 0) continue;
-          seen++;
-          index.scanned = encodeEsdbPosition(requirePosition(record));
-          if (matchesFilter(record) && !index.known.has(record.streamId)) {
-            index.known.add(record.streamId);
-            index.names.push(record.streamId);
-            index.sorted = false;
-          }
-        }
-        if (seen < STREAM_INDEX_PAGE) return;
-      }
-    };
-    const next = this.indexing.catch(() => undefined).then(run);
-    this.indexing = next;
-    return next;
+  /** Names in order; see {@link StreamIndex}. */
+  listStreams(options: ListStreamsOptions = {}): Promise<string[]> {
+    return this.streamIndex.list(options);
   }
 
   async close(): Promise<void> {
-    if (this.closed && this.subscriptions.size === 0 && this.feeds.size === 0) return;
+    if (this.closed && this.subscriptions.size === 0 && this.wakes.open === 0) return;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    for (const [key, feed] of [...this.feeds]) this.stopFeed(key, feed);
+    this.wakes.close();
     if (!this.closed) {
       this.closed = true;
       await this.connection.close();
     }
   }
-}
-
-function requirePosition(record: EsdbRecordedEvent) {
-  if (!record.position) throw new Error(`EventStoreDB returned a record of $all without its position (${record.streamId})`);
-  return record.position;
-}
-
-function lowerBound(sorted: string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function sleep(ms: number): Promise<void> {

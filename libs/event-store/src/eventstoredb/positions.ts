@@ -1,6 +1,6 @@
 import { InvalidPositionError } from '../errors.js';
 import { parsePosition, START_POSITION } from '../position.js';
-import type { EsdbPosition } from './connection.js';
+import type { EsdbPosition, EsdbRecordedEvent } from './connection.js';
 
 /**
  * Global positions of the EventStoreDB backend.
@@ -46,4 +46,10 @@ export function compareEsdbPositions(a: EsdbPosition, b: EsdbPosition): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
+}
+
+/** A record of $all always has its position; one without it is a server (or client) fault. */
+export function requirePosition(record: EsdbRecordedEvent): EsdbPosition {
+  if (!record.position) throw new Error(`EventStoreDB returned a record of $all without its position (${record.streamId})`);
+  return record.position;
 }

@@ -1,22 +1,10 @@
-import type { Migration } from './migrations.js';
+import { CHECKPOINTS_TABLE_DDL, type Migration } from '@libs/sql';
 
 /** First key of the per-stream advisory locks (two-int form, its own key space). */
 export const STREAM_LOCK_CLASS = 0x434c0001;
 
 /** Table recording which event-store migrations ran. */
 export const EVENT_STORE_MIGRATIONS_TABLE = 'cl_migrations';
-
-const CHECKPOINTS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS cl_checkpoints (
-  name text PRIMARY KEY,
-  position numeric NOT NULL DEFAULT 0,
-  updated_at timestamptz NOT NULL DEFAULT now()
-)`;
-
-/** Migrations table of the read-model database when events live elsewhere (EventStoreDB). */
-export const READ_SIDE_MIGRATIONS_TABLE = 'cl_read_side_migrations';
-
-/** Subscription checkpoints, for a read-model database that does not hold the events. */
-export const checkpointMigrations: readonly Migration[] = [{ version: 1, name: 'checkpoints', statements: [CHECKPOINTS_TABLE_DDL] }];
 
 /**
  * The event store's schema. Written for PostgreSQL 15 and later so that the server and PGlite

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { ConcurrencyError, InvalidAppendError } from '../errors.js';
 import { CHAIN_VERSION, hashWithCanonicalData, ZERO_HASH } from '../integrity.js';
-import { comparePositions, decodePosition, encodePosition, START_POSITION } from '../position.js';
 import { PollingSubscription, type SubscriptionSource } from '../subscription.js';
 import type {
   AppendOptions,
   AppendResult,
-  EventMetadata,
   EventStore,
   ExpectedVersion,
   NewEvent,
@@ -15,16 +14,25 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   StoredEvent,
-  SqlExecutor,
   Subscription,
   SubscribeOptions,
 } from '../types.js';
 import { assertStreamName, prepareAppend } from '../validation.js';
-import type { SqlDatabase } from './database.js';
 import { GroupCommitter, type AppendRow, type AttemptOutcome, type ChainedEvent, type GroupCommitStats, type Head, type PreparedEvent } from './group-commit.js';
-import { runMigrations } from './migrations.js';
 import { EVENT_STORE_MIGRATIONS_TABLE, eventStoreMigrations, STREAM_LOCK_CLASS } from './schema.js';
-import { DEFAULT_PAGE, MAX_PAGE, pagedStream } from '../paging.js';
+import {
+  existingAppend,
+  isHeldBack,
+  listStreamNames,
+  readAllPage,
+  readByStream,
+  readHead,
+  readHeadPosition,
+  readHeads,
+  readStreamEvents,
+  readStreamVersion,
+} from './log-queries.js';
+import { pagedStream } from '../paging.js';
 
 const NOTIFY_CHANNEL = 'cl_events';
 /** Cross-process wake-ups are coalesced: each NOTIFY is a commit of its own. */
@@ -38,36 +46,6 @@ const MAX_APPEND_ATTEMPTS = 10;
 const MAX_UNCONDITIONAL_ATTEMPTS = 1_000;
 const OPTIMISTIC_ATTEMPTS = 2;
 const HEAD_CACHE_SIZE = 10_000;
-
-interface EventRow {
-  xid: string;
-  global_position: number;
-  stream_id: string;
-  version: number;
-  event_id: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  occurred_at: Date;
-  chain_version: number;
-}
-
-const EVENT_COLUMNS = `transaction_id::text AS xid, global_position, stream_id, version, event_id::text AS event_id, type, data, metadata, occurred_at, chain_version`;
-
-function toStored(row: EventRow): StoredEvent {
-  return {
-    id: row.event_id,
-    position: encodePosition(row.xid, row.global_position),
-    streamId: row.stream_id,
-    version: Number(row.version),
-    type: row.type,
-    data: row.data,
-    occurredAt: row.occurred_at.toISOString(),
-    // Events written before chain version 2 carry no chainVersion: the column says 1.
-    metadata: row.metadata.chainVersion === undefined ? { ...row.metadata, chainVersion: Number(row.chain_version) } : row.metadata,
-  };
-}
-
 
 /**
  * The event store on PostgreSQL or PGlite (one SQL implementation over {@link SqlDatabase}).
@@ -99,10 +77,11 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         executor: db,
         cachedHead: (streamId) => this.heads.get(streamId),
         remember: (streamId, head) => this.remember(streamId, head),
-        readHeads: (streamIds) => this.readHeads(streamIds),
+        readHeads: (streamIds) => readHeads(db, streamIds),
         chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
         single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
-      }, { maxInFlight: options.groupsInFlight });
+        // PGlite runs one query at a time: a second group would only wait behind the first.
+      }, { maxInFlight: options.groupsInFlight ?? (db.dialect === 'postgres' ? 2 : 1) });
     }
   }
 
@@ -145,7 +124,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         row = await this.db.transaction(async (tx): Promise<AttemptOutcome<AppendResult>> => {
           // The stream's advisory lock, not FOR UPDATE: see cl_append on xid order.
           await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK_CLASS, streamId]);
-          const locked = await this.readHead(tx, streamId);
+          const locked = await readHead(tx, streamId);
           head = locked;
           if (expected === 'stream_exists' && locked.version < 0) return { outcome: 'conflict', out_version: -1, out_position: null, out_hash: null };
           return this.tryAppend(tx, streamId, this.chain(prepared, locked, recordedAt), locked);
@@ -205,7 +184,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         const message = String((error as Error).message);
-        if (message.includes('cl_events_stream_event_id')) return { existing: await this.existingAppend(streamId, chained.map((e) => e.id)) };
+        if (message.includes('cl_events_stream_event_id')) return { existing: await existingAppend(this.db, streamId, chained.map((e) => e.id)) };
         if (message.includes('cl_events_pkey') || message.includes('cl_streams_pkey')) return { raced: true };
       }
       throw error;
@@ -218,33 +197,13 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     const cached = this.heads.get(streamId);
     // A cached "no stream" is not trusted for stream_exists: another process may have created it.
     if (cached && (expected === 'any' || (expected === 'stream_exists' && cached.version >= 0) || cached.version === expected)) return cached;
-    const actual = await this.readHead(this.db, streamId);
+    const actual = await readHead(this.db, streamId);
     this.remember(streamId, actual);
     if (expected === 'stream_exists' && actual.version < 0) throw new ConcurrencyError(streamId, expected, -1);
     // A numeric expectation that does not match still goes to the database: the same ids may
     // already be there (an idempotent repeat), which only the append function can tell.
     if (typeof expected === 'number' && actual.version !== expected) return { version: expected, hash: ZERO_HASH };
     return actual;
-  }
-
-  private async readHead(executor: SqlExecutor, streamId: string): Promise<Head> {
-    const { rows } = await executor.query<{ version: number; hash: string }>(
-      `SELECT version, metadata ->> 'hash' AS hash FROM cl_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1`,
-      [streamId],
-    );
-    return rows[0] ? { version: Number(rows[0].version), hash: rows[0].hash } : { version: -1, hash: ZERO_HASH };
-  }
-
-  /** Heads of several streams in one query ({-1, ZERO_HASH} for a stream not written yet). */
-  private async readHeads(streamIds: string[]): Promise<Map<string, Head>> {
-    const { rows } = await this.db.query<{ stream_id: string; version: number | null; hash: string | null }>(
-      `SELECT s.stream_id, h.version, h.hash FROM unnest($1::text[]) AS s(stream_id)
-         LEFT JOIN LATERAL (SELECT e.version, e.metadata ->> 'hash' AS hash FROM cl_events AS e
-                             WHERE e.stream_id = s.stream_id ORDER BY e.version DESC LIMIT 1) AS h ON true`,
-      [streamIds],
-      { name: 'cl_read_heads' },
-    );
-    return new Map(rows.map((r) => [r.stream_id, r.version === null ? { version: -1, hash: ZERO_HASH } : { version: Number(r.version), hash: String(r.hash) }]));
   }
 
   /** Hashes the batch onto `head` and completes each event's metadata. */
@@ -267,21 +226,6 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     });
   }
 
-  /** An append whose ids are already stored (at other versions than expected): return them if whole. */
-  private async existingAppend(streamId: string, ids: string[]): Promise<AppendResult> {
-    const { rows } = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY version`,
-      [streamId, ids],
-    );
-    const consecutive =
-      rows.length === ids.length && rows.every((r, i) => r.event_id === ids[i] && Number(r.version) === Number(rows[0].version) + i);
-    if (!consecutive) {
-      throw new InvalidAppendError('duplicate-event-id', `stream ${streamId} already holds some of these event ids in another batch`);
-    }
-    const last = rows[rows.length - 1];
-    return { streamId, version: Number(last.version), position: encodePosition(last.xid, last.global_position) };
-  }
-
   private remember(streamId: string, head: Head): void {
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
@@ -301,18 +245,10 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     assertStreamName(streamId);
+    const events = await readStreamEvents(this.db, streamId, options);
     const backwards = options.direction === 'backwards';
-    const limit = options.limit ?? null;
-    const from = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    const { rows } = await this.db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE stream_id = $1 AND version ${backwards ? '<=' : '>='} $2
-       ORDER BY version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-      [streamId, from, limit],
-      { name: backwards ? 'cl_read_stream_backwards' : 'cl_read_stream' },
-    );
-    const events = rows.map(toStored);
     const last = backwards ? events[0] : events[events.length - 1];
-    if (last && !backwards && limit === null) this.remember(streamId, { version: last.version, hash: String(last.metadata.hash) });
+    if (last && !backwards && options.limit === undefined) this.remember(streamId, { version: last.version, hash: String(last.metadata.hash) });
     return events;
   }
 
@@ -322,90 +258,24 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   async streamVersion(streamId: string): Promise<number> {
     assertStreamName(streamId);
-    const { rows } = await this.db.query<{ version: number }>(
-      'SELECT version FROM cl_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1',
-      [streamId],
-    );
-    return rows[0] ? Number(rows[0].version) : -1;
+    return readStreamVersion(this.db, streamId);
   }
 
   /** Committed events in (stream_id, version) order after `after`: the primary key's, one stream at a time (audit). */
-  async readByStream(options: { after?: { streamId: string; version: number }; limit?: number } = {}): Promise<StoredEvent[]> {
-    const sql = `SELECT ${EVENT_COLUMNS} FROM cl_events WHERE (stream_id, version) > ($1::text COLLATE "C", $2::bigint) ORDER BY stream_id, version LIMIT $3`;
-    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
-    return (await this.db.query<EventRow>(sql, [options.after?.streamId ?? '', options.after?.version ?? -1, limit])).rows.map(toStored);
+  readByStream(options: { after?: { streamId: string; version: number }; limit?: number } = {}): Promise<StoredEvent[]> {
+    return readByStream(this.db, options);
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const after = options.after ?? START_POSITION;
-    const cursor = decodePosition(after);
-    const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DEFAULT_PAGE)), MAX_PAGE);
-    const params: unknown[] = [cursor.transactionId, cursor.globalPosition, limit];
-    const filters: string[] = [];
-    if (options.types && options.types.length > 0) {
-      params.push([...options.types]);
-      filters.push(`type = ANY($${params.length}::text[])`);
-    }
-    if (options.streamPrefix) {
-      params.push(options.streamPrefix);
-      filters.push(`left(stream_id, char_length($${params.length}::text)) = $${params.length}::text`);
-    }
-    // The window is scanned without the filters, so the only sensible plan is the
-    // (transaction_id, global_position) index with a LIMIT. With a filter inside, and stale
-    // statistics, the planner switched to a bitmap scan that sorted the whole log on every page.
-    // One statement, one snapshot: the window's tail (what was scanned) and the filtered rows
-    // agree, so `last` can move past non-matching events without jumping over late commits.
-    // The last row (caught_up not null) says, in that same snapshot, whether the window was short
-    // of the limit and nothing is held back behind an open transaction: a subscription then
-    // sleeps until woken instead of paying two more round trips (an empty page and heldBack) per batch.
-    const { rows } = await this.db.query<EventRow & { tail: boolean | null; caught_up: boolean | null }>(
-      `WITH page AS MATERIALIZED (
-         SELECT ${EVENT_COLUMNS} FROM cl_events
-          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY transaction_id, global_position LIMIT $3
-       )
-       SELECT *, false AS tail, NULL::boolean AS caught_up FROM page ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
-       UNION ALL
-       (SELECT *, true AS tail, NULL::boolean AS caught_up FROM page ORDER BY xid::xid8 DESC, global_position DESC LIMIT 1)
-       UNION ALL
-       SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-              CASE WHEN (SELECT count(*) FROM page) < $3
-                   THEN NOT EXISTS (SELECT 1 FROM cl_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-                                       AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))
-                   ELSE false END`,
-      params,
-      { name: `cl_read_all_${options.types?.length ? 't' : ''}${options.streamPrefix ? 'p' : ''}` },
-    );
-    const events: StoredEvent[] = [];
-    let last = after;
-    let caughtUp = false;
-    for (const row of rows) {
-      if (row.caught_up !== null) caughtUp = row.caught_up;
-      else if (row.tail) last = encodePosition(row.xid, row.global_position);
-      else events.push(toStored(row));
-    }
-    events.sort((a, b) => comparePositions(a.position, b.position));
-    return { events, last, caughtUp };
+  readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return readAllPage(this.db, options);
   }
 
-  async headPosition(): Promise<string> {
-    const { rows } = await this.db.query<{ xid: string; global_position: number }>(
-      `SELECT transaction_id::text AS xid, global_position FROM cl_events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-    );
-    return rows[0] ? encodePosition(rows[0].xid, rows[0].global_position) : START_POSITION;
+  headPosition(): Promise<string> {
+    return readHeadPosition(this.db);
   }
 
-  async heldBack(after: string): Promise<boolean> {
-    const cursor = decodePosition(after);
-    const { rows } = await this.db.query(
-      `SELECT 1 FROM cl_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot()) LIMIT 1`,
-      [cursor.transactionId, cursor.globalPosition],
-    );
-    return rows.length > 0;
+  heldBack(after: string): Promise<boolean> {
+    return isHeldBack(this.db, after);
   }
 
   onWake(listener: () => void): () => void {
@@ -424,12 +294,8 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     return subscription;
   }
 
-  async listStreams(options: { prefix?: string; after?: string; limit?: number } = {}): Promise<string[]> {
-    const { rows } = await this.db.query<{ stream_id: string }>(
-      `SELECT stream_id FROM cl_streams WHERE stream_id LIKE $1 AND stream_id > $2 ORDER BY stream_id LIMIT $3`,
-      [`${escapeLike(options.prefix ?? '')}%`, options.after ?? '', Math.min(options.limit ?? 1000, MAX_PAGE)],
-    );
-    return rows.map((r) => r.stream_id);
+  listStreams(options: { prefix?: string; after?: string; limit?: number } = {}): Promise<string[]> {
+    return listStreamNames(this.db, options);
   }
 
   /** Stops subscriptions and the listener; the database itself belongs to whoever opened it. */
@@ -440,8 +306,4 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
     await this.unlisten?.();
     this.unlisten = undefined;
   }
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -22,7 +22,7 @@ import {
   missedUnpaid,
   REMEDY_STEPS,
   type CaseEvent,
-  type CaseState,
+  type ExistingCase,
   type SubscriberEvent,
   type SubscriberState,
 } from '@libs/domain';
@@ -30,7 +30,7 @@ import type { ProjectedEvent, Projection, ProjectionContext } from '../projectio
 import { insertRows, loadByKeys, saveRows, type Column } from '../sql.js';
 
 /** Trailing window of the unprofitable queue (domain.md §5, as the profitability watch). */
-export const WORK_QUEUE_TRAILING_DAYS = 90;
+const WORK_QUEUE_TRAILING_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 /** What the queues read of one subscriber (a row of `rm_work_queue_subscribers`). */
@@ -67,7 +67,7 @@ export interface WorkQueueCaseRow {
   recommended_at: string | null;
   effective_date: string | null;
   approved: boolean;
-  state: CaseState;
+  state: ExistingCase;
 }
 
 /** A payment or a cost inside the trailing window. */
@@ -120,7 +120,7 @@ const LEDGER_COLUMNS: Column[] = [
 const minDate = (dates: string[]): string | null => (dates.length === 0 ? null : dates.reduce((a, b) => (b < a ? b : a)));
 
 /** The queue columns of a subscriber's state. */
-export function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberRow {
+function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberRow {
   const missed = missedUnpaid(state);
   const live = state.status !== 'terminated';
   return {
@@ -150,8 +150,8 @@ export function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberR
  * `migrate`; none for the kinds excused from remedy), then `recommend-termination`,
  * `await-approval`, and once approved `close-case`. Null for a closed case.
  */
-export function nextCaseStep(state: CaseState): string | null {
-  if (state.status !== 'open' || state.kind === null) return null;
+export function nextCaseStep(state: ExistingCase): string | null {
+  if (state.status !== 'open') return null;
   if (state.kind === 'retention') {
     if (!state.analysis) return 'analyze-usage';
     if (!state.proposedPlan) return 'propose-retention-plan';
@@ -168,13 +168,13 @@ export function nextCaseStep(state: CaseState): string | null {
 }
 
 /** The queue columns of a case's state. */
-export function caseQueueRow(state: CaseState): WorkQueueCaseRow {
+function caseQueueRow(state: ExistingCase): WorkQueueCaseRow {
   return {
-    case_id: state.caseId!,
-    subscriber_id: state.subscriberId!,
-    kind: state.kind!,
+    case_id: state.caseId,
+    subscriber_id: state.subscriberId,
+    kind: state.kind,
     status: state.status,
-    opened_at: state.openedAt!,
+    opened_at: state.openedAt,
     next_step: nextCaseStep(state),
     recommended_at: state.recommendation?.at ?? null,
     effective_date: state.recommendation?.effectiveDate ?? null,
@@ -186,7 +186,8 @@ export function caseQueueRow(state: CaseState): WorkQueueCaseRow {
 /** The states a batch touches, keyed by id (loaded from the tables, or empty in a spec). */
 export interface WorkQueueModel {
   subscribers: Map<string, SubscriberState>;
-  cases: Map<string, CaseState>;
+  /** Cases are kept from their CaseOpened on. */
+  cases: Map<string, ExistingCase>;
 }
 
 export interface WorkQueueChanges {
@@ -218,10 +219,14 @@ export function foldWorkQueues(model: WorkQueueModel, events: readonly { type: s
     } else if (isCaseEventType(event.type)) {
       const e = event as CaseEvent;
       const id = e.data.caseId;
-      const before = model.cases.get(id) ?? initialCaseState();
-      if (!before.exists && e.type !== 'CaseOpened') continue;
-      if (before.exists && e.type === 'CaseOpened') continue;
-      model.cases.set(id, evolveCase(before, e));
+      const before = model.cases.get(id);
+      if (before === undefined) {
+        if (e.type !== 'CaseOpened') continue;
+        model.cases.set(id, evolveCase(initialCaseState(), e));
+      } else {
+        if (e.type === 'CaseOpened') continue;
+        model.cases.set(id, evolveCase(before, e));
+      }
       dirtyCases.add(id);
     }
   }
@@ -252,7 +257,7 @@ export const workQueuesProjection: Projection = {
     for (const r of await loadByKeys<{ subscriber_id: string; state: SubscriberState }>(ctx.tx, ctx.table('rm_work_queue_subscribers'), 'subscriber_id', subscriberIds)) {
       model.subscribers.set(r.subscriber_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
     }
-    for (const r of await loadByKeys<{ case_id: string; state: CaseState }>(ctx.tx, ctx.table('rm_work_queue_cases'), 'case_id', caseIds)) {
+    for (const r of await loadByKeys<{ case_id: string; state: ExistingCase }>(ctx.tx, ctx.table('rm_work_queue_cases'), 'case_id', caseIds)) {
       model.cases.set(r.case_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
     }
     const storedSubscribers = new Set(model.subscribers.keys());

@@ -1,4 +1,5 @@
-import type { EventStore, SqlDatabase } from '@libs/event-store';
+import type { EventStore } from '@libs/event-store';
+import type { SqlDatabase } from '@libs/sql';
 import type { RelayEngine, RelayLogger } from '../engine.js';
 import { relayLag } from '../status.js';
 import { WebhookSink, type WebhookDeliverySettings } from './sink.js';

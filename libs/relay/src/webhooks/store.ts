@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { advanceCheckpoint, readCheckpoint, resetCheckpoint, runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/event-store';
+import { advanceCheckpoint, readCheckpoint, resetCheckpoint, runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { APPLICATION_MIGRATIONS_TABLE, applicationMigrations } from '@libs/application';
 import { generateSecret } from './signing.js';
 

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { PGlite, type Results } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './database.js';
 
@@ -17,6 +21,31 @@ const START_PARAMS = [
   ...['-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=1MB'],
 ];
 
+/**
+ * Creates the cluster of a fresh directory (initdb) in a short-lived Node process. In process,
+ * initdb runs in a WASM instance of its own whose memory (~500 MB) stays in the process until the
+ * garbage collector happens to free it, and the WASM heap of the database itself never shrinks:
+ * the first start from an empty directory sat at 511 MB RSS idle against 271 MB for every later
+ * start. In a child that memory goes when it exits (BENCHMARKS.md "Embedded default").
+ */
+async function initdbInChild(dataDir: string): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = require(${JSON.stringify(pglite)});
+(async () => { const db = new PGlite(${JSON.stringify(dataDir)}, { startParams: ${JSON.stringify(START_PARAMS)} }); await db.waitReady; await db.close(); })()
+  .catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`;
+  // NODE_OPTIONS of the parent (a test runner's loader flags, --cpu-prof) have no business in the child.
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2_000);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`PGlite initdb of ${dataDir} failed (exit ${code}): ${stderr.trim()}`);
+}
+
 /** {@link SqlDatabase} over an in-process PGlite instance (one session; transactions serialised). */
 export class PgliteDatabase implements SqlDatabase {
   readonly dialect = 'pglite' as const;
@@ -26,9 +55,11 @@ export class PgliteDatabase implements SqlDatabase {
 
   /**
    * Opens (creating if needed) a PGlite database. `dataDir` undefined = in memory.
-   * A fresh directory takes a few seconds (initdb); an existing one reopens in under a second.
+   * A fresh directory takes a few seconds (initdb, in a child process); an existing one reopens
+   * in under a second.
    */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await initdbInChild(dataDir);
     const db = dataDir ? new PGlite(dataDir, { startParams: START_PARAMS }) : new PGlite({ startParams: START_PARAMS });
     await db.waitReady;
     return new PgliteDatabase(db);

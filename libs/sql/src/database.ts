@@ -1,4 +1,11 @@
-import type { SqlExecutor } from '../types.js';
+/** Minimal SQL surface: what a statement needs, inside a transaction or not (e.g. a subscription handler's). */
+export interface SqlExecutor {
+  /**
+   * Runs one statement. `options.name` makes it a named prepared statement on PostgreSQL (parsed
+   * and planned once per connection): only for hot statements whose text never changes.
+   */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number }>;
+}
 
 /**
  * The thin driver seam under everything SQL in the service (events, read models, checkpoints,
@@ -19,4 +26,3 @@ export interface SqlDatabase extends SqlExecutor {
   close(): Promise<void>;
 }
 
-export type { SqlExecutor };

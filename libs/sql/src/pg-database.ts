@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './database.js';
-import { isDatabaseUnavailable } from '../errors.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 const INT8_OID = 20;
 
