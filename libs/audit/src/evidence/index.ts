@@ -1,12 +1,9 @@
 export { checkpointMessage, parseCheckpoint, signCheckpoint, verifyCheckpointSignature, type Checkpoint, type UnsignedCheckpoint } from './checkpoint.js';
 export {
-  DEVELOPMENT_KEY_FILE,
-  developmentSigningKey,
   generateSigningKey,
   Keyring,
   keyIdOf,
   loadPublicKeys,
-  loadSigningKey,
   openKeyring,
   signBytes,
   verifyBytes,
@@ -18,7 +15,7 @@ export { CheckpointLedger, SigningUnavailableError, type LedgerLogger, type Stor
 export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, MerkleRootBuilder, nodeHash, rootFromProof, type Head, type ProofStep } from './merkle.js';
 export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
-export { storedByStreamPages, storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
+export { storedByStreamPages, storedLogPages, type StoredLogOptions } from './stored-log.js';
 export {
   verifyAgainstCheckpoint,
   type CheckpointVerification,
