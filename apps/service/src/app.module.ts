@@ -14,7 +14,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkQueuesModule } from './work-queues/work-queues.module.js';
 
 /** Feature modules of the service, in the order their routes should be registered. */
-export const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule, AnalyticsModule, WorkQueuesModule, WebhooksModule];
+const FEATURE_MODULES: Type[] = [OperationsModule, AuthModule, SubscribersModule, CasesModule, AdminModule, AuditHttpModule, FeedModule, AnalyticsModule, WorkQueuesModule, WebhooksModule];
 
 /** The whole service for one configuration. */
 @Module({})

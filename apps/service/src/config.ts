@@ -129,7 +129,7 @@ function readApiKeys(settings: Pick<Settings, 'API_KEYS' | 'API_KEYS_FILE'>): Ap
 }
 
 /** Every variable the service reads, validated against the one schema of libs/settings. */
-export function serviceSettings(env: Readonly<Record<string, string | undefined>>): Pick<Settings, SettingName> {
+function serviceSettings(env: Readonly<Record<string, string | undefined>>): Pick<Settings, SettingName> {
   try {
     return readSettings(env, settingsOf('service'));
   } catch (error) {

@@ -9,7 +9,6 @@ export {
   ADDITIONAL_RULE_CODES,
   CommandValidationError,
   DomainError,
-  isDomainError,
   SPEC_RULE_CODES,
   type AdditionalRuleCode,
   type DomainErrorCode,
@@ -20,34 +19,27 @@ export {
 // Time and ids
 export {
   addDays,
-  DATE_PATTERN,
-  dateStart,
   daysPastDue,
-  INSTANT_PATTERN,
   isCalendarDate,
   isInstant,
-  normalizeInstant,
   PERIOD_PATTERN,
   utcDate,
 } from './shared/time.js';
-export { deterministicId, DOMAIN_ID_NAMESPACE, eventIdsFor, uuidV5 } from './shared/ids.js';
+export { deterministicId, eventIdsFor } from './shared/ids.js';
 export type { Decider } from './shared/decider.js';
 export { CASE_STREAM_PREFIX, caseStream, SUBSCRIBER_STREAM_PREFIX, subscriberStream } from './shared/streams.js';
 
 // The contract kit: every bound, closed vocabulary and field type the contracts are built from
 export { CONTRACT_TYPES, DOMAIN_VALUES } from './contracts/kit.js';
-export { AGGREGATE_ID_PATTERN, CONTRACT_LIMITS, CURRENCIES, type ContractLimit, type CurrencyCode } from './contracts/limits.js';
+export { CONTRACT_LIMITS, CURRENCIES } from './contracts/limits.js';
 
 // Event contracts
 export {
   CASE_EVENT_TYPES,
-  caseEventSchemas,
   isCaseEventType,
   isSubscriberEventType,
   SUBSCRIBER_EVENT_TYPES,
-  subscriberEventSchemas,
   type CaseEvent,
-  type CaseEventData,
   type CaseEventOf,
   type CaseEventType,
   type CaseKind,
@@ -67,7 +59,6 @@ export {
   type RetentionAction,
   type Segment,
   type SubscriberEvent,
-  type SubscriberEventData,
   type SubscriberEventOf,
   type SubscriberEventType,
   type SuspensionReason,
@@ -80,7 +71,6 @@ export {
   eventJsonSchemas,
   isDomainEventType,
   upcastEvent,
-  validateEventData,
   type EventContract,
   type Upcaster,
   type ValidationResult,
@@ -89,12 +79,7 @@ export {
 
 // Command contracts
 export {
-  assertValidCommand,
-  CASE_COMMAND_TYPES,
-  caseCommandSchemas,
   commandContracts,
-  SUBSCRIBER_COMMAND_TYPES,
-  subscriberCommandSchemas,
   validateCommand,
   type CaseCommand,
   type CaseCommandOf,
@@ -125,24 +110,13 @@ export {
 } from './subscriber/state.js';
 export {
   decideSubscriber,
-  MAX_ARRANGEMENT_DAYS,
   subscriberDecider,
   type SubscriberContext,
 } from './subscriber/decide.js';
 export {
-  arrangementInForce,
   earliestEffectiveDate,
-  hasFullProfitabilityWindow,
-  invoicesToRecordMissed,
-  isAutomaticReinstatementDue,
-  isNoticeEffective,
-  isSuspensionDue,
-  isUnprofitable,
-  minimumNoticeDays,
   missedUnpaid,
-  overdueBalance,
   subscriberFacts,
-  trailingProfitability,
   type SubscriberFacts,
 } from './subscriber/queries.js';
 export { subscriberView, type InvoiceView, type SubscriberView } from './subscriber/view.js';
@@ -150,15 +124,10 @@ export { subscriberView, type InvoiceView, type SubscriberView } from './subscri
 // Case aggregate
 export {
   evolveCase,
-  foldCase,
   initialCaseState,
-  KINDS_EXCUSED_FROM_RECOMMENDATION,
   KINDS_EXCUSED_FROM_REMEDY,
-  missingRemedySteps,
   REMEDY_STEPS,
-  remedyStepsComplete,
   type CaseState,
-  type CaseStatus,
   type ClosedCase,
   type ExistingCase,
   type NoCase,
@@ -167,29 +136,19 @@ export {
   type RetentionPlan,
   type TerminationRecommendation,
 } from './case/state.js';
-export { APPROVER_ROLES, caseDecider, decideCase, type CaseContext } from './case/decide.js';
+export { caseDecider, type CaseContext } from './case/decide.js';
 export { caseView, type CaseView } from './case/view.js';
 
 // Dunning and the scheduler
-export { defaultDunningPolicy, dunningPolicyFromEnv, makeDunningPolicy, type DunningPolicy } from './dunning/policy.js';
-export { nextSchedulerAttention, runSchedulerPass, SCHEDULER, schedulerPass, type SchedulerPassResult } from './dunning/scheduler.js';
+export { defaultDunningPolicy, makeDunningPolicy, type DunningPolicy } from './dunning/policy.js';
+export { nextSchedulerAttention, runSchedulerPass, SCHEDULER, type SchedulerPassResult } from './dunning/scheduler.js';
 
 // Process managers
 export {
-  automaticReinstatement,
-  dunning,
   lookupsFor,
-  partnerMigration,
   PROCESS_MANAGER_EVENT_TYPES,
-  processManagers,
-  PROFITABILITY_WINDOW_DAYS,
-  profitabilityWatch,
   reactToEvent,
-  retentionOnCancellation,
-  retentionPlanAgreed,
-  retentionPlanRejected,
   SYSTEM_ACTOR,
-  terminationApproved,
   type PolicyCommand,
   type ProcessManager,
   type ProcessManagerLookup,

@@ -11,12 +11,11 @@ export * from './reports.js';
 export * from './csv.js';
 export * from './definitions.js';
 export * from './currency.js';
-export * from './cohorts-query.js';
 export * from './read-models/index.js';
 export * from './paging.js';
 export * from './months.js';
 export * from './work-queues.js';
-export { foldWorkQueues, nextCaseStep, subscriberQueueRow, caseQueueRow, WORK_QUEUE_TRAILING_DAYS, type WorkQueueModel, type WorkQueueChanges } from './projections/work-queues.js';
+export { type WorkQueueModel, type WorkQueueChanges } from './projections/work-queues.js';
 export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
 export {
   PROJECTIONS,
@@ -31,6 +30,4 @@ export {
   clientProfitabilityProjection,
   subscribersProjection,
   workQueuesProjection,
-  TRAILING_DAYS,
-  EARLY_CHURN_DAYS,
 } from './projections/index.js';

@@ -90,8 +90,14 @@ export async function applyProjectedBatch(projection: Projection, events: readon
   if (events.length === 0) return;
   const key = options.side ? projection.name + REBUILD_SUFFIX : projection.name;
   // FOR UPDATE: two writers of one projection serialise here instead of double-applying.
-  await tx.query(`INSERT INTO ${META_TABLE} (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [key]);
-  const { rows } = await tx.query<{ position: string; as_of: Date | null }>(`SELECT position::text AS position, as_of FROM ${META_TABLE} WHERE name = $1 FOR UPDATE`, [key]);
+  const lockMeta = () => tx.query<{ position: string; as_of: Date | null }>(`SELECT position::text AS position, as_of FROM ${META_TABLE} WHERE name = $1 FOR UPDATE`, [key]);
+  let { rows } = await lockMeta();
+  // The row exists after a projection's first batch: inserting it only then saves every later
+  // batch a statement (per projection per page, the live path's main cost on PGlite).
+  if (rows.length === 0) {
+    await tx.query(`INSERT INTO ${META_TABLE} (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [key]);
+    ({ rows } = await lockMeta());
+  }
   const done = rows[0]?.position ?? '0';
   let asOf = rows[0]?.as_of ? new Date(rows[0].as_of).toISOString() : null;
   const fresh: ProjectedEvent[] = [];

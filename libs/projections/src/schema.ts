@@ -1,5 +1,8 @@
 import type { Migration } from '@libs/sql';
 import { churnSubscribersTable, churnTable } from './read-models/churn/table.js';
+import { cohortChangesTable, cohortMembersTable, cohortsTable } from './read-models/cohorts/table.js';
+import { revenueBilledTable, revenueSubscribersTable, revenueTable } from './read-models/revenue-per-client/table.js';
+import { salesPerRepTable, salesSubscribersTable } from './read-models/sales-per-rep/table.js';
 import { tableMigration } from './read-models/table.js';
 
 /** Table recording which read-model migrations ran. */
@@ -131,43 +134,11 @@ export const readModelMigrations: readonly Migration[] = [
        )`,
       `COMMENT ON TABLE rm_default_rate_aging_spans IS 'A missed invoice owed this amount at the end of every month M with from_month <= M < to_month (null: still owed)'`,
       `CREATE INDEX rm_default_rate_aging_spans_months ON rm_default_rate_aging_spans (from_month, to_month)`,
-      `CREATE TABLE rm_revenue_per_client_subscribers (subscriber_id text PRIMARY KEY, segment text NOT NULL)`,
-      `CREATE TABLE rm_revenue_per_client (
-         segment text NOT NULL,
-         month text NOT NULL,
-         billed bigint NOT NULL DEFAULT 0,
-         collected bigint NOT NULL DEFAULT 0,
-         cost_to_serve bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (segment, month)
-       )`,
-      `COMMENT ON TABLE rm_revenue_per_client IS 'Billed (invoices for the period), collected and cost to serve (by month of occurredAt) per segment'`,
-      `CREATE TABLE rm_revenue_per_client_billed (
-         period text NOT NULL,
-         subscriber_id text NOT NULL,
-         segment text NOT NULL,
-         PRIMARY KEY (period, subscriber_id)
-       )`,
-      `COMMENT ON TABLE rm_revenue_per_client_billed IS 'Subscribers with at least one invoice for a period (clientsBilled = count per period)'`,
-      `CREATE TABLE rm_sales_per_rep_subscribers (
-         subscriber_id text PRIMARY KEY,
-         sales_rep_id text NOT NULL,
-         segment text NOT NULL,
-         cohort_month text NOT NULL,
-         enrolled_at timestamptz NOT NULL,
-         churned boolean NOT NULL DEFAULT false
-       )`,
-      `CREATE TABLE rm_sales_per_rep (
-         month text NOT NULL,
-         sales_rep_id text NOT NULL,
-         segment text NOT NULL,
-         new_subscribers int NOT NULL DEFAULT 0,
-         new_mrr bigint NOT NULL DEFAULT 0,
-         churned_within_90_days int NOT NULL DEFAULT 0,
-         invoices_due int NOT NULL DEFAULT 0,
-         invoices_defaulted int NOT NULL DEFAULT 0,
-         PRIMARY KEY (month, sales_rep_id, segment)
-       )`,
-      `COMMENT ON TABLE rm_sales_per_rep IS 'Per enrolment month, rep and segment: the sales and, to date, how that cohort churned and paid'`,
+      ...tableMigration(revenueSubscribersTable, 1),
+      ...tableMigration(revenueTable, 1),
+      ...tableMigration(revenueBilledTable, 1),
+      ...tableMigration(salesSubscribersTable, 1),
+      ...tableMigration(salesPerRepTable, 1),
     ],
   },
   {
@@ -242,17 +213,12 @@ export const readModelMigrations: readonly Migration[] = [
          ADD COLUMN currency text NOT NULL DEFAULT '',
          DROP CONSTRAINT IF EXISTS rm_default_rate_pkey,
          ADD PRIMARY KEY (currency, segment, month)`,
-      `ALTER TABLE rm_revenue_per_client_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_revenue_per_client_billed ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_revenue_per_client
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         DROP CONSTRAINT IF EXISTS rm_revenue_per_client_pkey,
-         ADD PRIMARY KEY (currency, segment, month)`,
-      `ALTER TABLE rm_sales_per_rep_subscribers ADD COLUMN currency text NOT NULL DEFAULT ''`,
-      `ALTER TABLE rm_sales_per_rep
-         ADD COLUMN currency text NOT NULL DEFAULT '',
-         DROP CONSTRAINT IF EXISTS rm_sales_per_rep_pkey,
-         ADD PRIMARY KEY (month, sales_rep_id, segment, currency)`,
+      ...tableMigration(revenueSubscribersTable, 3),
+      ...tableMigration(revenueBilledTable, 3),
+      ...tableMigration(revenueTable, 3),
+      ...tableMigration(salesSubscribersTable, 3),
+      ...tableMigration(salesPerRepTable, 3),
+      // v3's first shape of rm_cohort_members, replaced by v4 (read-models/cohorts/table.ts): history.
       `CREATE TABLE rm_cohort_members (
          subscriber_id text PRIMARY KEY,
          cohort text NOT NULL,
@@ -262,25 +228,8 @@ export const readModelMigrations: readonly Migration[] = [
          mrr bigint NOT NULL
        )`,
       `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month, whether it is a customer and its MRR now'`,
-      `CREATE TABLE rm_cohorts (
-         cohort text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         customers int NOT NULL DEFAULT 0,
-         mrr bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (cohort, segment, currency)
-       )`,
-      `COMMENT ON TABLE rm_cohorts IS 'Signup cohorts: subscribers first enrolled in the month and the sum of their enrolment fees'`,
-      `CREATE TABLE rm_cohort_changes (
-         cohort text NOT NULL,
-         month text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         customers_delta int NOT NULL DEFAULT 0,
-         mrr_delta bigint NOT NULL DEFAULT 0,
-         PRIMARY KEY (cohort, month, segment, currency)
-       )`,
-      `COMMENT ON TABLE rm_cohort_changes IS 'How a cohort''s customers and MRR changed in a month: retained at the end of C+k = the running sum up to C+k'`,
+      ...tableMigration(cohortsTable, 3),
+      ...tableMigration(cohortChangesTable, 3),
       `INSERT INTO rm_projection_requests (name)
          SELECT n FROM unnest(ARRAY['subscribers', 'client-profitability', 'churn', 'default-rate', 'revenue-per-client', 'sales-per-rep']) AS n
           WHERE EXISTS (SELECT 1 FROM rm_projection_meta WHERE position > 0)
@@ -295,17 +244,7 @@ export const readModelMigrations: readonly Migration[] = [
     name: 'analytics: cohort members keep their lifecycle state',
     statements: [
       `DROP TABLE rm_cohort_members`,
-      `CREATE TABLE rm_cohort_members (
-         subscriber_id text PRIMARY KEY,
-         cohort text NOT NULL,
-         segment text NOT NULL,
-         currency text NOT NULL,
-         status text NOT NULL,
-         notice_by text,
-         plan_code text NOT NULL,
-         fee bigint NOT NULL
-       )`,
-      `COMMENT ON TABLE rm_cohort_members IS 'Internal state of the cohorts projection: each subscriber''s enrolment month and lifecycle state'`,
+      ...tableMigration(cohortMembersTable, 4),
     ],
   },
 ];

@@ -2,7 +2,8 @@ import { type EventStore } from '@libs/event-store';
 import { readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { brokerSinks, type ConfiguredSink } from './configured.js';
 import type { RelayConfig } from './config.js';
-import { relayLag, RelayEngine, type RelayLogger, type RelayObserver, type RelaySinkStatus } from './engine.js';
+import { RelayEngine, type RelayLogger, type RelayObserver } from './engine.js';
+import { relayLag, type RelaySinkStatus } from './status.js';
 import { WebhookManager } from './webhooks/manager.js';
 import { webhookSinkName } from './webhooks/store.js';
 

@@ -7,6 +7,7 @@ export * from './envelope.js';
 export * from './sink.js';
 export * from './backoff.js';
 export * from './engine.js';
+export * from './status.js';
 export * from './webhooks/signing.js';
 export * from './webhooks/address-guard.js';
 export * from './webhooks/store.js';

@@ -99,7 +99,7 @@ export class ForecastQueryDto extends ReadModelQueryDto {
   currency?: string;
 }
 
-export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'notice', 'terminated'] as const;
+const SUBSCRIBER_STATUSES = ['active', 'suspended', 'notice', 'terminated'] as const;
 
 export class SubscribersListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SUBSCRIBER_STATUSES })
@@ -119,7 +119,7 @@ export class SubscribersListQueryDto extends PageQueryDto {
 
 }
 
-export const CASE_KINDS = DOMAIN_VALUES.caseKind;
+const CASE_KINDS = DOMAIN_VALUES.caseKind;
 
 export class CasesListQueryDto extends PageQueryDto {
   @ApiPropertyOptional()

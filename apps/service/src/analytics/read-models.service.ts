@@ -10,14 +10,14 @@ export interface HeaderSink {
 type Response = HeaderSink;
 
 /** `<name>.csv`, restricted to characters that need no quoting or encoding in Content-Disposition. */
-export function csvFileName(name: string): string {
+function csvFileName(name: string): string {
   return `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.csv`;
 }
 
 /** How long a query with `minPosition` waits for the read model (api.md). */
-export const MIN_POSITION_WAIT_MS = 5_000;
+const MIN_POSITION_WAIT_MS = 5_000;
 /** Longest month range one analytics query may ask for. */
-export const MAX_MONTHS = 120;
+const MAX_MONTHS = 120;
 
 /**
  * What the read-model controllers share: the database, `minPosition` waits and CSV.

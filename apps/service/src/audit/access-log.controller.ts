@@ -7,7 +7,7 @@ import { Accounted } from './accounted.js';
 import { AuditPageQueryDto, pageOf } from './evidence.dto.js';
 
 /** `limit`, `cursor` and the filters of the access log. */
-export class AccessLogQueryDto extends AuditPageQueryDto {
+class AccessLogQueryDto extends AuditPageQueryDto {
   @ApiPropertyOptional({ example: 'key-3f2a9c1b', description: 'only this actor (an API key id, or cli:<user> for the audit CLI)' })
   @Optional()
   @IsText(200, { singleLine: true })

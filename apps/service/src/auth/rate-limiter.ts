@@ -14,7 +14,7 @@ export interface RateDecision {
 }
 
 /** Name of the one policy in `RateLimit-Policy` / `RateLimit` (IETF draft-ietf-httpapi-ratelimit-headers). */
-export const RATE_LIMIT_POLICY = 'per-key';
+const RATE_LIMIT_POLICY = 'per-key';
 
 /**
  * The IETF RateLimit header fields for a decision: `RateLimit-Policy: "per-key";q=<limit>;w=60` and

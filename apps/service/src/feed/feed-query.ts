@@ -3,7 +3,7 @@ import { parsePosition, STREAM_NAME_PATTERN } from '@libs/event-store';
 import { invalidInput, type FieldError } from './envelope.js';
 
 /** Page size of `GET /v1/events` (api.md): 1..1000, default 100. */
-export const FEED_DEFAULT_LIMIT = 100;
+const FEED_DEFAULT_LIMIT = 100;
 export const FEED_MAX_LIMIT = 1000;
 
 /** A feed request once validated. */

@@ -6,7 +6,7 @@ import { RequestValidationError } from './problem.js';
 import type { LifecycleRequest } from './request.js';
 
 /** Longest accepted `Idempotency-Key`. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const VISIBLE_ASCII = /^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$/;
 const ENTITY_TAG = /^(?:W\/)?"(\d{1,9})"$|^(\d{1,9})$/;
 
@@ -40,7 +40,7 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
  * Everything a command carries besides its body: the actor (key id, acting role, all roles), the
  * request id as correlation id, `If-Match` and `Idempotency-Key`.
  */
-export function commandOptions(req: LifecycleRequest): ExecuteOptions {
+function commandOptions(req: LifecycleRequest): ExecuteOptions {
   const principal = req.principal;
   if (!principal || !req.actingRole) throw new Error('command route reached without a principal: is the AccessGuard installed?');
   const options: ExecuteOptions = {

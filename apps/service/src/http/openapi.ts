@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOperation, ApiProperty, Ap
 import { BEARER_SCHEME } from './openapi-constants.js';
 
 /** One field error of a 400 answer. */
-export class FieldErrorDto {
+class FieldErrorDto {
   @ApiProperty({ example: 'plan.monthlyFee', description: 'dotted path of the field' })
   field!: string;
   @ApiProperty({ example: 'must be an integer number of minor units (cents), at least 0 and below 10^12' })
@@ -29,7 +29,7 @@ export class ProblemDto {
 }
 
 /** What every command answers. */
-export class CommandResultDto {
+class CommandResultDto {
   @ApiProperty({ example: 'sub-42', description: 'subscriberId or caseId' })
   id!: string;
   @ApiProperty({ example: 3, description: "the aggregate stream's version after the command (its new ETag)" })

@@ -21,12 +21,12 @@ export interface LifecycleRequest extends IncomingMessage {
 export type Next = (error?: unknown) => void;
 export type Middleware = (req: LifecycleRequest, res: ServerResponse, next: Next) => void;
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 /**
  * The one rule for a caller's request id (docs/integrators.md, "Request ids"): it ends up in logs,
  * event metadata and problem `instance` URNs, so only short, plain ids are kept.
  */
-export const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /**
  * The request's id, assigned once: the caller's `X-Request-Id` when sane, else a new UUID, echoed

@@ -222,11 +222,6 @@ export function IsCurrency(validationOptions?: ValidationOptions) {
     });
 }
 
-/** Turns a validated DTO (class instances, absent optionals) into the plain JSON the domain and the store take. */
-export function toPlain<T extends object>(dto: T): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(dto)) as Record<string, unknown>;
-}
-
 /**
  * Optional field: skipped when absent, but `null` is validated (and refused) like any other
  * value — unlike `@IsOptional()`, which would let `null` through to the domain.

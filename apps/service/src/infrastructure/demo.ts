@@ -15,7 +15,7 @@ class YieldingTarget extends InProcessTarget {
 }
 
 /** The demo company of `DEMO=1` (issue 7): big enough for meaningful analytics, quick to load. */
-export const DEMO_COMPANY = { seed: 7, subscribers: 500, months: 24 };
+const DEMO_COMPANY = { seed: 7, subscribers: 500, months: 24 };
 
 /**
  * First month of a run of `months` months that ends with the last complete month (UTC): a run

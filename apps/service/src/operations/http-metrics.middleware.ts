@@ -36,7 +36,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 /** The matched route's template, or `unmatched` for paths no route serves. */
-export function routeTemplate(req: RoutedRequest): string {
+function routeTemplate(req: RoutedRequest): string {
   const path = req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : 'unmatched';
 }

@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import { assignRequestId } from '../http/request.js';
 
 /** Headers that carry credentials; never written to a log. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
@@ -16,7 +16,7 @@ export const REDACTED_PATHS = [
  * The request id (one rule, in http/request.ts): pino-http stores it as `req.id`, the command
  * handlers use it as correlationId, and problems quote it as their `instance`.
  */
-export const requestId = assignRequestId;
+const requestId = assignRequestId;
 
 /**
  * nestjs-pino parameters: one JSON line per request and per log call, with the request id,

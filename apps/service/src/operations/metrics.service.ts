@@ -8,7 +8,7 @@ import { readSettings } from '@libs/settings';
 import { ProjectionsLocator } from './projections.js';
 
 /** Prefix of the service's own metrics (HTTP histograms keep the `http_` convention, process ones theirs). */
-export const METRIC_PREFIX = 'client_lifecycle_';
+const METRIC_PREFIX = 'client_lifecycle_';
 
 /**
  * What `client_lifecycle_build_info` reports: `BUILD_VERSION` / `BUILD_COMMIT` (set by the image

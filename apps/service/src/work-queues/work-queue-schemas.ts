@@ -13,7 +13,7 @@ const kind = str({ enum: [...DOMAIN_VALUES.caseKind] });
 const page = (queue: JsonSchema, item: JsonSchema, description: string): JsonSchema =>
   obj({ queue, asOf, items: { type: 'array', items: item }, nextCursor }, ['nextCursor'], { description });
 
-export const NEXT_STEPS = [...DOMAIN_VALUES.remedyStep, 'recommend-termination', 'await-approval', 'analyze-usage', 'propose-retention-plan', 'agree-or-reject-plan', 'close-case'] as const;
+const NEXT_STEPS = [...DOMAIN_VALUES.remedyStep, 'recommend-termination', 'await-approval', 'analyze-usage', 'propose-retention-plan', 'agree-or-reject-plan', 'close-case'] as const;
 
 /** The row of each queue, by the queue's name (and its component name). */
 const ITEMS: Record<string, [string, JsonSchema]> = {

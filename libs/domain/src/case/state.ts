@@ -12,8 +12,6 @@ import type {
   UsageCause,
 } from '../contracts/events.js';
 
-export type CaseStatus = 'none' | 'open' | 'closed';
-
 export const REMEDY_STEPS: readonly RemedyStep[] = ['reassess', 'educate', 'renegotiate', 'migrate'];
 /** Kinds that may go straight to termination (no remedy steps needed). */
 export const KINDS_EXCUSED_FROM_REMEDY: readonly CaseKind[] = ['non_payment', 'unethical', 'abusive'];
@@ -127,11 +125,6 @@ export function initialCaseState(): NoCase {
     lastOccurredAt: null,
     eventCount: 0,
   };
-}
-
-/** Each of the four remedy steps was taken or skipped with a justification. */
-export function remedyStepsComplete(state: CaseState): boolean {
-  return REMEDY_STEPS.every((s) => state.steps[s] !== undefined);
 }
 
 export function missingRemedySteps(state: CaseState): RemedyStep[] {

@@ -19,7 +19,6 @@ import {
   CaseKind,
   CaseOutcome,
   CostKind,
-  Count,
   Id,
   Initiator,
   Instant,
@@ -53,7 +52,7 @@ function caseCommand<T extends TProperties>(title: string, props: T) {
   return Obj({ caseId: AggregateId, ...props, at: Instant }, { title });
 }
 
-export const subscriberCommandSchemas = {
+const subscriberCommandSchemas = {
   EnrollSubscriber: subscriberCommand('EnrollSubscriber', {
     name: Line,
     segment: Segment,
@@ -115,7 +114,7 @@ export const subscriberCommandSchemas = {
   ReactivateSubscriber: subscriberCommand('ReactivateSubscriber', { plan: Plan }),
 } as const satisfies Record<string, TObject>;
 
-export const caseCommandSchemas = {
+const caseCommandSchemas = {
   OpenCase: caseCommand('OpenCase', { subscriberId: AggregateId, kind: CaseKind, summary: Text, openedBy: Text }),
   DocumentIncident: caseCommand('DocumentIncident', { description: Text, incidentAt: Instant }),
   TakeRemedyStep: caseCommand('TakeRemedyStep', { step: RemedyStep, notes: AnyText, outcome: RemedyOutcome }),
@@ -164,8 +163,8 @@ export type DomainCommand = SubscriberCommand | CaseCommand;
 export type SubscriberCommandOf<T extends SubscriberCommandType> = Extract<SubscriberCommand, { type: T }>;
 export type CaseCommandOf<T extends CaseCommandType> = Extract<CaseCommand, { type: T }>;
 
-export const SUBSCRIBER_COMMAND_TYPES = Object.keys(subscriberCommandSchemas) as SubscriberCommandType[];
-export const CASE_COMMAND_TYPES = Object.keys(caseCommandSchemas) as CaseCommandType[];
+const SUBSCRIBER_COMMAND_TYPES = Object.keys(subscriberCommandSchemas) as SubscriberCommandType[];
+const CASE_COMMAND_TYPES = Object.keys(caseCommandSchemas) as CaseCommandType[];
 
 /** Every command's data schema, keyed by command type. */
 export const commandContracts: Readonly<Record<CommandType, { aggregate: 'subscriber' | 'case'; schema: TObject }>> =
@@ -185,7 +184,7 @@ function checkerFor(type: string, schema: TObject): TypeCheck<TObject> {
 }
 
 /** `/plan/monthlyFee` → `plan.monthlyFee`. */
-export function pointerToField(path: string): string {
+function pointerToField(path: string): string {
   return path
     .split('/')
     .filter((p) => p !== '')

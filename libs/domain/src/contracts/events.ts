@@ -14,7 +14,6 @@ import {
   CaseKind,
   CaseOutcome,
   CostKind,
-  Count,
   Id,
   Initiator,
   Instant,
@@ -56,7 +55,7 @@ const Reasons = Type.Array(Text, { minItems: 1 });
 // Subscriber (stream `subscriber-<subscriberId>`)
 // ---------------------------------------------------------------------------------------------
 
-export const SubscriberEnrolledData = subscriberEvent('SubscriberEnrolled', {
+const SubscriberEnrolledData = subscriberEvent('SubscriberEnrolled', {
   name: Line,
   segment: Segment,
   plan: Plan,
@@ -66,17 +65,17 @@ export const SubscriberEnrolledData = subscriberEvent('SubscriberEnrolled', {
   noticeDays: Type.Optional(NoticeDays),
   override: Type.Optional(Obj({ by: Line, justification: Text })),
 });
-export const InvoiceIssuedData = subscriberEvent('InvoiceIssued', {
+const InvoiceIssuedData = subscriberEvent('InvoiceIssued', {
   invoiceId: Id,
   period: Period,
   amount: PositiveMoney,
   dueDate: CalendarDate,
 });
-export const PaymentReceivedData = subscriberEvent('PaymentReceived', { invoiceId: Id, amount: PositiveMoney });
+const PaymentReceivedData = subscriberEvent('PaymentReceived', { invoiceId: Id, amount: PositiveMoney });
 /** v1 (before tones): every reminder was friendly. */
 export const PaymentReminderSentDataV1 = subscriberEvent('PaymentReminderSent', { invoiceId: Id });
-export const PaymentReminderSentData = subscriberEvent('PaymentReminderSent', { invoiceId: Id, tone: ReminderTone });
-export const PaymentMissedData = subscriberEvent('PaymentMissed', {
+const PaymentReminderSentData = subscriberEvent('PaymentReminderSent', { invoiceId: Id, tone: ReminderTone });
+const PaymentMissedData = subscriberEvent('PaymentMissed', {
   invoiceId: Id,
   /** What was still owed on the invoice when it was recorded missed. */
   amount: Money,
@@ -84,31 +83,31 @@ export const PaymentMissedData = subscriberEvent('PaymentMissed', {
   /** Consecutive missed invoices including this one. */
   consecutiveMissed: Type.Integer({ minimum: 1 }),
 });
-export const PaymentArrangementAgreedData = subscriberEvent('PaymentArrangementAgreed', {
+const PaymentArrangementAgreedData = subscriberEvent('PaymentArrangementAgreed', {
   invoiceIds: Type.Array(Id, { minItems: 1 }),
   /** Last day (UTC) to pay; the arrangement is in force until the end of that day. */
   payBy: CalendarDate,
 });
-export const ServiceSuspendedData = subscriberEvent('ServiceSuspended', {
+const ServiceSuspendedData = subscriberEvent('ServiceSuspended', {
   reason: SuspensionReason,
   /** Total still owed (all open and missed invoices) at suspension. */
   outstanding: MoneyTotal,
 });
-export const DebtWrittenOffData = subscriberEvent('DebtWrittenOff', {
+const DebtWrittenOffData = subscriberEvent('DebtWrittenOff', {
   invoiceIds: Type.Array(Id, { minItems: 1 }),
   /** Sum of what was still owed on those invoices. */
   amount: PositiveMoneyTotal,
 });
-export const ServiceReinstatedData = subscriberEvent('ServiceReinstated', { reason: Text });
-export const CostToServeRecordedData = subscriberEvent('CostToServeRecorded', {
+const ServiceReinstatedData = subscriberEvent('ServiceReinstated', { reason: Text });
+const CostToServeRecordedData = subscriberEvent('CostToServeRecorded', {
   kind: CostKind,
   amount: Money,
   minutes: Type.Optional(Minutes),
   note: Type.Optional(AnyText),
 });
-export const ComplaintLoggedData = subscriberEvent('ComplaintLogged', { category: Line, description: Text });
-export const PlanChangedData = subscriberEvent('PlanChanged', { from: PlanTerms, to: PlanTerms, reason: PlanChangeReason });
-export const ClientMigratedData = subscriberEvent('ClientMigrated', {
+const ComplaintLoggedData = subscriberEvent('ComplaintLogged', { category: Line, description: Text });
+const PlanChangedData = subscriberEvent('PlanChanged', { from: PlanTerms, to: PlanTerms, reason: PlanChangeReason });
+const ClientMigratedData = subscriberEvent('ClientMigrated', {
   target: MigrationTarget,
   /** The plan the client moves to (required for `plan`; optional for `prepaid`); becomes the current plan. */
   toPlan: Type.Optional(Plan),
@@ -116,12 +115,12 @@ export const ClientMigratedData = subscriberEvent('ClientMigrated', {
   channel: Type.Optional(Line),
   caseId: Type.Optional(AggregateId),
 });
-export const CancellationRequestedData = subscriberEvent('CancellationRequested', {
+const CancellationRequestedData = subscriberEvent('CancellationRequested', {
   reason: Text,
   requestedEffectiveDate: Type.Optional(CalendarDate),
 });
-export const CancellationWithdrawnData = subscriberEvent('CancellationWithdrawn', { caseId: AggregateId });
-export const TerminationNoticeGivenData = subscriberEvent('TerminationNoticeGiven', {
+const CancellationWithdrawnData = subscriberEvent('CancellationWithdrawn', { caseId: AggregateId });
+const TerminationNoticeGivenData = subscriberEvent('TerminationNoticeGiven', {
   initiatedBy: Initiator,
   reasons: Reasons,
   /** First day (UTC) the subscriber is no longer served; termination happens at its 00:00Z. */
@@ -130,7 +129,7 @@ export const TerminationNoticeGivenData = subscriberEvent('TerminationNoticeGive
   caseId: Type.Optional(AggregateId),
   approvedBy: Type.Optional(Text),
 });
-export const SubscriberTerminatedData = subscriberEvent('SubscriberTerminated', {
+const SubscriberTerminatedData = subscriberEvent('SubscriberTerminated', {
   kind: TerminationKind,
   reasons: Reasons,
   effectiveDate: CalendarDate,
@@ -138,43 +137,43 @@ export const SubscriberTerminatedData = subscriberEvent('SubscriberTerminated', 
   finalBalance: MoneyTotal,
   planAtTermination: Plan,
 });
-export const SubscriberReactivatedData = subscriberEvent('SubscriberReactivated', { plan: Plan });
+const SubscriberReactivatedData = subscriberEvent('SubscriberReactivated', { plan: Plan });
 
 // ---------------------------------------------------------------------------------------------
 // Case (stream `case-<caseId>`)
 // ---------------------------------------------------------------------------------------------
 
-export const CaseOpenedData = caseEvent('CaseOpened', { kind: CaseKind, summary: Text, openedBy: Text });
-export const IncidentDocumentedData = caseEvent('IncidentDocumented', { description: Text, incidentAt: Instant });
-export const RemedyStepTakenData = caseEvent('RemedyStepTaken', { step: RemedyStep, notes: AnyText, outcome: RemedyOutcome });
-export const RemedyStepSkippedData = caseEvent('RemedyStepSkipped', { step: RemedyStep, justification: Text });
-export const UsageAnalyzedData = caseEvent('UsageAnalyzed', {
+const CaseOpenedData = caseEvent('CaseOpened', { kind: CaseKind, summary: Text, openedBy: Text });
+const IncidentDocumentedData = caseEvent('IncidentDocumented', { description: Text, incidentAt: Instant });
+const RemedyStepTakenData = caseEvent('RemedyStepTaken', { step: RemedyStep, notes: AnyText, outcome: RemedyOutcome });
+const RemedyStepSkippedData = caseEvent('RemedyStepSkipped', { step: RemedyStep, justification: Text });
+const UsageAnalyzedData = caseEvent('UsageAnalyzed', {
   findings: Text,
   causes: Type.Array(UsageCause, { minItems: 1 }),
 });
-export const RetentionPlanProposedData = caseEvent('RetentionPlanProposed', {
+const RetentionPlanProposedData = caseEvent('RetentionPlanProposed', {
   actions: Type.Array(RetentionAction, { minItems: 1 }),
   goodwillGesture: Type.Optional(Text),
 });
-export const RetentionPlanAgreedData = caseEvent('RetentionPlanAgreed', {
+const RetentionPlanAgreedData = caseEvent('RetentionPlanAgreed', {
   actions: Type.Array(RetentionAction, { minItems: 2 }),
   goodwillGesture: Type.Optional(Text),
   agreedBy: Line,
 });
-export const RetentionPlanRejectedData = caseEvent('RetentionPlanRejected', {
+const RetentionPlanRejectedData = caseEvent('RetentionPlanRejected', {
   reason: Text,
   /** The client's termination date. */
   effectiveDate: CalendarDate,
 });
-export const TerminationRecommendedData = caseEvent('TerminationRecommended', {
+const TerminationRecommendedData = caseEvent('TerminationRecommended', {
   reasons: Reasons,
   effectiveDate: CalendarDate,
   recommendedProvider: Type.Optional(Line),
   /** Transition documentation offered to the client. */
   transitionSupport: Type.Boolean(),
 });
-export const TerminationApprovedData = caseEvent('TerminationApproved', { approvedBy: Text });
-export const CaseClosedData = caseEvent('CaseClosed', { outcome: CaseOutcome });
+const TerminationApprovedData = caseEvent('TerminationApproved', { approvedBy: Text });
+const CaseClosedData = caseEvent('CaseClosed', { outcome: CaseOutcome });
 
 // ---------------------------------------------------------------------------------------------
 // Unions
@@ -223,9 +222,6 @@ type CaseSchemas = typeof caseEventSchemas;
 export type SubscriberEventType = keyof SubscriberSchemas;
 export type CaseEventType = keyof CaseSchemas;
 export type DomainEventType = SubscriberEventType | CaseEventType;
-
-export type SubscriberEventData<T extends SubscriberEventType = SubscriberEventType> = Static<SubscriberSchemas[T]>;
-export type CaseEventData<T extends CaseEventType = CaseEventType> = Static<CaseSchemas[T]>;
 
 /** `{type, data}` of every subscriber event: a discriminated union on `type`. */
 export type SubscriberEvent = { [K in SubscriberEventType]: { type: K; data: Static<SubscriberSchemas[K]> } }[SubscriberEventType];

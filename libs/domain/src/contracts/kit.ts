@@ -18,7 +18,7 @@ export function Obj<T extends TProperties>(properties: T, options: { title?: str
 }
 
 /** A string enum as a union of literals. */
-export function OneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string): TUnion<TLiteral<T[number]>[]> {
+function OneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string): TUnion<TLiteral<T[number]>[]> {
   const literals = values.map((v) => Type.Literal(v)) as TLiteral<T[number]>[];
   return Type.Union(literals, description ? { description } : {});
 }
@@ -44,7 +44,7 @@ export const Instant = Type.String({ pattern: INSTANT_PATTERN, format: 'date-tim
 export const CalendarDate = Type.String({ pattern: DATE_PATTERN, format: 'date', description: 'calendar date YYYY-MM-DD (UTC day)' });
 export const Period = Type.String({ pattern: L.month.pattern, description: 'calendar month YYYY-MM' });
 /** Checked against the code list; typed `string` so callers need not narrow every code they pass through. */
-export const Currency = Type.Unsafe<string>(OneOf(CURRENCIES, 'ISO-4217 currency code'));
+const Currency = Type.Unsafe<string>(OneOf(CURRENCIES, 'ISO-4217 currency code'));
 /** Integer minor units (cents), 0 ≤ amount < 10^12. */
 export const Money = Type.Integer({ minimum: 0, maximum: L.money.maximum, description: 'integer minor units' });
 /** Integer minor units (cents), 1 ≤ amount < 10^12. */
@@ -53,7 +53,6 @@ export const PositiveMoney = Type.Integer({ minimum: 1, maximum: L.money.maximum
 export const MoneyTotal = Type.Integer({ minimum: 0, maximum: L.moneyTotal.maximum, description: 'integer minor units' });
 /** A positive sum of amounts in integer minor units. */
 export const PositiveMoneyTotal = Type.Integer({ minimum: 1, maximum: L.moneyTotal.maximum, description: 'integer minor units, > 0' });
-export const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 export const NoticeDays = Type.Integer({ minimum: 0, maximum: L.noticeDays.maximum });
 export const Minutes = Type.Integer({ minimum: 0, maximum: L.minutes.maximum });
 
@@ -106,7 +105,7 @@ export const CaseKind = OneOf(DOMAIN_VALUES.caseKind);
 export const RemedyStep = OneOf(DOMAIN_VALUES.remedyStep);
 export const RemedyOutcome = OneOf(DOMAIN_VALUES.remedyOutcome);
 export const UsageCause = OneOf(DOMAIN_VALUES.usageCause);
-export const ActionOwner = OneOf(DOMAIN_VALUES.actionOwner);
+const ActionOwner = OneOf(DOMAIN_VALUES.actionOwner);
 export const RetentionAction = Obj({ owner: ActionOwner, description: Text, dueDate: CalendarDate }, { title: 'RetentionAction' });
 export const CaseOutcome = OneOf(DOMAIN_VALUES.caseOutcome);
 

@@ -15,7 +15,7 @@
 import { PERIOD_PATTERN } from '../shared/time.js';
 
 /** Aggregate ids become stream names (`subscriber-<id>`), so they follow the store's stream-name alphabet. */
-export const AGGREGATE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}$';
+const AGGREGATE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,119}$';
 /** Not blank, one line (names, codes, ids). */
 export const LINE_PATTERN = '^[^\\r\\n]*\\S[^\\r\\n]*$';
 /** One line, may be empty. */
@@ -46,8 +46,6 @@ export const CONTRACT_LIMITS = {
   month: { pattern: PERIOD_PATTERN },
 } as const;
 
-export type ContractLimit = keyof typeof CONTRACT_LIMITS;
-
 /** ISO-4217 active currency codes. */
 export const CURRENCIES = [
   'AED', 'AFN', 'ALL', 'AMD', 'ANG', 'AOA', 'ARS', 'AUD', 'AWG', 'AZN', 'BAM', 'BBD', 'BDT', 'BGN', 'BHD', 'BIF', 'BMD', 'BND', 'BOB',
@@ -60,4 +58,3 @@ export const CURRENCIES = [
   'TOP', 'TRY', 'TTD', 'TWD', 'TZS', 'UAH', 'UGX', 'USD', 'UYU', 'UZS', 'VES', 'VND', 'VUV', 'WST', 'XAF', 'XCD', 'XOF', 'XPF', 'YER',
   'ZAR', 'ZMW', 'ZWL',
 ] as const;
-export type CurrencyCode = (typeof CURRENCIES)[number];

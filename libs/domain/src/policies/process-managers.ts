@@ -84,7 +84,7 @@ function requireLookup<T>(value: T | undefined, pm: string, what: string): T {
 }
 
 /** A payment that clears a non-payment suspension (without a write-off) reinstates the service. */
-export const automaticReinstatement: ProcessManager = {
+const automaticReinstatement: ProcessManager = {
   name: 'automatic-reinstatement',
   reactsTo: ['PaymentReceived'],
   needs: ['subscriber'],
@@ -105,7 +105,7 @@ export const automaticReinstatement: ProcessManager = {
  * A missed payment recorded when the invoice is already `suspendAfterDays` past due (e.g. an
  * operator recording it late) suspends at once instead of waiting for the next scheduler pass.
  */
-export const dunning: ProcessManager = {
+const dunning: ProcessManager = {
   name: 'dunning',
   reactsTo: ['PaymentMissed'],
   needs: ['subscriber'],
@@ -123,7 +123,7 @@ export const dunning: ProcessManager = {
 };
 
 /** A cancellation request opens a retention case (unless one is open). */
-export const retentionOnCancellation: ProcessManager = {
+const retentionOnCancellation: ProcessManager = {
   name: 'retention-on-cancellation',
   reactsTo: ['CancellationRequested'],
   needs: ['subscriber', 'openCases'],
@@ -149,7 +149,7 @@ export const retentionOnCancellation: ProcessManager = {
 };
 
 /** An agreed retention plan withdraws the cancellation (CancellationWithdrawn). */
-export const retentionPlanAgreed: ProcessManager = {
+const retentionPlanAgreed: ProcessManager = {
   name: 'retention-plan-agreed',
   reactsTo: ['RetentionPlanAgreed'],
   needs: ['subscriber', 'case'],
@@ -167,7 +167,7 @@ export const retentionPlanAgreed: ProcessManager = {
 };
 
 /** A rejected retention plan gives the client's termination notice (voluntary). */
-export const retentionPlanRejected: ProcessManager = {
+const retentionPlanRejected: ProcessManager = {
   name: 'retention-plan-rejected',
   reactsTo: ['RetentionPlanRejected'],
   needs: [],
@@ -190,7 +190,7 @@ export const retentionPlanRejected: ProcessManager = {
 };
 
 /** An approved termination gives the provider's notice, with the recommendation's terms. */
-export const terminationApproved: ProcessManager = {
+const terminationApproved: ProcessManager = {
   name: 'termination-approved',
   reactsTo: ['TerminationApproved'],
   needs: ['case'],
@@ -215,7 +215,7 @@ export const terminationApproved: ProcessManager = {
 };
 
 /** A migration to a partner ends the relationship here (SubscriberTerminated, kind migrated). */
-export const partnerMigration: ProcessManager = {
+const partnerMigration: ProcessManager = {
   name: 'partner-migration',
   reactsTo: ['ClientMigrated'],
   needs: [],
@@ -231,7 +231,7 @@ export const partnerMigration: ProcessManager = {
 };
 
 /** Trailing window of the profitability watch, in days. */
-export const PROFITABILITY_WINDOW_DAYS = 90;
+const PROFITABILITY_WINDOW_DAYS = 90;
 
 /**
  * Profitability watch: when the cost to serve over the trailing 90 days (ending at the cost's

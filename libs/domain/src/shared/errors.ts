@@ -96,10 +96,6 @@ export class CommandValidationError extends Error {
   }
 }
 
-export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof DomainError;
-}
-
 /** Throws a {@link DomainError}; typed `never` so it can end a branch. */
 export function refuse(code: DomainErrorCode, message: string, details?: Record<string, unknown>): never {
   throw new DomainError(code, message, details);

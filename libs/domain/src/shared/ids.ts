@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /** Namespace of every id this library derives (a fixed, random UUID). */
-export const DOMAIN_ID_NAMESPACE = '5b0f1c1e-7d3a-4f57-9a43-2f1c3c7e8a90';
+const DOMAIN_ID_NAMESPACE = '5b0f1c1e-7d3a-4f57-9a43-2f1c3c7e8a90';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isUuid(s: string): boolean {
+function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
@@ -14,7 +14,7 @@ function uuidBytes(uuid: string): Buffer {
 }
 
 /** RFC 4122 / 9562 UUID version 5 (SHA-1 of namespace + name). */
-export function uuidV5(namespace: string, name: string): string {
+function uuidV5(namespace: string, name: string): string {
   if (!isUuid(namespace)) throw new TypeError(`uuidV5: namespace must be a UUID, got ${namespace}`);
   const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
   const b = Buffer.from(hash.subarray(0, 16));

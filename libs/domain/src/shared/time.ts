@@ -43,11 +43,6 @@ export function dateStartMs(date: string): number {
   return Date.parse(`${date}T00:00:00.000Z`);
 }
 
-/** 00:00Z of a calendar date as an ISO instant. */
-export function dateStart(date: string): string {
-  return `${date}T00:00:00.000Z`;
-}
-
 /** The UTC calendar date of an instant. */
 export function utcDate(instant: string): string {
   return new Date(Date.parse(instant)).toISOString().slice(0, 10);
@@ -64,13 +59,6 @@ export function addDays(date: string, days: number): string {
  */
 export function daysPastDue(at: string, dueDate: string): number {
   return Math.floor((instantMs(at) - dateStartMs(dueDate)) / DAY_MS);
-}
-
-/** Later of two instants (either may be null). */
-export function maxInstant(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return instantMs(a) >= instantMs(b) ? a : b;
 }
 
 export function isBefore(a: string, b: string): boolean {

@@ -30,7 +30,7 @@ export interface SubscriberContext {
   policy: DunningPolicy;
 }
 
-export const defaultSubscriberContext: SubscriberContext = Object.freeze({ policy: defaultDunningPolicy });
+const defaultSubscriberContext: SubscriberContext = Object.freeze({ policy: defaultDunningPolicy });
 
 /** Longest payment arrangement, in days after the day it is agreed. */
 export const MAX_ARRANGEMENT_DAYS = 30;

@@ -23,7 +23,7 @@ export function overdueBalance(state: SubscriberState): number {
 }
 
 /** An open invoice more than `graceDays` days past due at `at`: to be recorded missed. */
-export function isMissable(invoice: InvoiceState, at: string, policy: DunningPolicy): boolean {
+function isMissable(invoice: InvoiceState, at: string, policy: DunningPolicy): boolean {
   return invoice.status === 'open' && invoice.owed > 0 && daysPastDue(at, invoice.dueDate) > policy.graceDays;
 }
 
@@ -32,11 +32,6 @@ export function invoicesToRecordMissed(state: SubscriberState, at: string, polic
   return invoicesInOrder(state)
     .filter((i) => isMissable(i, at, policy))
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
-}
-
-/** Whether a payment arrangement covering the invoice is in force at `at` (until the end of its payBy day). */
-export function arrangementInForce(invoice: InvoiceState, at: string): boolean {
-  return invoice.arrangedUntil !== null && daysPastDue(at, invoice.arrangedUntil) <= 0;
 }
 
 /**
@@ -50,7 +45,7 @@ export function suspensionTriggerMs(invoice: InvoiceState, policy: DunningPolicy
 }
 
 /** Missed, unpaid invoices whose suspension trigger has been reached at `at`. */
-export function invoicesDueForSuspension(state: SubscriberState, at: string, policy: DunningPolicy): InvoiceState[] {
+function invoicesDueForSuspension(state: SubscriberState, at: string, policy: DunningPolicy): InvoiceState[] {
   const t = instantMs(at);
   return missedUnpaid(state).filter((i) => t >= suspensionTriggerMs(i, policy));
 }
@@ -99,7 +94,7 @@ export function subscriberFacts(state: SubscriberState): SubscriberFacts {
  * Minimum notice (domain.md §4 `notice-too-short`): 15 days for a `non_payment` case, else the
  * contract's `noticeDays` when set, else 60 days for b2b and 15 for b2c.
  */
-export function minimumNoticeDays(facts: { segment: Segment; noticeDays?: number | null | undefined }, caseKind?: CaseKind | null): number {
+function minimumNoticeDays(facts: { segment: Segment; noticeDays?: number | null | undefined }, caseKind?: CaseKind | null): number {
   if (caseKind === 'non_payment') return 15;
   if (facts.noticeDays !== undefined && facts.noticeDays !== null) return facts.noticeDays;
   return facts.segment === 'b2b' ? 60 : 15;
@@ -138,10 +133,4 @@ export function hasFullProfitabilityWindow(state: SubscriberState, asOf: string,
   if (state.status !== 'active' && state.status !== 'suspended') return false;
   if (state.customerSince === null) return false;
   return instantMs(state.customerSince) <= instantMs(asOf) - days * DAY_MS;
-}
-
-/** Trailing-90-day cost to serve exceeds what the subscriber paid in that window. */
-export function isUnprofitable(state: SubscriberState, asOf: string, days = 90): boolean {
-  const p = trailingProfitability(state, asOf, days);
-  return p.costToServe > p.paid;
 }

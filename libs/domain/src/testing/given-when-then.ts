@@ -33,7 +33,7 @@ export interface Given<C, E, S, Ctx> {
   state(): S;
 }
 
-export function scenario<C, E extends { type: string; data: unknown }, S, Ctx>(decider: Decider<C, E, S, Ctx>, defaultContext: Ctx) {
+function scenario<C, E extends { type: string; data: unknown }, S, Ctx>(decider: Decider<C, E, S, Ctx>, defaultContext: Ctx) {
   return function given(history: readonly E[] = []): Given<C, E, S, Ctx> {
     const fold = (events: readonly E[], from: S) => events.reduce((s, e) => decider.evolve(s, e), from);
     const initial = fold(history, decider.initialState());

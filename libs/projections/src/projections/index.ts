@@ -1,16 +1,15 @@
 import type { Projection } from '../projection.js';
 import { casesProjection } from './cases.js';
 import { churnProjection } from '../read-models/churn/projection.js';
-import { cohortsProjection } from './cohorts.js';
+import { cohortsProjection } from '../read-models/cohorts/projection.js';
 import { defaultRateProjection } from './default-rate.js';
-import { revenuePerClientProjection } from './revenue-per-client.js';
-import { salesPerRepProjection } from './sales-per-rep.js';
+import { revenuePerClientProjection } from '../read-models/revenue-per-client/projection.js';
+import { salesPerRepProjection } from '../read-models/sales-per-rep/projection.js';
 import { clientProfitabilityProjection, subscribersProjection } from './subscriber-ledger.js';
 import { workQueuesProjection } from './work-queues.js';
 
 export { casesProjection, churnProjection, cohortsProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection, workQueuesProjection };
 export { TRAILING_DAYS } from './subscriber-ledger.js';
-export { EARLY_CHURN_DAYS } from './sales-per-rep.js';
 
 /**
  * Every read model, by name. The forecast has no projection of its own: it is computed at query

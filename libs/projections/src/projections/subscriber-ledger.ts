@@ -133,7 +133,7 @@ function toDb(s: SubscriberRow): Record<string, unknown> {
  * trailing-90-day ledger. Two read models have this shape (`subscribers`, the list, and
  * `client-profitability`), each in its own tables under its own checkpoint.
  */
-export function subscriberLedgerProjection(name: string, prefix: string, description: string): Projection {
+function subscriberLedgerProjection(name: string, prefix: string, description: string): Projection {
   const main = prefix;
   const invoices = `${prefix}_invoices`;
   const ledger = `${prefix}_ledger`;

@@ -1,6 +1,7 @@
 import type { EventStore } from '@libs/event-store';
 import type { SqlDatabase } from '@libs/sql';
-import { relayLag, type RelayEngine, type RelayLogger } from '../engine.js';
+import type { RelayEngine, RelayLogger } from '../engine.js';
+import { relayLag } from '../status.js';
 import { WebhookSink, type WebhookDeliverySettings } from './sink.js';
 import { webhookSinkName, WebhookStore, type WebhookRecord } from './store.js';
 

@@ -4,7 +4,7 @@ import { DOMAIN_VALUES, type CaseKind } from '@libs/domain';
 import { CommandBodyDto } from '../../http/command-body.dto.js';
 import { IsAggregateId, IsText, Optional } from '../../http/validation.js';
 
-export const CASE_KINDS: readonly CaseKind[] = DOMAIN_VALUES.caseKind;
+const CASE_KINDS: readonly CaseKind[] = DOMAIN_VALUES.caseKind;
 
 /** Body of the OpenCase command. */
 export class OpenCaseDto extends CommandBodyDto {

@@ -41,7 +41,7 @@ export class TakeRemedyStepDto extends CommandBodyDto {
 }
 
 /** Which of the two forms a body is, or what is wrong with it. */
-export function remedyStepProblems(body: TakeRemedyStepDto): FieldProblem[] {
+function remedyStepProblems(body: TakeRemedyStepDto): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (body.skipped === true) {
     if (body.justification === undefined) problems.push({ field: 'justification', message: 'is required when skipped is true' });

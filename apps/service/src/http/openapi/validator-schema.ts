@@ -119,7 +119,7 @@ export function describe(schema: JsonSchema, rules: readonly Rule[]): void {
 }
 
 /** Every class that carries validators, by name: the DTO components of the document. */
-export function validatedClasses(): Map<string, Function> {
+function validatedClasses(): Map<string, Function> {
   const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown[]> };
   const out = new Map<string, Function>();
   for (const target of storage.validationMetadatas.keys()) if (typeof target === 'function') out.set(target.name, target);

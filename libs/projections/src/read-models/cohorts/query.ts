@@ -1,9 +1,10 @@
 /** `GET /v1/analytics/cohorts` (domain.md §6 "Signup cohorts", api.md). */
 import type { SqlExecutor } from '@libs/sql';
-import { resolveCurrency } from './currency.js';
-import { monthOf, monthRange, monthsBetween, addMonths } from './months.js';
-import { META_TABLE, REBUILD_SUFFIX } from './projection.js';
-import { rate, segmentsOf, type MonthRange, type SegmentFilter } from './query-kit.js';
+import { resolveCurrency } from '../../currency.js';
+import { monthOf, monthRange, monthsBetween, addMonths } from '../../months.js';
+import { META_TABLE, REBUILD_SUFFIX } from '../../projection.js';
+import { rate, segmentsOf, type MonthRange, type SegmentFilter } from '../../query-kit.js';
+import { cohortChangesTable, cohortMembersTable, cohortsTable } from './table.js';
 
 export interface CohortMonth {
   offset: number;
@@ -29,7 +30,6 @@ export interface CohortsAnswer {
   cohorts: Cohort[];
 }
 
-
 /**
  * The retention triangle: for each cohort month C in [from, to] and each offset k from 0 to the
  * newest month in the log, the cohort's members who are customers at the end of C+k (the first
@@ -38,19 +38,19 @@ export interface CohortsAnswer {
 export async function cohorts(db: SqlExecutor, q: MonthRange & { currency?: string }): Promise<CohortsAnswer> {
   const segment = q.segment ?? 'all';
   const segs = segmentsOf(segment);
-  const currency = await resolveCurrency(db, 'rm_cohort_members', q.currency);
+  const currency = await resolveCurrency(db, cohortMembersTable.name, q.currency);
   // The newest business time any read model has seen: those without a type filter (subscribers,
   // default-rate, …) read every event, so this is the month of the newest event in the log.
   const meta = await db.query<{ as_of: Date | null }>(`SELECT max(as_of) AS as_of FROM ${META_TABLE} WHERE strpos(name, $1) = 0`, [REBUILD_SUFFIX]);
   const asOf = meta.rows[0]?.as_of ? new Date(meta.rows[0].as_of).toISOString() : null;
   const lastMonth = asOf ? monthOf(asOf) : null;
   const sizes = await db.query<{ cohort: string; customers: string; mrr: string }>(
-    `SELECT cohort, SUM(customers)::bigint AS customers, SUM(mrr)::bigint AS mrr FROM rm_cohorts
+    `SELECT cohort, SUM(customers)::bigint AS customers, SUM(mrr)::bigint AS mrr FROM ${cohortsTable.name}
       WHERE segment = ANY($1::text[]) AND currency = $2 AND cohort >= $3 AND cohort <= $4 GROUP BY cohort`,
     [segs, currency ?? '', q.from, q.to],
   );
   const changes = await db.query<{ cohort: string; month: string; customers: string; mrr: string }>(
-    `SELECT cohort, month, SUM(customers_delta)::bigint AS customers, SUM(mrr_delta)::bigint AS mrr FROM rm_cohort_changes
+    `SELECT cohort, month, SUM(customers_delta)::bigint AS customers, SUM(mrr_delta)::bigint AS mrr FROM ${cohortChangesTable.name}
       WHERE segment = ANY($1::text[]) AND currency = $2 AND cohort >= $3 AND cohort <= $4 GROUP BY cohort, month ORDER BY cohort, month`,
     [segs, currency ?? '', q.from, q.to],
   );
