@@ -15,7 +15,8 @@ const CATCH_UP_EVENTS = arg('events', 200_000);
 const CONCURRENCY = [1, 8, 32];
 /** `--group-commit 0` measures the store with one statement per append (EVENT_STORE_GROUP_COMMIT=off). */
 const GROUP_COMMIT = arg('group-commit', 1) !== 0;
-const GROUPS_IN_FLIGHT = arg('groups-in-flight', 1);
+/** `--groups-in-flight N`; 0 (default) leaves the store's own default. */
+const GROUPS_IN_FLIGHT = arg('groups-in-flight', 0) || undefined;
 
 
 function percentile(sorted: number[], p: number): number {
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   try {
     log(`bench:store on ${new URL(BENCH_DATABASE_URL).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
     log();
-    log(`group commit ${GROUP_COMMIT ? `on, ${GROUPS_IN_FLIGHT} group(s) in flight` : 'off'}`);
+    log(`group commit ${GROUP_COMMIT ? `on, ${GROUPS_IN_FLIGHT ?? 'default'} group(s) in flight` : 'off'}`);
     log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio | appends per commit (largest)');
     log('------- | ------------- | -------- | ----- | ------------- | ------------- | -------------- | ----------------------------');
     const appendVsInsert: Record<string, number> = {};

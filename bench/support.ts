@@ -17,6 +17,13 @@ export const log = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** A string `--name value` argument of the script, or undefined. */
+export function stringArg(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
@@ -34,4 +41,23 @@ export async function throwawayDatabase(label: string, serverUrl = BENCH_DATABAS
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   return { name, url: u.toString(), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * A named database kept between runs (created when missing, never dropped): benchmarks whose
+ * seeding takes minutes seed it once and reuse it. `drop` does nothing, so callers treat both alike.
+ */
+export async function keptDatabase(name: string, serverUrl = BENCH_DATABASE_URL): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--database ${name}: use lower-case letters, digits and _`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString(), drop: async () => undefined };
 }

@@ -90,6 +90,15 @@ function headsAt(events: readonly StoredEvent[], position: number): Head[] {
   return [...heads.values()].sort(byStreamId);
 }
 
+/** The heads as the database's copy hands them out: pages of `size`, read again on each iteration. */
+function headPages(heads: readonly Head[], size: number): AsyncIterable<Head[]> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let i = 0; i < heads.length; i += size) yield heads.slice(i, i + size);
+    },
+  };
+}
+
 type Expected = { kind: FindingKind; streamId: string; version?: number };
 
 /** Applies one tampering at or before `cut`; returns what verification must report, or undefined when it does not apply. */
@@ -149,6 +158,9 @@ describe(`verify against a checkpoint, random histories (seed ${SEED})`, () => {
 
         const intact = await verifyAgainstCheckpoint(arrayLog(events, byStream), checkpoint, options);
         expect(intact).toMatchObject({ valid: true, findingCount: 0, events: events.length });
+        // Signed heads read page by page (pages of 1 to 3 heads, so streams meet page ends anywhere): the same verdict.
+        const paged = { ...options, heads: headPages(heads, 1 + (pick % 3)) };
+        expect(await verifyAgainstCheckpoint(arrayLog(events, byStream), checkpoint, paged)).toEqual(intact);
 
         const change = tamper(events, cut, kind, pick);
         if (!change) return;
@@ -156,6 +168,7 @@ describe(`verify against a checkpoint, random histories (seed ${SEED})`, () => {
         const result = await verifyAgainstCheckpoint(arrayLog(change.log, byStream), checkpoint, options);
         expect(result.valid).toBe(false);
         expect(result.findings.map(({ kind: k, streamId, version }) => ({ kind: k, streamId, ...(version === undefined ? {} : { version }) }))).toEqual([change.expected]);
+        expect(await verifyAgainstCheckpoint(arrayLog(change.log, byStream), checkpoint, paged)).toEqual(result);
         // Without the signed heads (the database's copy lost), it is still detected.
         expect((await verifyAgainstCheckpoint(arrayLog(change.log, byStream), checkpoint, { ...options, heads: undefined })).valid).toBe(false);
       }),
@@ -164,5 +177,22 @@ describe(`verify against a checkpoint, random histories (seed ${SEED})`, () => {
     // Most runs find a tampering that applies (a time limit may end the runs early on a loaded machine).
     expect(runs).toBeGreaterThan(50);
     expect(tampered).toBeGreaterThan(runs / 2);
+  });
+});
+
+describe('verify against a checkpoint, signed heads that change while they are read', () => {
+  it('reports a root mismatch when the heads handed out page by page are not the ones that gave the signed root', async () => {
+    // Given a log and a checkpoint of all of it
+    const events = await writeLog([0, 1, 2, 0, 1, 2, 3], [0, 0, 0, 0, 0, 0]);
+    const last = String(Math.max(...events.map((e) => Number(e.position))));
+    const heads = headsAt(events, Number(last));
+    const checkpoint = signCheckpoint({ position: last, at: '2026-02-01T00:00:00.000Z', streams: heads.length, headsRoot: merkleRoot(heads) }, KEY);
+    // When the database's copy of one head is altered after it was checked (version and hash of another stream's head)
+    const altered = heads.map((h, i) => (i === 1 ? { ...h, hash: heads[0].hash } : h));
+    const result = await verifyAgainstCheckpoint(arrayLog(events, true), checkpoint, { publicKeyPem: KEY.publicKeyPem, heads: headPages(altered, 2) });
+    // Then the verification does not pass, and says the copy changed
+    expect(result.valid).toBe(false);
+    expect(result.findings.map((f) => f.kind)).toEqual(expect.arrayContaining(['root-mismatch']));
+    expect(result.findings.find((f) => f.kind === 'root-mismatch')?.detail).toContain('changed after it was checked');
   });
 });

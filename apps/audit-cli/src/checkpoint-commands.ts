@@ -5,8 +5,10 @@
  * signature does not hold, 2 the checkpoint, its key or the stream could not be had).
  */
 import type { Writable } from 'node:stream';
+import cliProgress from 'cli-progress';
 import {
   CASE_STREAM_PREFIX,
+  collectHeads,
   fetchCheckpoint,
   headsAsOf,
   inclusionProof,
@@ -74,6 +76,17 @@ async function publicKeyOf(checkpoint: Checkpoint, options: CheckpointOptions, e
   }
 }
 
+/** On a TTY: streams read of the checkpoint's (the log is read in stream order), with the events so far. */
+function progressBar(stderr: Writable, streams: number): cliProgress.SingleBar | undefined {
+  if ((stderr as Writable & { isTTY?: boolean }).isTTY !== true) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { stream: stderr as NodeJS.WritableStream, format: 'verifying [{bar}] {percentage}% | {value}/{total} streams | {events} events', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(streams, 0, { events: 0 });
+  return bar;
+}
+
 function describe(f: Finding): string {
   const where = f.version === undefined ? f.streamId : `${f.streamId} at version ${f.version}`;
   return `${f.kind.toUpperCase()} ${where}: ${f.detail}`;
@@ -97,7 +110,18 @@ export function verifyWithCheckpoint(options: CheckpointOptions, io: CheckpointC
     const key = await publicKeyOf(checkpoint, options, env);
     const stored = io.db ? await storedLeaves(io.store, io.db, checkpoint) : { source: 'absent' as const };
     const of = `checkpoint at position ${checkpoint.position} (${checkpoint.streams} streams, signed ${checkpoint.at} by key ${checkpoint.keyId} from ${key.source})`;
-    const result = await verifyAgainstCheckpoint(io.store, checkpoint, { publicKeyPem: key.pem, heads: stored.heads, leavesSource: stored.source });
+    const bar = progressBar(io.stderr, checkpoint.streams);
+    let result;
+    try {
+      result = await verifyAgainstCheckpoint(io.store, checkpoint, {
+        publicKeyPem: key.pem,
+        heads: stored.pages,
+        leavesSource: stored.source,
+        onProgress: bar ? (events, streams) => bar.update(Math.min(streams, checkpoint.streams), { events }) : undefined,
+      });
+    } finally {
+      bar?.stop();
+    }
     if (!result.signatureValid) {
       line(io.stdout, `NOT VERIFIED: the signature of the ${of} does not verify: the checkpoint was altered or is not this key's`);
       return 1;
@@ -132,7 +156,7 @@ export function proveStream(target: string, options: CheckpointOptions, io: Chec
   return guarded(io.stderr, async () => {
     const checkpoint = await keptCheckpoint(options, env);
     const stored = io.db ? await storedLeaves(io.store, io.db, checkpoint) : { source: 'absent' as const };
-    const heads = stored.heads ?? (await headsAsOf(io.store, checkpoint.position));
+    const heads = stored.pages ? await collectHeads(stored.pages) : await headsAsOf(io.store, checkpoint.position);
     if (merkleRoot(heads) !== checkpoint.headsRoot || heads.length !== checkpoint.streams) {
       line(io.stdout, `NOT PROVABLE: the log's heads as of position ${checkpoint.position} do not give the checkpoint's root; run verify --all --checkpoint to see what changed`);
       return 1;

@@ -47,8 +47,8 @@ export interface AuditCliIo {
   env?: CheckpointCliEnv;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_BROKEN = 1;
+const EXIT_OK = 0;
+const EXIT_BROKEN = 1;
 export const EXIT_USAGE = 2;
 
 /** A failure already explained to the user: its exit code, no stack trace. */
@@ -65,7 +65,7 @@ class CliFailure extends Error {
  * Resolves what the user typed to a stream: a stream name as it is (`subscriber-…`, `case-…`),
  * else a subscriber id, else a case id — the first that exists.
  */
-export async function resolveStream(store: EventStore, target: string, prefixes: readonly string[] = [SUBSCRIBER_STREAM_PREFIX, CASE_STREAM_PREFIX]): Promise<string> {
+async function resolveStream(store: EventStore, target: string, prefixes: readonly string[] = [SUBSCRIBER_STREAM_PREFIX, CASE_STREAM_PREFIX]): Promise<string> {
   const candidates = [target, ...prefixes.map((p) => `${p}${target}`)];
   for (const streamId of candidates) {
     if (!isStreamName(streamId)) continue;

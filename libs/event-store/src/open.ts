@@ -25,7 +25,7 @@ export interface EventStoreConfig {
   queryTimeoutMs?: number;
   /** PostgreSQL and PGlite: coalesce concurrent appends into one statement and commit (default on; docs/event-store.md). */
   groupCommit?: boolean;
-  /** Groups in flight at once with group commit (default 1). */
+  /** Groups in flight at once with group commit (default 2 on PostgreSQL, 1 on PGlite). */
   groupsInFlight?: number;
 }
 

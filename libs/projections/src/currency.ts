@@ -16,7 +16,7 @@ export class CurrencyRequiredError extends Error {
 }
 
 /** Currencies of the subscribers a read model knows (its own per-subscriber table), sorted. */
-export async function currenciesIn(db: SqlExecutor, table: string): Promise<string[]> {
+async function currenciesIn(db: SqlExecutor, table: string): Promise<string[]> {
   // '' is what schema v3 gave rows written before it, until their rebuild: not a currency.
   const { rows } = await db.query<{ currency: string }>(`SELECT DISTINCT currency FROM ${ident(table)} WHERE currency <> '' ORDER BY currency`);
   return rows.map((r) => r.currency);

@@ -98,7 +98,7 @@ interface Runtime {
   abortRebuild?: boolean;
 }
 
-export class ProjectionNotFoundError extends Error {
+class ProjectionNotFoundError extends Error {
   constructor(name: string) {
     super(`unknown projection ${name}`);
     this.name = 'ProjectionNotFoundError';

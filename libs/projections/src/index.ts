@@ -28,6 +28,4 @@ export {
   clientProfitabilityProjection,
   subscribersProjection,
   workQueuesProjection,
-  TRAILING_DAYS,
-  EARLY_CHURN_DAYS,
 } from './projections/index.js';

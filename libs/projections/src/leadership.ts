@@ -22,7 +22,7 @@ export const PROJECTION_LOCK_CLASS = 0x434c0002;
  * taken from the pool. When the holding process dies, the server ends its session and frees the
  * locks at once; the standby processes' next `acquire` (every couple of seconds) takes over.
  */
-export class AdvisoryLockLeadership implements Leadership {
+class AdvisoryLockLeadership implements Leadership {
   private client?: pg.PoolClient;
   private broken = false;
   private readonly held = new Set<string>();
@@ -88,7 +88,7 @@ export class AdvisoryLockLeadership implements Leadership {
 }
 
 /** PGlite lives in one process: that process holds every projection. */
-export class LocalLeadership implements Leadership {
+class LocalLeadership implements Leadership {
   async acquire(): Promise<boolean> {
     return true;
   }

@@ -22,7 +22,7 @@ export interface BrokerRelayConfig {
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `24h`, `30m`, `90s`, `500ms`, `2d` → milliseconds (the settings schema checked the form). */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(text.trim());
   if (!m) throw new Error(`not a duration: ${text}`);
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];

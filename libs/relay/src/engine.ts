@@ -6,7 +6,7 @@ import { toEnvelope } from './envelope.js';
 import { SinkPausedError, type RelaySink, type SinkFilter } from './sink.js';
 
 /** First key of the relays' advisory locks: a key space of their own beside the projections'. */
-export const RELAY_LOCK_CLASS = 0x434c0003;
+const RELAY_LOCK_CLASS = 0x434c0003;
 
 /**
  * `running`: this process delivers for the sink and its last delivery succeeded (or none was

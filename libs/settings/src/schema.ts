@@ -20,7 +20,7 @@ const optionalOneOf = <const T extends string>(values: readonly T[], description
 const text = (description: string, fallback: string, pattern?: string) => Type.String({ minLength: 1, default: fallback, ...(pattern ? { pattern } : {}), description });
 const optionalText = (description: string, pattern?: string) => Type.Optional(Type.String({ minLength: 1, ...(pattern ? { pattern } : {}), description }));
 /** Spelled the ways people write booleans in environments. */
-export const FLAG_VALUES = ['1', '0', 'true', 'false', 'yes', 'no'] as const;
+const FLAG_VALUES = ['1', '0', 'true', 'false', 'yes', 'no'] as const;
 const flag = (fallback: (typeof FLAG_VALUES)[number], description: string) => oneOf(FLAG_VALUES, fallback, description);
 
 const SERVICE: SettingUser[] = ['service'];
@@ -85,7 +85,7 @@ export const SETTINGS = Type.Object({
 export type SettingName = keyof typeof SETTINGS.properties;
 
 /** Which processes read each setting. */
-export const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
+const SETTING_USERS: Record<SettingName, readonly SettingUser[]> = {
   NODE_ENV: ['service', 'projector'],
   PORT: SERVICE,
   EVENT_STORE: STORE_USERS,

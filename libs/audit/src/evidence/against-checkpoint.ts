@@ -1,6 +1,6 @@
 import { checkLink, chainVersionOf, comparePositions, ZERO_HASH, type EventStore, type StoredEvent } from '@libs/event-store';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.js';
-import { byStreamId, merkleRoot, type Head } from './merkle.js';
+import { byStreamId, merkleRoot, MerkleRootBuilder, type Head } from './merkle.js';
 import { storedByStreamPages, storedLogPages } from './stored-log.js';
 
 /**
@@ -43,12 +43,16 @@ export interface CheckpointVerification {
 
 export interface CheckpointVerifyOptions {
   publicKeyPem: string;
-  /** The checkpoint's heads sorted by stream, already checked against its root; `leavesSource` says why absent. */
-  heads?: readonly Head[];
+  /**
+   * The checkpoint's heads sorted by stream, already checked against its root (pages of them, or
+   * all at once); `leavesSource` says why absent. Their root is checked again as they are read.
+   */
+  heads?: readonly Head[] | AsyncIterable<Head[]>;
   leavesSource?: LeavesSource;
   pageSize?: number;
   maxFindings?: number;
-  onProgress?(events: number): void;
+  /** After each page: events read so far, and streams (in stream order: of the checkpoint's `streams`). */
+  onProgress?(events: number, streams: number): void;
 }
 
 /** Early events a stream may hold while waiting for a missing version before it is called deleted. */
@@ -118,18 +122,16 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
   const fresh = (): StreamState => ({ next: 0, prevHash: ZERO_HASH, chainVersion: 1, sawLater: false, broken: false });
 
   const recomputed: Head[] = [];
-  const signedHeads = options.heads;
-  let nextSigned = 0;
+  const signed = options.heads ? new SignedHeads(options.heads) : undefined;
   // One stream's verdict against the signed heads, in stream order (deleted streams are the signed ones skipped over).
   const settle = (streamId: string | undefined, s: StreamState | undefined) => {
-    if (signedHeads) {
-      while (nextSigned < signedHeads.length && (streamId === undefined || signedHeads[nextSigned].streamId < streamId)) {
-        compareOne(signedHeads[nextSigned].streamId, undefined, signedHeads[nextSigned], report);
-        nextSigned++;
+    if (signed) {
+      for (let h = signed.peek(); h && (streamId === undefined || h.streamId < streamId); h = signed.peek()) {
+        compareOne(h.streamId, undefined, h, report);
+        signed.take();
       }
       if (streamId === undefined || !s) return;
-      const signed = signedHeads[nextSigned]?.streamId === streamId ? signedHeads[nextSigned++] : undefined;
-      compareOne(streamId, s, signed, report);
+      compareOne(streamId, s, signed.peek()?.streamId === streamId ? signed.take() : undefined, report);
     } else if (streamId !== undefined && s?.head) recomputed.push({ streamId, ...s.head });
   };
 
@@ -139,6 +141,8 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
     // The primary key's order: one stream at a time, memory flat whatever the number of streams.
     let current: { streamId: string; s: StreamState } | undefined;
     for await (const page of byStream) {
+      // The signed heads up to this page's last stream, so settling stays synchronous.
+      await signed?.fill(page[page.length - 1].streamId);
       for (const e of page) {
         if (current?.streamId !== e.streamId) {
           if (current) settle(current.streamId, current.s);
@@ -151,9 +155,10 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
           if (!s.broken) deleted(s, e.streamId);
         } else apply(s, e);
       }
-      options.onProgress?.(events);
+      options.onProgress?.(events, streams);
     }
     if (current) settle(current.streamId, current.s);
+    await signed?.fill(undefined);
     settle(undefined, undefined);
   } else {
     const states = new Map<string, StreamState>();
@@ -180,7 +185,7 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
         }
         if (s.pending?.size === 0) s.pending = undefined;
       }
-      options.onProgress?.(events);
+      options.onProgress?.(events, states.size);
     }
     for (const [streamId, s] of states) {
       if (!s.broken && s.pending) {
@@ -189,11 +194,19 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
       }
     }
     streams = states.size;
+    await signed?.fill(undefined);
     for (const streamId of [...states.keys()].sort()) settle(streamId, states.get(streamId));
     settle(undefined, undefined);
   }
 
-  if (!signedHeads) {
+  if (signed && (signed.root.count !== checkpoint.streams || signed.root.root() !== checkpoint.headsRoot)) {
+    report({
+      kind: 'root-mismatch',
+      streamId: '*',
+      detail: `the database's copy of the checkpoint's heads, as read for this verification, does not give its signed root: it changed after it was checked; run the verification again`,
+    });
+  }
+  if (!signed) {
     recomputed.sort(byStreamId);
     if (recomputed.length !== checkpoint.streams || merkleRoot(recomputed) !== checkpoint.headsRoot) {
       report({
@@ -205,6 +218,55 @@ export async function verifyAgainstCheckpoint(store: EventStore, checkpoint: Che
   }
   findings.sort((a, b) => byStreamId(a, b) || (a.version ?? -1) - (b.version ?? -1));
   return { ...base, valid: findingCount === 0, signatureValid: true, streams, events, covered, findingCount, findings };
+}
+
+/**
+ * The signed heads as a reader of pages: `fill` reads pages until a head past `upTo` is buffered
+ * (or all of them, without it), `peek`/`take` walk them in order; consumed pages are let go, and
+ * every head taken goes into the root recomputed on the way.
+ */
+class SignedHeads {
+  readonly root = new MerkleRootBuilder();
+  private buffer: Head[] = [];
+  private index = 0;
+  private readonly pages?: AsyncIterator<Head[]>;
+  private done = false;
+
+  constructor(heads: readonly Head[] | AsyncIterable<Head[]>) {
+    if (isHeadArray(heads)) {
+      this.buffer = [...heads];
+      this.done = true;
+    } else this.pages = heads[Symbol.asyncIterator]();
+  }
+
+  async fill(upTo: string | undefined): Promise<void> {
+    while (!this.done && (this.index >= this.buffer.length || upTo === undefined || this.buffer[this.buffer.length - 1].streamId <= upTo)) {
+      const next = await this.pages!.next();
+      if (next.done) {
+        this.done = true;
+        return;
+      }
+      if (this.index > 0) {
+        this.buffer = this.buffer.slice(this.index);
+        this.index = 0;
+      }
+      for (const h of next.value) this.buffer.push(h);
+    }
+  }
+
+  peek(): Head | undefined {
+    return this.buffer[this.index];
+  }
+
+  take(): Head {
+    const head = this.buffer[this.index++];
+    this.root.push(head);
+    return head;
+  }
+}
+
+function isHeadArray(heads: readonly Head[] | AsyncIterable<Head[]>): heads is readonly Head[] {
+  return Array.isArray(heads);
 }
 
 function compareOne(streamId: string, s: StreamState | undefined, signed: Head | undefined, report: (f: Finding) => void): void {

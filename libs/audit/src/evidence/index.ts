@@ -1,12 +1,9 @@
 export { checkpointMessage, parseCheckpoint, signCheckpoint, verifyCheckpointSignature, type Checkpoint, type UnsignedCheckpoint } from './checkpoint.js';
 export {
-  DEVELOPMENT_KEY_FILE,
-  developmentSigningKey,
   generateSigningKey,
   Keyring,
   keyIdOf,
   loadPublicKeys,
-  loadSigningKey,
   openKeyring,
   signBytes,
   verifyBytes,
@@ -15,10 +12,10 @@ export {
   type SigningKey,
 } from './keys.js';
 export { CheckpointLedger, SigningUnavailableError, type LedgerLogger, type StoredCheckpoint } from './ledger.js';
-export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, rootFromProof, type Head, type ProofStep } from './merkle.js';
+export { byStreamId, EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, MerkleRootBuilder, nodeHash, rootFromProof, type Head, type ProofStep } from './merkle.js';
 export { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 export { EvidenceScheduler, type EvidenceLogger, type EvidenceTask } from './scheduler.js';
-export { storedByStreamPages, storedLogPages, storedStream, type StoredLogOptions } from './stored-log.js';
+export { storedByStreamPages, storedLogPages, type StoredLogOptions } from './stored-log.js';
 export {
   verifyAgainstCheckpoint,
   type CheckpointVerification,
@@ -27,5 +24,5 @@ export {
   type FindingKind,
   type LeavesSource,
 } from './against-checkpoint.js';
-export { fetchCheckpoint, headsAsOf, readCheckpointFile, resolvePublicKey, storedLeaves, type PublicKeySources } from './kept-checkpoint.js';
+export { collectHeads, fetchCheckpoint, headsAsOf, readCheckpointFile, resolvePublicKey, storedLeaves, type PublicKeySources } from './kept-checkpoint.js';
 export { AccessLog, type AccessEntry, type AccessKind, type AccessRecord, type AccessRecorder } from './access-log.js';

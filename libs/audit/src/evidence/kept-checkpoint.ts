@@ -5,7 +5,7 @@ import type { SqlDatabase } from '@libs/sql';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { keyIdOf, Keyring, loadPublicKeys } from './keys.js';
 import { CheckpointLedger } from './ledger.js';
-import { byStreamId, merkleRoot, type Head } from './merkle.js';
+import { byStreamId, MerkleRootBuilder, type Head } from './merkle.js';
 import type { LeavesSource } from './against-checkpoint.js';
 import { storedLogPages } from './stored-log.js';
 
@@ -102,9 +102,10 @@ export async function resolvePublicKey(keyId: string, sources: PublicKeySources)
 /**
  * The database's copy of a checkpoint's heads, used only when they give its signed root (then they
  * are exactly the heads signed, and name the streams that differ). `altered`: the copy is there but
- * was changed; `absent`: the database does not have this checkpoint.
+ * was changed; `absent`: the database does not have this checkpoint. `pages` reads them again, page
+ * by page, each time it is iterated: at 100,000 streams the heads are never all in memory.
  */
-export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoint: Checkpoint): Promise<{ heads?: Head[]; source: LeavesSource }> {
+export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoint: Checkpoint): Promise<{ pages?: AsyncIterable<Head[]>; source: LeavesSource }> {
   const ledger = new CheckpointLedger(store, db, new Keyring(undefined));
   let stored;
   try {
@@ -114,10 +115,18 @@ export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoin
     return { source: 'absent' };
   }
   if (!stored) return { source: 'absent' };
-  // One sorted array, no map: at 100,000 streams every extra copy of the heads is tens of MB.
-  const heads = await ledger.heads(stored.id);
-  if (heads.length !== checkpoint.streams || merkleRoot(heads) !== checkpoint.headsRoot) return { source: 'altered' };
-  return { heads, source: 'stored' };
+  const id = stored.id;
+  const root = new MerkleRootBuilder();
+  for await (const page of ledger.headPages(id)) for (const h of page) root.push(h);
+  if (root.count !== checkpoint.streams || root.root() !== checkpoint.headsRoot) return { source: 'altered' };
+  return { pages: { [Symbol.asyncIterator]: () => ledger.headPages(id) }, source: 'stored' };
+}
+
+/** Every head of `pages` in one array (a proof needs the whole tree). */
+export async function collectHeads(pages: AsyncIterable<Head[]>): Promise<Head[]> {
+  const heads: Head[] = [];
+  for await (const page of pages) for (const h of page) heads.push(h);
+  return heads;
 }
 
 /** Every stream's head as of `position`, from the log itself (sorted by stream: the tree's leaves). */

@@ -21,7 +21,7 @@ export interface PublicKeyEntry {
 }
 
 /** File name of the development key inside DATA_DIR. */
-export const DEVELOPMENT_KEY_FILE = 'audit-signing-key.pem';
+const DEVELOPMENT_KEY_FILE = 'audit-signing-key.pem';
 
 export function keyIdOf(publicKey: KeyObject | string): string {
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
@@ -35,7 +35,7 @@ function fromPrivate(privateKey: KeyObject, source: string): SigningKey {
 }
 
 /** Reads a PEM (PKCS#8) Ed25519 private key. */
-export async function loadSigningKey(file: string): Promise<SigningKey> {
+async function loadSigningKey(file: string): Promise<SigningKey> {
   let pem: string;
   try {
     pem = await readFile(file, 'utf8');
@@ -57,7 +57,7 @@ export function generateSigningKey(): { key: SigningKey; pem: string } {
 }
 
 /** The development key in `dataDir` (created mode 600 when missing); `created` tells whether it was. */
-export async function developmentSigningKey(dataDir: string): Promise<{ key: SigningKey; file: string; created: boolean }> {
+async function developmentSigningKey(dataDir: string): Promise<{ key: SigningKey; file: string; created: boolean }> {
   const file = join(dataDir, DEVELOPMENT_KEY_FILE);
   try {
     return { key: await loadSigningKey(file), file, created: false };

@@ -2,7 +2,7 @@ import { comparePositions, type EventStore } from '@libs/event-store';
 import { runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { Keyring } from './keys.js';
-import { byStreamId, merkleRoot, type Head } from './merkle.js';
+import { byStreamId, merkleRoot, MerkleRootBuilder, type Head } from './merkle.js';
 import { AUDIT_MIGRATIONS_TABLE, auditMigrations } from './schema.js';
 import { storedLogPages } from './stored-log.js';
 
@@ -45,6 +45,8 @@ function toCheckpoint(row: CheckpointRow): Checkpoint {
 
 const COLUMNS = 'id, position::text AS position, at, streams, heads_root, key_id, signature';
 const INSERT_CHUNK = 5_000;
+/** Stored heads per read: at 100,000 streams one query held every row twice (driver rows and heads). */
+const HEADS_PAGE = 5_000;
 const LOCK_KEY = 'audit_checkpoints';
 
 /** Heads by stream. */
@@ -127,8 +129,16 @@ export class CheckpointLedger {
   private async baseOf(previous: StoredCheckpoint | undefined): Promise<{ position: string; leaves: Leaves; stored: Leaves }> {
     if (!previous) return { position: '0', leaves: new Map(), stored: new Map() };
     if (this.cache?.id === previous.id) return { position: this.cache.position, leaves: this.cache.leaves, stored: this.cache.leaves };
-    const stored = await this.loadLeaves(previous.id);
-    if (merkleRoot(sortedHeads(stored)) === previous.checkpoint.headsRoot && stored.size === previous.checkpoint.streams) {
+    // One pass over the stored heads, in the tree's order: the map to build on and the root to check it by.
+    const stored: Leaves = new Map();
+    const root = new MerkleRootBuilder();
+    for await (const page of this.headPages(previous.id)) {
+      for (const h of page) {
+        root.push(h);
+        stored.set(h.streamId, { version: h.version, hash: h.hash });
+      }
+    }
+    if (root.root() === previous.checkpoint.headsRoot && stored.size === previous.checkpoint.streams) {
       return { position: previous.checkpoint.position, leaves: stored, stored };
     }
     this.logger?.error(`the stored heads of checkpoint ${previous.id} do not match its signed root: someone changed them; the next checkpoint is computed from the whole log`);
@@ -164,27 +174,42 @@ export class CheckpointLedger {
 
   /** The heads of a stored checkpoint as the database holds them (check them against its root). */
   async loadLeaves(id: number): Promise<Leaves> {
-    const { rows } = await this.db.query<{ stream_id: string; version: number; hash: string }>(
-      `SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM audit_checkpoint_heads
-        WHERE checkpoint_id <= $1 ORDER BY stream_id, checkpoint_id DESC`,
-      [id],
-    );
     const leaves: Leaves = new Map();
-    for (const r of rows) if (Number(r.version) >= 0) leaves.set(r.stream_id, { version: Number(r.version), hash: r.hash });
+    for await (const page of this.headPages(id)) for (const h of page) leaves.set(h.streamId, { version: h.version, hash: h.hash });
     return leaves;
   }
 
   /** A stored checkpoint's heads sorted by stream (the tree's leaves), as the database holds them. */
   async heads(id: number): Promise<Head[]> {
-    const { rows } = await this.db.query<{ stream_id: string; version: number; hash: string }>(
-      `SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM audit_checkpoint_heads
-        WHERE checkpoint_id <= $1 ORDER BY stream_id, checkpoint_id DESC`,
-      [id],
-    );
     const heads: Head[] = [];
-    for (const r of rows) if (Number(r.version) >= 0) heads.push({ streamId: r.stream_id, version: Number(r.version), hash: r.hash });
-    // The database's collation may order differently from the tree's code-unit order.
-    return heads.sort(byStreamId);
+    for await (const page of this.headPages(id)) for (const h of page) heads.push(h);
+    return heads;
+  }
+
+  /**
+   * A stored checkpoint's heads page by page in the tree's order (stream names are ASCII and the
+   * column's collation is "C", so the database's order is the code-unit order the tree uses): a
+   * reader holds one page, not 100,000 heads.
+   */
+  async *headPages(id: number, pageSize = HEADS_PAGE): AsyncGenerator<Head[]> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.db.query<{ stream_id: string; version: number; hash: string }>(
+        `SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM audit_checkpoint_heads
+          WHERE checkpoint_id <= $1 AND stream_id > $2 ORDER BY stream_id, checkpoint_id DESC LIMIT $3`,
+        [id, after, pageSize],
+      );
+      if (rows.length === 0) return;
+      const heads: Head[] = [];
+      for (const r of rows) {
+        if (r.stream_id <= after) throw new Error(`the stored heads of checkpoint ${id} are not in the tree's order at ${r.stream_id}`);
+        after = r.stream_id;
+        // A row of version -1 says the stream left the heads at that checkpoint.
+        if (Number(r.version) >= 0) heads.push({ streamId: r.stream_id, version: Number(r.version), hash: r.hash });
+      }
+      if (heads.length > 0) yield heads;
+      if (rows.length < pageSize) return;
+    }
   }
 
   async latest(): Promise<StoredCheckpoint | undefined> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { checkpointMessage, parseCheckpoint, signCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import { generateSigningKey, keyIdOf, Keyring } from './keys.js';
-import { EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, nodeHash, rootFromProof, type Head } from './merkle.js';
+import { EMPTY_ROOT, inclusionProof, leafHash, merkleRoot, MerkleRootBuilder, nodeHash, rootFromProof, type Head } from './merkle.js';
 
 const heads = (n: number): Head[] =>
   Array.from({ length: n }, (_, i) => ({ streamId: `s-${String(i).padStart(4, '0')}`, version: i % 7, hash: createHash('sha256').update(String(i)).digest('hex') }));
@@ -31,6 +31,23 @@ describe('Merkle tree of stream heads', () => {
         expect(rootFromProof({ ...all[i], version: all[i].version + 1 }, proof)).not.toBe(root);
       }
     }
+  });
+
+  it('the streaming builder gives the level-by-level root for every count from 0 to 300, holding a digest per level', () => {
+    for (let n = 0; n <= 300; n++) {
+      const all = heads(n);
+      const builder = new MerkleRootBuilder();
+      for (const h of all) builder.push(h);
+      expect(builder.count).toBe(n);
+      expect(builder.root()).toBe(merkleRoot(all));
+    }
+  });
+
+  it('the streaming builder refuses heads out of stream order (its root would be another tree\'s)', () => {
+    const [a, b] = heads(2);
+    const builder = new MerkleRootBuilder();
+    builder.push(b);
+    expect(() => builder.push(a)).toThrow(/out of stream order/);
   });
 
   it('any change of a head, a removed head or an added one changes the root', () => {

@@ -36,11 +36,6 @@ export async function* storedLogPages(store: EventStore, options: StoredLogOptio
   }
 }
 
-/** One stream's events as stored, in version order, page by page. */
-export function storedStream(store: EventStore, streamId: string, pageSize = 1_000): AsyncIterable<StoredEvent> {
-  return storedOf(store).iterateStream(streamId, { pageSize });
-}
-
 type ByStreamAfter = { streamId: string; version: number };
 
 /**

@@ -36,7 +36,7 @@ export interface BulkExportProgress {
   files: number;
 }
 
-export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 
 function describeBound(b: ExportBound | undefined): string | null {
   return b === undefined ? null : 'position' in b ? b.position : b.instant;

@@ -1,9 +1,8 @@
-export { DEFAULT_CHUNK_BYTES, exportLog, type BulkExportOptions, type BulkExportProgress, type ExportBound } from './bulk-export.js';
+export { exportLog, type BulkExportOptions, type BulkExportProgress, type ExportBound } from './bulk-export.js';
 export {
   EXPORT_FORMAT,
   EXPORT_PUBLIC_KEY_FILE,
   MANIFEST_FILE,
-  manifestMessage,
   parseManifest,
   signManifest,
   verifyManifestSignature,

@@ -51,7 +51,7 @@ export interface ExportManifest {
 export type UnsignedManifest = Omit<ExportManifest, 'keyId' | 'signature'>;
 
 /** The bytes signed: the canonical JSON of the manifest without `signature` (with `keyId`). */
-export function manifestMessage(m: Omit<ExportManifest, 'signature'> & { signature?: string }): string {
+function manifestMessage(m: Omit<ExportManifest, 'signature'> & { signature?: string }): string {
   const { signature: _signature, ...rest } = m;
   return canonicalJson(rest);
 }

@@ -53,7 +53,6 @@ export const PositiveMoney = Type.Integer({ minimum: 1, maximum: L.money.maximum
 export const MoneyTotal = Type.Integer({ minimum: 0, maximum: L.moneyTotal.maximum, description: 'integer minor units' });
 /** A positive sum of amounts in integer minor units. */
 export const PositiveMoneyTotal = Type.Integer({ minimum: 1, maximum: L.moneyTotal.maximum, description: 'integer minor units, > 0' });
-export const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 export const NoticeDays = Type.Integer({ minimum: 0, maximum: L.noticeDays.maximum });
 export const Minutes = Type.Integer({ minimum: 0, maximum: L.minutes.maximum });
 

@@ -18,9 +18,9 @@ import { revisionToVersion } from './revisions.js';
  * - a caller key that itself starts with `$` gets one more `$`, so nothing collides and every
  *   key reads back exactly as written.
  */
-export const META_CORRELATION_ID = '$correlationId';
-export const META_CAUSATION_ID = '$causationId';
-export const META_OCCURRED_AT = '$occurredAt';
+const META_CORRELATION_ID = '$correlationId';
+const META_CAUSATION_ID = '$causationId';
+const META_OCCURRED_AT = '$occurredAt';
 
 /** What the store adds to a caller's metadata. */
 export interface StoreMetadata {

@@ -16,7 +16,7 @@ interface ClientErrorShape {
   actualState?: EsdbCurrentRevision;
 }
 
-export const WRONG_EXPECTED_VERSION = 'wrong-expected-version';
+const WRONG_EXPECTED_VERSION = 'wrong-expected-version';
 const UNAVAILABLE_TYPES = new Set(['unavailable', 'deadline-exceeded', 'timeout', 'cancelled', 'not-leader']);
 /** gRPC status codes that mean "could not talk to the server": UNAVAILABLE, DEADLINE_EXCEEDED. */
 const UNAVAILABLE_GRPC_CODES = new Set([14, 4]);
@@ -31,10 +31,6 @@ export function isWrongExpectedVersion(error: unknown): boolean {
 
 export function isStreamNotFound(error: unknown): boolean {
   return shape(error).type === 'stream-not-found';
-}
-
-export function isStreamDeleted(error: unknown): boolean {
-  return shape(error).type === 'stream-deleted';
 }
 
 /** Whether an error means the server could not be reached (as opposed to refusing a request). */

@@ -36,7 +36,7 @@ const HEAD_CACHE_SIZE = 10_000;
 const HEAD_SCAN_PAGE = 100;
 
 /** Default bound on the first round trip of `init()`: an unreachable server fails open quickly. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 export interface EventStoreDbStoreOptions {
   /** Used in error messages (masked); the connection itself is already built. */

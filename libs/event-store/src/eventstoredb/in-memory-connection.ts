@@ -16,7 +16,7 @@ import { serverFilterMatches } from './filters.js';
 import { compareEsdbPositions } from './positions.js';
 
 /** Same shape as the client's `WrongExpectedVersionError` (what the adapter recognises). */
-export class InMemoryWrongExpectedVersionError extends Error {
+class InMemoryWrongExpectedVersionError extends Error {
   readonly type = 'wrong-expected-version';
   constructor(
     readonly streamName: string,
@@ -29,7 +29,7 @@ export class InMemoryWrongExpectedVersionError extends Error {
 }
 
 /** Same shape as the client's `UnavailableError`. */
-export class InMemoryUnavailableError extends Error {
+class InMemoryUnavailableError extends Error {
   readonly type = 'unavailable';
   readonly code = 14;
 }

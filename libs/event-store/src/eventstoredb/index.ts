@@ -11,8 +11,8 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store.js';
 export { DbClientConnection } from './client.js';
 export type * from './connection.js';
 export { maskConnectionString, normalizeConnectionString } from './connection-string.js';
-export { EventStoreDbEventStore, DEFAULT_CONNECT_TIMEOUT_MS, type EventStoreDbStoreOptions } from './eventstoredb-event-store.js';
-export { InMemoryEsdbConnection, InMemoryUnavailableError, InMemoryWrongExpectedVersionError } from './in-memory-connection.js';
+export { EventStoreDbEventStore, type EventStoreDbStoreOptions } from './eventstoredb-event-store.js';
+export { InMemoryEsdbConnection } from './in-memory-connection.js';
 export { encodeEsdbPosition, decodeEsdbPosition, compareEsdbPositions } from './positions.js';
 
 /**

@@ -45,8 +45,10 @@ export interface GroupCommitOptions {
   /** Most events in one group (a larger single append still goes alone); default 2,000. */
   maxEvents?: number;
   /**
-   * Groups in flight at once (default 1). Streams of groups in flight are disjoint, so they never
-   * conflict with each other; a second group overlaps one group's commit with the next one's work.
+   * Groups in flight at once (default 1; the store uses 2 on PostgreSQL). Streams of groups in flight are disjoint, so they never
+   * conflict with each other; a second group overlaps one group's commit (its WAL flush) with the
+   * next one's execution, on a second connection and backend. The queue is shared evenly among
+   * the free slots.
    */
   maxInFlight?: number;
 }
@@ -90,6 +92,7 @@ interface GroupRow {
 export class GroupCommitter<Existing> {
   private queue: Pending<Existing>[] = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly inFlightStreams = new Set<string>();
   private readonly maxInFlight: number;
   private readonly maxAppends: number;
@@ -109,33 +112,48 @@ export class GroupCommitter<Existing> {
   submit(request: GroupRequest): Promise<{ outcome: AttemptOutcome<Existing>; head: Head }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
+      // Idle: at once, no added latency. Busy: wait for the end of this turn of the event loop,
+      // so that every append submitted meanwhile (the writers a group just answered come back
+      // within the same turn) rides in one group rather than a trickle of small ones.
+      if (this.inFlight === 0 && !this.scheduled) this.pump();
+      else this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const group = this.take();
+      // Split evenly across the free slots: with two in flight, 32 writers give two groups of 16
+      // rather than one of 31 and one of 1 (bench:store, BENCHMARKS.md).
+      const group = this.take(Math.ceil(this.queue.length / (this.maxInFlight - this.inFlight)));
       if (group.length === 0) return;
       this.inFlight++;
       for (const p of group) this.inFlightStreams.add(p.request.streamId);
       void this.run(group).finally(() => {
         this.inFlight--;
         for (const p of group) this.inFlightStreams.delete(p.request.streamId);
-        this.pump();
+        this.schedule();
       });
     }
   }
 
-  /** The first append of each stream in queue order, up to the bounds; the rest keep their order. */
-  private take(): Pending<Existing>[] {
+  /** The first append of each stream in queue order, up to `limit` and the bounds; the rest keep their order. */
+  private take(limit: number): Pending<Existing>[] {
     const taken: Pending<Existing>[] = [];
     const rest: Pending<Existing>[] = [];
     const streams = new Set<string>();
     let events = 0;
     for (const pending of this.queue) {
       const n = pending.request.prepared.length;
-      const fits = taken.length === 0 || (taken.length < this.maxAppends && events + n <= this.maxEvents);
+      const fits = taken.length === 0 || (taken.length < Math.min(limit, this.maxAppends) && events + n <= this.maxEvents);
       if (fits && !streams.has(pending.request.streamId) && !this.inFlightStreams.has(pending.request.streamId)) {
         taken.push(pending);
         streams.add(pending.request.streamId);

@@ -80,7 +80,8 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         readHeads: (streamIds) => readHeads(db, streamIds),
         chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
         single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
-      }, { maxInFlight: options.groupsInFlight });
+        // PGlite runs one query at a time: a second group would only wait behind the first.
+      }, { maxInFlight: options.groupsInFlight ?? (db.dialect === 'postgres' ? 2 : 1) });
     }
   }
 

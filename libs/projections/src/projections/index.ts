@@ -10,7 +10,6 @@ import { workQueuesProjection } from '../read-models/work-queues/projection.js';
 
 export { casesProjection, churnProjection, cohortsProjection, defaultRateProjection, revenuePerClientProjection, salesPerRepProjection, clientProfitabilityProjection, subscribersProjection, workQueuesProjection };
 export { TRAILING_DAYS } from '../read-models/subscriber-ledger/evolve.js';
-export { EARLY_CHURN_DAYS } from '../read-models/sales-per-rep/evolve.js';
 
 /**
  * Every read model, by name. The forecast has no projection of its own: it is computed at query

@@ -17,7 +17,7 @@ export { salesReps, type RepMonth } from './sales-per-rep/query.js';
 export { cases, type CaseListItem, type CasesQuery } from './cases/query.js';
 export * from './subscriber-ledger/query.js';
 export * from './work-queues/query.js';
-export { foldWorkQueues, nextCaseStep, subscriberQueueRow, caseQueueRow, WORK_QUEUE_TRAILING_DAYS, type WorkQueueModel, type WorkQueueChanges } from './work-queues/evolve.js';
+export type { WorkQueueModel, WorkQueueChanges } from './work-queues/evolve.js';
 export type { Table, ColumnSpec, SqlType } from './table.js';
 
 /** Every declared read-model table: a test checks the migrated database against each declaration. */

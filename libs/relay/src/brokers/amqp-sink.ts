@@ -23,7 +23,7 @@ export interface AmqpSinkOptions {
   logger?: BrokerLogger;
 }
 
-export const DEFAULT_AMQP_EXCHANGE = 'client-lifecycle.events';
+const DEFAULT_AMQP_EXCHANGE = 'client-lifecycle.events';
 const silent: BrokerLogger = { log: () => undefined, warn: () => undefined };
 
 export class BrokerUnavailableError extends Error {

@@ -23,12 +23,12 @@ export interface NatsSinkOptions {
   logger?: BrokerLogger;
 }
 
-export const DEFAULT_NATS_STREAM = 'CLIENT_LIFECYCLE';
-export const DEFAULT_NATS_SUBJECT_PREFIX = 'client-lifecycle';
+const DEFAULT_NATS_STREAM = 'CLIENT_LIFECYCLE';
+const DEFAULT_NATS_SUBJECT_PREFIX = 'client-lifecycle';
 const silent: BrokerLogger = { log: () => undefined, warn: () => undefined };
 
 /** Thrown when the stream exists but does not take our subjects: an operator has to fix it. */
-export class StreamMisconfiguredError extends Error {
+class StreamMisconfiguredError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StreamMisconfiguredError';

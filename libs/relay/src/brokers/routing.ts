@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../envelope.js';
  * The category of an event: its stream's name up to the first dash (`subscriber-perez` →
  * `subscriber`, `case-…` → `case`), the same word the contracts' `stream` field gives.
  */
-export function eventCategory(event: Pick<EventEnvelope, 'streamId'>): string {
+function eventCategory(event: Pick<EventEnvelope, 'streamId'>): string {
   const dash = event.streamId.indexOf('-');
   return dash > 0 ? event.streamId.slice(0, dash) : event.streamId;
 }

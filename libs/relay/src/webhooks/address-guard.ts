@@ -63,7 +63,7 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
-export class ForbiddenTargetError extends Error {
+class ForbiddenTargetError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ForbiddenTargetError';

@@ -7,7 +7,7 @@ import { signedHeaders } from './signing.js';
 import { webhookSinkName, type WebhookAttempt, type WebhookRecord, type WebhookStore } from './store.js';
 
 /** The longest response excerpt kept in the attempt log. */
-export const RESPONSE_EXCERPT_CHARS = 256;
+const RESPONSE_EXCERPT_CHARS = 256;
 /** A response body longer than this is not read to its end (the connection is dropped instead). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 /** Attempts are written in small batches: one row per attempt would cost a write per event. */

@@ -4,7 +4,7 @@ import { countersOf } from '../read-model.js';
 import { salesPerRepTable, type RepMonthRow, type SaleRow } from './table.js';
 
 /** A sale churned "early" when terminated at most this long after its enrolment. */
-export const EARLY_CHURN_DAYS = 90;
+const EARLY_CHURN_DAYS = 90;
 
 /** What a batch changes: the sales it created or marked churned, and the deltas of each cohort row. */
 export interface SalesPerRepChanges {

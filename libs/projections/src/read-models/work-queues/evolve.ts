@@ -31,7 +31,7 @@ import type { RowOf } from '../table.js';
 import type { workQueueCasesTable, WorkQueueLedgerRow, workQueueSubscribersTable } from './table.js';
 
 /** Trailing window of the unprofitable queue (domain.md §5, as the profitability watch). */
-export const WORK_QUEUE_TRAILING_DAYS = 90;
+const WORK_QUEUE_TRAILING_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 /** What the queues read of one subscriber (a row of `rm_work_queue_subscribers`). */
@@ -45,7 +45,7 @@ export type { WorkQueueLedgerRow };
 const minDate = (dates: string[]): string | null => (dates.length === 0 ? null : dates.reduce((a, b) => (b < a ? b : a)));
 
 /** The queue columns of a subscriber's state. */
-export function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberRow {
+function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberRow {
   const missed = missedUnpaid(state);
   const live = state.status !== 'terminated';
   return {
@@ -93,7 +93,7 @@ export function nextCaseStep(state: ExistingCase): string | null {
 }
 
 /** The queue columns of a case's state. */
-export function caseQueueRow(state: ExistingCase): WorkQueueCaseRow {
+function caseQueueRow(state: ExistingCase): WorkQueueCaseRow {
   return {
     case_id: state.caseId,
     subscriber_id: state.subscriberId,

@@ -13,7 +13,7 @@ import { workQueueCasesTable, workQueueLedgerTable, workQueueSubscribersTable } 
 export const WORK_QUEUES = ['in-default', 'suspensions-due', 'unprofitable-without-case', 'open-cases', 'pending-cancellations', 'notices-ending'] as const;
 export type WorkQueue = (typeof WORK_QUEUES)[number];
 /** Notices taking effect within this many days of `asOf` are "ending". */
-export const NOTICE_HORIZON_DAYS = 30;
+const NOTICE_HORIZON_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
