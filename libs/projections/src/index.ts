@@ -6,16 +6,14 @@
 export * from './projection.js';
 export * from './engine.js';
 export * from './leadership.js';
-export * from './queries.js';
 export * from './reports.js';
 export * from './csv.js';
 export * from './definitions.js';
 export * from './currency.js';
 export * from './read-models/index.js';
+export { projectionAsOf, SEGMENTS, type MonthRange, type SegmentFilter } from './query-kit.js';
 export * from './paging.js';
 export * from './months.js';
-export * from './work-queues.js';
-export { type WorkQueueModel, type WorkQueueChanges } from './projections/work-queues.js';
 export { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
 export {
   PROJECTIONS,

@@ -1,5 +1,5 @@
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { Counters, loadByKeys, saveRows, upsertRows } from '../sql.js';
+import { Counters, deleteRows, insertRows, loadByKeys, saveRows, upsertRows } from '../sql.js';
 import { columnsOf, decodeRow, type RowOf, type Table } from './table.js';
 
 /** What an evolve may know besides rows and events: the projection's business "now". */
@@ -73,4 +73,15 @@ export function countersOf<T extends Table>(table: T): Counters<KeyOf<T>, Counts
     if (spec.type !== 'int' && spec.type !== 'bigint') throw new Error(`${table.name}.${name} is not a counter column`);
   }
   return new Counters<KeyOf<T>, CountsOf<T>>(() => Object.fromEntries(counts.map(([name]) => [name, 0])) as CountsOf<T>);
+}
+
+/** Deletes rows of a declared table by their key (each given as its key columns). */
+export async function deleteTableRows<T extends Table>(ctx: ProjectionContext, table: T, keys: readonly Pick<RowOf<T>, T['key'][number]>[]): Promise<void> {
+  const keyColumns = columnsOf(table).filter((c) => table.key.includes(c.name));
+  await deleteRows(ctx.tx, ctx.table(table.name), keyColumns, keys as readonly Record<string, unknown>[]);
+}
+
+/** Plain bulk INSERT into a declared table (append-only tables). */
+export async function insertTable<T extends Table>(ctx: ProjectionContext, table: T, rows: readonly RowOf<T>[]): Promise<void> {
+  await insertRows(ctx.tx, ctx.table(table.name), columnsOf(table), rows as readonly Record<string, unknown>[]);
 }

@@ -49,4 +49,14 @@ describe('read-model table declarations', () => {
   it('a key column that is not declared is refused', () => {
     expect(() => defineTable({ name: 'rm_bad', since: 1, columns: { a: col.text() }, key: ['b' as 'a'] })).toThrow('key column b');
   });
+
+  it('a NOT NULL column added to a table with rows is added nullable, backfilled, then made NOT NULL', () => {
+    const filled = defineTable({ name: 'rm_filled', since: 1, columns: { id: col.text(), enrolled_at: col.timestamptz(), since_at: col.timestamptz({ since: 3, backfill: 'enrolled_at' }) }, key: ['id'] });
+    expect(tableMigration(filled, 3)).toEqual([
+      'ALTER TABLE rm_filled\n  ADD COLUMN since_at timestamptz',
+      'UPDATE rm_filled SET since_at = enrolled_at',
+      'ALTER TABLE rm_filled ALTER COLUMN since_at SET NOT NULL',
+    ]);
+    expect(createTableStatements(filled, 3)[0]).toContain('since_at timestamptz NOT NULL');
+  });
 });

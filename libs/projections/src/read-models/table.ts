@@ -25,6 +25,11 @@ export interface ColumnOptions {
    * one end with the same table.
    */
   readonly since?: number;
+  /**
+   * For a NOT NULL column added (`since`) to a table that may hold rows: the SQL expression that
+   * fills them. The migration adds the column nullable, fills it, then makes it NOT NULL.
+   */
+  readonly backfill?: string;
 }
 
 export type ColumnSpec<T extends SqlType = SqlType> = ColumnOptions & { readonly type: T };
@@ -112,10 +117,13 @@ export function tableMigration(table: Table, version: number): string[] {
   if (added.length === 0) return [];
   const rekey = table.key.some((k) => table.columns[k]!.since === version);
   const actions = [
-    ...added.map(([name, spec]) => `ADD COLUMN ${columnDdl(name, spec)}`),
+    ...added.map(([name, spec]) => `ADD COLUMN ${columnDdl(name, spec.backfill === undefined ? spec : { ...spec, nullable: true })}`),
     ...(rekey ? [`DROP CONSTRAINT IF EXISTS ${table.name}_pkey`, `ADD PRIMARY KEY (${keyAt(table, version).join(', ')})`] : []),
   ];
-  return [`ALTER TABLE ${table.name}\n  ${actions.join(',\n  ')}`];
+  const backfills = added.flatMap(([name, spec]) =>
+    spec.backfill === undefined ? [] : [`UPDATE ${table.name} SET ${name} = ${spec.backfill}`, ...(spec.nullable ? [] : [`ALTER TABLE ${table.name} ALTER COLUMN ${name} SET NOT NULL`])],
+  );
+  return [`ALTER TABLE ${table.name}\n  ${actions.join(',\n  ')}`, ...backfills];
 }
 
 /** The column list of bulk statements ({@link upsertRows} and friends): every column, in order. */

@@ -1,4 +1,4 @@
-import { foldWorkQueues, nextCaseStep, type WorkQueueModel } from './work-queues.js';
+import { evolveWorkQueues, foldWorkQueues, nextCaseStep, type WorkQueueModel } from './evolve.js';
 
 /** Given events, then the rows the work-queues projection writes: the fold is pure, no database. */
 const S = 'sub-1';
@@ -138,5 +138,26 @@ describe('work-queues projection: given events, then rows', () => {
     const oneBatch = foldWorkQueues(empty(), events);
     expect(oneBatch.subscribers).toEqual([...given(events).subscribers.values()]);
     expect(oneBatch.subscribers[0]).toMatchObject({ amount_owed: 2000 });
+  });
+
+  it('a batch writes only the ledger entries inside the window ending at asOf, says which rows are new, and leaves the loaded states alone', () => {
+    const stored = given([enrolled()]).model;
+    const before = JSON.stringify([...stored.subscribers]);
+    const writes = evolveWorkQueues(
+      stored,
+      [
+        se('CostToServeRecorded', { kind: 'service_visit', amount: 100 }, '2026-01-05T00:00:00.000Z'),
+        se('CostToServeRecorded', { kind: 'service_visit', amount: 200 }, '2026-04-20T00:00:00.000Z'),
+        ce('CaseOpened', { kind: 'unprofitable', summary: 's', openedBy: 'op' }, '2026-04-20T00:00:00.000Z'),
+      ],
+      { asOf: '2026-04-20T00:00:00.000Z' },
+    );
+    expect(writes.windowFrom).toBe('2026-01-20T00:00:00.000Z');
+    expect(writes.ledger).toEqual([{ subscriber_id: S, at: '2026-04-20T00:00:00.000Z', collected: 0, cost: 200 }]);
+    expect([...writes.created.subscribers]).toEqual([]);
+    expect([...writes.created.cases]).toEqual([C]);
+    expect(writes.subscribers[0]).toMatchObject({ subscriber_id: S });
+    expect(JSON.stringify([...stored.subscribers])).toBe(before);
+    expect(stored.cases.size).toBe(0);
   });
 });

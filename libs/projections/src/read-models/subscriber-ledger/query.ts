@@ -1,16 +1,16 @@
 /**
- * Query functions of the per-client read models (profitability, subscribers, cases): each returns
- * exactly the response body of its route in api.md. The monthly reports are in reports.ts. They
- * read only `rm_*` tables, so they work in any process that shares the database.
+ * Queries of the two subscriber-ledger read models (client profitability, the subscribers list):
+ * each returns exactly the response body of its route in api.md, read from the `rm_*` tables only,
+ * so they work in any process that shares the database.
  */
-import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT, whereAfter } from './paging.js';
 import type { SqlExecutor } from '@libs/sql';
-import { DAY_MS } from './months.js';
-import { TRAILING_DAYS } from './projections/subscriber-ledger.js';
-import { resolveCurrency } from './currency.js';
-import { iso, num, projectionAsOf, rate, segmentsOf, type SegmentFilter } from './query-kit.js';
+import { resolveCurrency } from '../../currency.js';
+import { DAY_MS } from '../../months.js';
+import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT, whereAfter } from '../../paging.js';
+import { iso, num, projectionAsOf, rate, segmentsOf, type SegmentFilter } from '../../query-kit.js';
+import { TRAILING_DAYS } from './evolve.js';
+import { clientProfitabilityTables, subscribersTables, type SubscriberLedgerTables } from './table.js';
 
-export { projectionAsOf, SEGMENTS, type MonthRange, type SegmentFilter } from './query-kit.js';
 export const CLIENT_FLAGS = ['unprofitable', 'in_default', 'open_case'] as const;
 export type ClientFlag = (typeof CLIENT_FLAGS)[number];
 
@@ -89,7 +89,7 @@ function flagsOf(r: Record<string, unknown>): ClientFlag[] {
  */
 async function subscriberRows(
   db: SqlExecutor,
-  table: 'rm_subscribers' | 'rm_client_profitability',
+  tables: SubscriberLedgerTables,
   projection: string,
   where: string[],
   params: unknown[],
@@ -105,9 +105,9 @@ async function subscriberRows(
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH t AS (
        SELECT subscriber_id, SUM(billed)::bigint AS billed, SUM(collected)::bigint AS collected, SUM(cost)::bigint AS cost
-         FROM ${table}_ledger WHERE at > $${p + 1} AND at <= $${p + 2} GROUP BY subscriber_id)
+         FROM ${tables.ledger.name} WHERE at > $${p + 1} AND at <= $${p + 2} GROUP BY subscriber_id)
      SELECT p.*, t.billed AS t_billed, t.collected AS t_collected, t.cost AS t_cost, w.window_from, ${sortKey} AS sort_key
-       FROM ${table} p LEFT JOIN t USING (subscriber_id)
+       FROM ${tables.subscribers.name} p LEFT JOIN t USING (subscriber_id)
       CROSS JOIN (SELECT $${p + 1}::timestamptz AS window_from) w
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${orderBy} LIMIT $${p + 3}`,
@@ -118,7 +118,7 @@ async function subscriberRows(
 
 /** `GET /v1/analytics/clients`: profitability per client, lifetime and trailing 90 days, with flags. */
 export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ asOf: string | null; currency: string | null; clients: ClientRow[]; nextCursor?: string }> {
-  const currency = await resolveCurrency(db, 'rm_client_profitability', q.currency);
+  const currency = await resolveCurrency(db, clientProfitabilityTables.subscribers.name, q.currency);
   const sort = q.sort ?? 'margin';
   const dir = q.order === 'desc' ? 'DESC' : 'ASC';
   const limit = q.limit ?? PAGE_LIMIT.default;
@@ -130,7 +130,7 @@ export async function clients(db: SqlExecutor, q: ClientsQuery = {}): Promise<{ 
     const [value, id] = decodeCursor(q.cursor, scope, 2);
     whereAfter(where, params, { expr: SORT_SQL[sort], dir, idColumn: 'p.subscriber_id' }, value, id);
   }
-  const read = await subscriberRows(db, 'rm_client_profitability', 'client-profitability', where, params, `${SORT_SQL[sort]} ${dir} NULLS LAST, p.subscriber_id ASC`, limit + 1, SORT_SQL[sort]);
+  const read = await subscriberRows(db, clientProfitabilityTables, 'client-profitability', where, params, `${SORT_SQL[sort]} ${dir} NULLS LAST, p.subscriber_id ASC`, limit + 1, SORT_SQL[sort]);
   const { asOf } = read;
   const { page: rows, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor(scope, [cursorValue(last.sort_key), last.subscriber_id as string]));
   return {
@@ -194,7 +194,7 @@ export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Pr
     where.push(`p.subscriber_id > $${params.length}`);
   }
   if (q.flag) where.push(FLAG_SQL[q.flag]);
-  const read = await subscriberRows(db, 'rm_subscribers', 'subscribers', where, params, 'p.subscriber_id ASC', limit + 1);
+  const read = await subscriberRows(db, subscribersTables, 'subscribers', where, params, 'p.subscriber_id ASC', limit + 1);
   const { page, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor('subscribers', [last.subscriber_id as string]));
   return {
     ...(nextCursor === undefined ? {} : { nextCursor }),
@@ -211,74 +211,6 @@ export async function subscribers(db: SqlExecutor, q: SubscribersQuery = {}): Pr
       terminatedAt: iso(r.terminated_at),
       openCases: num(r.open_cases),
       flags: flagsOf(r),
-    })),
-  };
-}
-
-export interface CaseListItem {
-  caseId: string;
-  subscriberId: string;
-  kind: string;
-  status: 'open' | 'closed';
-  summary: string;
-  openedBy: string;
-  openedAt: string;
-  closedAt: string | null;
-  outcome: string | null;
-  lastEventType: string;
-  lastEventAt: string;
-}
-
-export interface CasesQuery {
-  subscriberId?: string;
-  kind?: string;
-  status?: 'open' | 'closed';
-  /** Rows per page (default 100). */
-  limit?: number;
-  /** Opaque: the `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-/** `GET /v1/cases`, oldest first (by opening, then case id), paged by cursor to the newest. */
-export async function cases(db: SqlExecutor, q: CasesQuery = {}): Promise<{ cases: CaseListItem[]; nextCursor?: string }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  for (const [col, value] of [
-    ['subscriber_id', q.subscriberId],
-    ['kind', q.kind],
-    ['status', q.status],
-  ] as const) {
-    if (value === undefined) continue;
-    params.push(value);
-    where.push(`${col} = $${params.length}`);
-  }
-  if (q.cursor) {
-    const [openedAt, caseId] = decodeCursor(q.cursor, 'cases', 2);
-    params.push(openedAt, caseId);
-    where.push(`(opened_at, case_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
-  }
-  const limit = q.limit ?? PAGE_LIMIT.default;
-  params.push(limit + 1);
-  // opened_at as text: the exact stored instant (microseconds included) for the cursor.
-  const read = await db.query<Record<string, unknown>>(
-    `SELECT *, opened_at::text AS opened_key FROM rm_cases ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at, case_id LIMIT $${params.length}`,
-    params,
-  );
-  const { page: rows, nextCursor } = pageOf(read.rows, limit, (last) => encodeCursor('cases', [last.opened_key as string, last.case_id as string]));
-  return {
-    ...(nextCursor === undefined ? {} : { nextCursor }),
-    cases: rows.map((r) => ({
-      caseId: r.case_id as string,
-      subscriberId: r.subscriber_id as string,
-      kind: r.kind as string,
-      status: r.status as 'open' | 'closed',
-      summary: r.summary as string,
-      openedBy: r.opened_by as string,
-      openedAt: iso(r.opened_at)!,
-      closedAt: iso(r.closed_at),
-      outcome: (r.outcome as string | null) ?? null,
-      lastEventType: r.last_event_type as string,
-      lastEventAt: iso(r.last_event_at)!,
     })),
   };
 }

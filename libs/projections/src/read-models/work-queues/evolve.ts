@@ -9,7 +9,7 @@
  * with the client's whole payment history.
  *
  * {@link foldWorkQueues} is pure (maps in, rows out) and is what the given/then specs test; the
- * projection only loads the touched rows, folds and writes them back.
+ * projection (projection.ts) only loads the touched rows, folds and writes them back.
  */
 import {
   evolveCase,
@@ -26,96 +26,21 @@ import {
   type SubscriberEvent,
   type SubscriberState,
 } from '@libs/domain';
-import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.js';
-import { insertRows, loadByKeys, saveRows, type Column } from '../sql.js';
+import type { EvolveContext } from '../read-model.js';
+import type { RowOf } from '../table.js';
+import type { workQueueCasesTable, WorkQueueLedgerRow, workQueueSubscribersTable } from './table.js';
 
 /** Trailing window of the unprofitable queue (domain.md §5, as the profitability watch). */
 const WORK_QUEUE_TRAILING_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 /** What the queues read of one subscriber (a row of `rm_work_queue_subscribers`). */
-export interface WorkQueueSubscriberRow {
-  subscriber_id: string;
-  name: string;
-  segment: string;
-  currency: string;
-  status: string;
-  customer_since: string | null;
-  /** Σ owed on missed invoices. */
-  amount_owed: number;
-  missed_invoices: number;
-  oldest_due_date: string | null;
-  /** Oldest due date of a missed, unpaid invoice no arrangement covers (suspends at + suspendAfterDays). */
-  unarranged_due_date: string | null;
-  /** Earliest payBy of an arrangement covering a missed, unpaid invoice (suspends the day after). */
-  arranged_until: string | null;
-  cancellation_requested_at: string | null;
-  cancellation_reason: string | null;
-  notice_effective_date: string | null;
-  notice_initiated_by: string | null;
-  state: SubscriberState;
-}
+export type WorkQueueSubscriberRow = Omit<RowOf<typeof workQueueSubscribersTable>, 'state'> & { state: SubscriberState };
 
 /** What the queues read of one case (a row of `rm_work_queue_cases`). */
-export interface WorkQueueCaseRow {
-  case_id: string;
-  subscriber_id: string;
-  kind: string;
-  status: string;
-  opened_at: string;
-  next_step: string | null;
-  recommended_at: string | null;
-  effective_date: string | null;
-  approved: boolean;
-  state: ExistingCase;
-}
+export type WorkQueueCaseRow = Omit<RowOf<typeof workQueueCasesTable>, 'state'> & { state: ExistingCase };
 
-/** A payment or a cost inside the trailing window. */
-export interface WorkQueueLedgerRow {
-  subscriber_id: string;
-  at: string;
-  collected: number;
-  cost: number;
-}
-
-const SUBSCRIBER_COLUMNS: Column[] = [
-  { name: 'subscriber_id', type: 'text' },
-  { name: 'name', type: 'text' },
-  { name: 'segment', type: 'text' },
-  { name: 'currency', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'customer_since', type: 'timestamptz' },
-  { name: 'amount_owed', type: 'bigint' },
-  { name: 'missed_invoices', type: 'int' },
-  { name: 'oldest_due_date', type: 'date' },
-  { name: 'unarranged_due_date', type: 'date' },
-  { name: 'arranged_until', type: 'date' },
-  { name: 'cancellation_requested_at', type: 'timestamptz' },
-  { name: 'cancellation_reason', type: 'text' },
-  { name: 'notice_effective_date', type: 'date' },
-  { name: 'notice_initiated_by', type: 'text' },
-  { name: 'state', type: 'jsonb' },
-];
-
-const CASE_COLUMNS: Column[] = [
-  { name: 'case_id', type: 'text' },
-  { name: 'subscriber_id', type: 'text' },
-  { name: 'kind', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'opened_at', type: 'timestamptz' },
-  { name: 'next_step', type: 'text' },
-  { name: 'recommended_at', type: 'timestamptz' },
-  { name: 'effective_date', type: 'date' },
-  { name: 'approved', type: 'boolean' },
-  { name: 'state', type: 'jsonb' },
-];
-
-const LEDGER_COLUMNS: Column[] = [
-  { name: 'subscriber_id', type: 'text' },
-  { name: 'at', type: 'timestamptz' },
-  { name: 'collected', type: 'bigint' },
-  { name: 'cost', type: 'bigint' },
-];
+export type { WorkQueueLedgerRow };
 
 const minDate = (dates: string[]): string | null => (dates.length === 0 ? null : dates.reduce((a, b) => (b < a ? b : a)));
 
@@ -242,38 +167,31 @@ export function trailingWindowFrom(asOf: string): string {
   return new Date(Date.parse(asOf) - WORK_QUEUE_TRAILING_DAYS * DAY_MS).toISOString();
 }
 
-export const workQueuesProjection: Projection = {
-  name: 'work-queues',
-  description: 'Work queues: clients in default, suspensions due, unprofitable without a case, open cases, pending cancellations, notices, approvals',
-  tables: ['rm_work_queue_subscribers', 'rm_work_queue_cases', 'rm_work_queue_ledger'],
-  async apply(events: readonly ProjectedEvent[], ctx: ProjectionContext): Promise<void> {
-    const subscriberIds = new Set<string>();
-    const caseIds = new Set<string>();
-    for (const e of events) {
-      if (isSubscriberEventType(e.type)) subscriberIds.add(e.data.subscriberId);
-      else if (isCaseEventType(e.type)) caseIds.add((e.data as { caseId: string }).caseId);
-    }
-    const model: WorkQueueModel = { subscribers: new Map(), cases: new Map() };
-    for (const r of await loadByKeys<{ subscriber_id: string; state: SubscriberState }>(ctx.tx, ctx.table('rm_work_queue_subscribers'), 'subscriber_id', subscriberIds)) {
-      model.subscribers.set(r.subscriber_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
-    }
-    for (const r of await loadByKeys<{ case_id: string; state: ExistingCase }>(ctx.tx, ctx.table('rm_work_queue_cases'), 'case_id', caseIds)) {
-      model.cases.set(r.case_id, typeof r.state === 'string' ? JSON.parse(r.state) : r.state);
-    }
-    const storedSubscribers = new Set(model.subscribers.keys());
-    const storedCases = new Set(model.cases.keys());
-    const changes = foldWorkQueues(model, events);
-    const subscriberRows = changes.subscribers as unknown as Record<string, unknown>[];
-    await saveRows(ctx.tx, ctx.table('rm_work_queue_subscribers'), SUBSCRIBER_COLUMNS, ['subscriber_id'], subscriberRows, (r) => !storedSubscribers.has(r.subscriber_id as string));
-    const caseRows = changes.cases as unknown as Record<string, unknown>[];
-    await saveRows(ctx.tx, ctx.table('rm_work_queue_cases'), CASE_COLUMNS, ['case_id'], caseRows, (r) => !storedCases.has(r.case_id as string));
-    // Business time only advances: what fell out of the window never comes back into it, so
-    // entries already outside it are not written at all (a catch-up would write and delete most).
-    // (Whole milliseconds: an entry earlier than the window's millisecond is certainly out of it.)
-    const from = trailingWindowFrom(ctx.asOf);
-    const fromMs = Date.parse(from);
-    const inWindow = changes.ledger.filter((r) => !(Date.parse(r.at) < fromMs));
-    await insertRows(ctx.tx, ctx.table('rm_work_queue_ledger'), LEDGER_COLUMNS, inWindow as unknown as Record<string, unknown>[]);
-    await ctx.tx.query(`DELETE FROM ${ctx.table('rm_work_queue_ledger')} WHERE at <= $1`, [from]);
-  },
-};
+/** What a batch writes: the touched rows, and the ledger entries still inside the window ending at `asOf`. */
+export interface WorkQueueWrites extends WorkQueueChanges {
+  /** Ids of the rows the batch creates (none was stored): written by plain INSERT. */
+  created: { subscribers: ReadonlySet<string>; cases: ReadonlySet<string> };
+  /** Ledger entries at or before this instant are out of every future window: pruned. */
+  windowFrom: string;
+}
+
+/**
+ * The read model's evolve: {@link foldWorkQueues} on copies of the loaded states (which it leaves
+ * untouched). Business time only advances: what fell out of the window never comes back into it,
+ * so entries already outside it are not written at all (a catch-up would write and delete most).
+ * (Whole milliseconds: an entry earlier than the window's millisecond is certainly out of it.)
+ */
+export function evolveWorkQueues(loaded: WorkQueueModel, events: readonly { type: string; data: unknown }[], ctx: EvolveContext): WorkQueueWrites {
+  const changes = foldWorkQueues({ subscribers: new Map(loaded.subscribers), cases: new Map(loaded.cases) }, events);
+  const windowFrom = trailingWindowFrom(ctx.asOf);
+  const fromMs = Date.parse(windowFrom);
+  return {
+    ...changes,
+    ledger: changes.ledger.filter((r) => !(Date.parse(r.at) < fromMs)),
+    created: {
+      subscribers: new Set(changes.subscribers.map((r) => r.subscriber_id).filter((id) => !loaded.subscribers.has(id))),
+      cases: new Set(changes.cases.map((r) => r.case_id).filter((id) => !loaded.cases.has(id))),
+    },
+    windowFrom,
+  };
+}

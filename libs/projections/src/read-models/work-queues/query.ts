@@ -5,9 +5,10 @@
  * never the wall clock, so the same log always gives the same queues.
  */
 import type { SqlExecutor } from '@libs/sql';
-import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT } from './paging.js';
-import { projectionAsOf } from './queries.js';
-import { trailingWindowFrom } from './projections/work-queues.js';
+import { decodeCursor, encodeCursor, pageOf, PAGE_LIMIT } from '../../paging.js';
+import { projectionAsOf } from '../../query-kit.js';
+import { trailingWindowFrom } from './evolve.js';
+import { workQueueCasesTable, workQueueLedgerTable, workQueueSubscribersTable } from './table.js';
 
 export const WORK_QUEUES = ['in-default', 'suspensions-due', 'unprofitable-without-case', 'open-cases', 'pending-cancellations', 'notices-ending'] as const;
 export type WorkQueue = (typeof WORK_QUEUES)[number];
@@ -97,13 +98,13 @@ interface QueueDef<R> {
   row: (r: Record<string, unknown>, asOf: string) => R;
 }
 
-const SUBSCRIBERS = 'rm_work_queue_subscribers s';
-const nameOf = `COALESCE((SELECT n.name FROM rm_work_queue_subscribers n WHERE n.subscriber_id = c.subscriber_id), '')`;
+const SUBSCRIBERS = `${workQueueSubscribersTable.name} s`;
+const nameOf = `COALESCE((SELECT n.name FROM ${workQueueSubscribersTable.name} n WHERE n.subscriber_id = c.subscriber_id), '')`;
 const suspensionDue = (c: Ctx) => `LEAST(s.unarranged_due_date + ${c.p(c.settings.suspendAfterDays)}::int, s.arranged_until + 1)`;
 const trailing = (c: Ctx) => {
   const from = c.p(trailingWindowFrom(c.asOf));
   const to = c.p(c.asOf);
-  return { from, sum: `(SELECT COALESCE(SUM(l.collected), 0)::bigint AS collected, COALESCE(SUM(l.cost), 0)::bigint AS cost FROM rm_work_queue_ledger l WHERE l.subscriber_id = s.subscriber_id AND l.at > ${from}::timestamptz AND l.at <= ${to}::timestamptz)` };
+  return { from, sum: `(SELECT COALESCE(SUM(l.collected), 0)::bigint AS collected, COALESCE(SUM(l.cost), 0)::bigint AS cost FROM ${workQueueLedgerTable.name} l WHERE l.subscriber_id = s.subscriber_id AND l.at > ${from}::timestamptz AND l.at <= ${to}::timestamptz)` };
 };
 
 const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<ApprovalRow> } = {
@@ -141,7 +142,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     where: (c) => [
       "s.status IN ('active', 'suspended')",
       `s.customer_since <= ${c.p(trailingWindowFrom(c.asOf))}::timestamptz`,
-      "NOT EXISTS (SELECT 1 FROM rm_work_queue_cases k WHERE k.subscriber_id = s.subscriber_id AND k.kind = 'unprofitable' AND k.status = 'open')",
+      `NOT EXISTS (SELECT 1 FROM ${workQueueCasesTable.name} k WHERE k.subscriber_id = s.subscriber_id AND k.kind = 'unprofitable' AND k.status = 'open')`,
     ],
     select: 's.subscriber_id, s.name, s.segment, s.currency, t.collected, t.cost',
     sort: { expr: '(t.collected - t.cost)', type: 'bigint', id: 's.subscriber_id' },
@@ -156,7 +157,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     }),
   },
   'open-cases': {
-    from: 'rm_work_queue_cases c',
+    from: `${workQueueCasesTable.name} c`,
     where: () => ["c.status = 'open'"],
     select: `c.case_id, c.subscriber_id, c.kind, c.opened_at, c.next_step, ${nameOf} AS name`,
     sort: { expr: 'c.opened_at', type: 'timestamptz', id: 'c.case_id' },
@@ -173,7 +174,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     from: SUBSCRIBERS,
     where: () => ['s.cancellation_requested_at IS NOT NULL'],
     select: `s.subscriber_id, s.name, s.cancellation_requested_at, s.cancellation_reason,
-      (SELECT k.case_id FROM rm_work_queue_cases k WHERE k.subscriber_id = s.subscriber_id AND k.kind = 'retention' AND k.status = 'open' ORDER BY k.opened_at DESC, k.case_id LIMIT 1) AS case_id`,
+      (SELECT k.case_id FROM ${workQueueCasesTable.name} k WHERE k.subscriber_id = s.subscriber_id AND k.kind = 'retention' AND k.status = 'open' ORDER BY k.opened_at DESC, k.case_id LIMIT 1) AS case_id`,
     sort: { expr: 's.cancellation_requested_at', type: 'timestamptz', id: 's.subscriber_id' },
     row: (r): PendingCancellationRow => ({
       subscriberId: r.subscriber_id as string,
@@ -191,7 +192,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     row: (r): NoticeEndingRow => ({ subscriberId: r.subscriber_id as string, name: r.name as string, effectiveDate: r.sort_key as string, initiatedBy: r.notice_initiated_by as string }),
   },
   approvals: {
-    from: 'rm_work_queue_cases c',
+    from: `${workQueueCasesTable.name} c`,
     where: () => ["c.status = 'open'", 'c.recommended_at IS NOT NULL', 'NOT c.approved'],
     select: `c.case_id, c.subscriber_id, c.kind, c.recommended_at, c.effective_date::text AS effective, ${nameOf} AS name`,
     sort: { expr: 'c.recommended_at', type: 'timestamptz', id: 'c.case_id' },
