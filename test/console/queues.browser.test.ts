@@ -49,6 +49,19 @@ describeInBrowser('a work queue of more than one page in Chromium', () => {
     built?.dispose();
   });
 
+  /** Every case id of a queue as the service pages it (its own cursor, 100 at a time): what the console must show, in order. */
+  async function servedCaseIds(queue: string, key: string): Promise<string[]> {
+    const served: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await fetch(`${service.baseUrl}/v1/work-queues/${queue}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${key}` } });
+      const body = (await res.json()) as { items: Array<{ caseId: string }>; nextCursor?: string };
+      served.push(...body.items.map((item) => item.caseId));
+      cursor = body.nextCursor;
+    } while (cursor);
+    return served;
+  }
+
   it('given 130 open cases, when the operator opens the queue, then 100 show with the count 130, and the next page brings the other 30', async () => {
     const context = await browser.newContext({ locale: 'en-GB' });
     context.setDefaultTimeout(30_000);
@@ -71,14 +84,7 @@ describeInBrowser('a work queue of more than one page in Chromium', () => {
       expect(await page.getByRole('button', { name: 'Show the next page' }).count()).toBe(0);
 
       const shown = await panel.locator('tbody tr a[href*="#/cases/"]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
-      const served: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const res = await fetch(`${service.baseUrl}/v1/work-queues/open-cases?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${KEYS.operator}` } });
-        const body = (await res.json()) as { items: Array<{ caseId: string }>; nextCursor?: string };
-        served.push(...body.items.map((item) => item.caseId));
-        cursor = body.nextCursor;
-      } while (cursor);
+      const served = await servedCaseIds('open-cases', KEYS.operator);
       expect(served).toHaveLength(OPEN_CASES);
       expect(new Set(served).size).toBe(OPEN_CASES);
       expect(shown.map((href) => decodeURIComponent(href.split('#/cases/')[1]!))).toEqual(served);
@@ -107,14 +113,7 @@ describeInBrowser('a work queue of more than one page in Chromium', () => {
       expect(await page.getByRole('button', { name: 'Show the next page' }).count()).toBe(0);
 
       const shown = await page.locator('[data-approvals] article[data-case]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-case')!));
-      const served: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const res = await fetch(`${service.baseUrl}/v1/work-queues/approvals?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { Authorization: `Bearer ${KEYS.executive}` } });
-        const body = (await res.json()) as { items: Array<{ caseId: string }>; nextCursor?: string };
-        served.push(...body.items.map((item) => item.caseId));
-        cursor = body.nextCursor;
-      } while (cursor);
+      const served = await servedCaseIds('approvals', KEYS.executive);
       expect(served).toHaveLength(AWAITING_APPROVAL);
       expect(new Set(served).size).toBe(AWAITING_APPROVAL);
       expect(shown).toEqual(served);
