@@ -2,7 +2,7 @@
  * The subscriber's evolve: folds events into the state types of `state.ts`. Kept apart from them
  * because the fold over every event type is the longest part and changes with each new event.
  */
-import type { SubscriberEvent } from '../contracts/events.js';
+import type { SubscriberEvent, SubscriberEventOf } from '../contracts/events.js';
 import { initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
 
 function withInvoice(state: SubscriberState, invoiceId: string, f: (i: InvoiceState) => InvoiceState): Readonly<Record<string, InvoiceState>> {
@@ -22,6 +22,9 @@ function sumOwed(invoices: Readonly<Record<string, InvoiceState>>): number {
  * SubscriberEnrolled (the decider refuses anything else first), so another event on an unenrolled
  * state only counts.
  */
+export function evolveSubscriber(state: EnrolledSubscriber, event: SubscriberEvent): EnrolledSubscriber;
+export function evolveSubscriber(state: SubscriberState, event: SubscriberEventOf<'SubscriberEnrolled'>): EnrolledSubscriber;
+export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent): SubscriberState;
 export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent): SubscriberState {
   if (event.type === 'SubscriberEnrolled') {
     const d = event.data;

@@ -22,9 +22,9 @@ import {
   missedUnpaid,
   REMEDY_STEPS,
   type CaseEvent,
+  type EnrolledSubscriber,
   type ExistingCase,
   type SubscriberEvent,
-  type SubscriberState,
 } from '@libs/domain';
 import type { EvolveContext } from '../read-model.js';
 import type { RowOf } from '../table.js';
@@ -34,8 +34,8 @@ import type { workQueueCasesTable, WorkQueueLedgerRow, workQueueSubscribersTable
 const WORK_QUEUE_TRAILING_DAYS = 90;
 const DAY_MS = 86_400_000;
 
-/** What the queues read of one subscriber (a row of `rm_work_queue_subscribers`). */
-export type WorkQueueSubscriberRow = Omit<RowOf<typeof workQueueSubscribersTable>, 'state'> & { state: SubscriberState };
+/** What the queues read of one subscriber (a row of `rm_work_queue_subscribers`): kept from its enrolment on. */
+export type WorkQueueSubscriberRow = Omit<RowOf<typeof workQueueSubscribersTable>, 'state'> & { state: EnrolledSubscriber };
 
 /** What the queues read of one case (a row of `rm_work_queue_cases`). */
 export type WorkQueueCaseRow = Omit<RowOf<typeof workQueueCasesTable>, 'state'> & { state: ExistingCase };
@@ -45,14 +45,14 @@ export type { WorkQueueLedgerRow };
 const minDate = (dates: string[]): string | null => (dates.length === 0 ? null : dates.reduce((a, b) => (b < a ? b : a)));
 
 /** The queue columns of a subscriber's state. */
-function subscriberQueueRow(state: SubscriberState): WorkQueueSubscriberRow {
+function subscriberQueueRow(state: EnrolledSubscriber): WorkQueueSubscriberRow {
   const missed = missedUnpaid(state);
   const live = state.status !== 'terminated';
   return {
-    subscriber_id: state.subscriberId!,
-    name: state.name ?? '',
-    segment: state.segment ?? '',
-    currency: state.plan?.currency ?? '',
+    subscriber_id: state.subscriberId,
+    name: state.name,
+    segment: state.segment,
+    currency: state.plan.currency,
     status: state.status,
     customer_since: state.customerSince,
     amount_owed: missed.reduce((s, i) => s + i.owed, 0),
@@ -110,7 +110,8 @@ function caseQueueRow(state: ExistingCase): WorkQueueCaseRow {
 
 /** The states a batch touches, keyed by id (loaded from the tables, or empty in a spec). */
 export interface WorkQueueModel {
-  subscribers: Map<string, SubscriberState>;
+  /** Subscribers are kept from their SubscriberEnrolled on. */
+  subscribers: Map<string, EnrolledSubscriber>;
   /** Cases are kept from their CaseOpened on. */
   cases: Map<string, ExistingCase>;
 }
@@ -133,11 +134,16 @@ export function foldWorkQueues(model: WorkQueueModel, events: readonly { type: s
     if (isSubscriberEventType(event.type)) {
       const e = event as SubscriberEvent;
       const id = e.data.subscriberId;
-      const before = model.subscribers.get(id) ?? initialSubscriberState();
-      if (!before.exists && e.type !== 'SubscriberEnrolled') continue;
+      const before = model.subscribers.get(id);
+      let evolved: EnrolledSubscriber;
+      if (before === undefined) {
+        if (e.type !== 'SubscriberEnrolled') continue;
+        evolved = evolveSubscriber(initialSubscriberState(), e);
+      } else {
+        evolved = evolveSubscriber(before, e);
+      }
       // Payments and costs live in the ledger rows, not in the stored state.
-      const after = { ...evolveSubscriber(before, e), payments: [], costs: [] };
-      model.subscribers.set(id, after);
+      model.subscribers.set(id, { ...evolved, payments: [], costs: [] });
       dirtySubscribers.add(id);
       if (e.type === 'PaymentReceived') ledger.push({ subscriber_id: id, at: e.data.occurredAt, collected: e.data.amount, cost: 0 });
       if (e.type === 'CostToServeRecorded') ledger.push({ subscriber_id: id, at: e.data.occurredAt, collected: 0, cost: e.data.amount });

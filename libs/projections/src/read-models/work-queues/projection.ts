@@ -1,4 +1,4 @@
-import { isCaseEventType, isSubscriberEventType, type ExistingCase, type SubscriberState } from '@libs/domain';
+import { isCaseEventType, isSubscriberEventType, type EnrolledSubscriber, type ExistingCase } from '@libs/domain';
 import { insertTable, loadRows, readModelProjection, saveTable } from '../read-model.js';
 import { evolveWorkQueues, type WorkQueueModel } from './evolve.js';
 import { workQueueCasesTable, workQueueLedgerTable, workQueueSubscribersTable } from './table.js';
@@ -21,7 +21,7 @@ export const workQueuesProjection = readModelProjection({
       if (isSubscriberEventType(e.type)) subscriberIds.add(e.data.subscriberId);
       else if (isCaseEventType(e.type)) caseIds.add((e.data as { caseId: string }).caseId);
     }
-    const subscribers = new Map((await loadRows(ctx, workQueueSubscribersTable, 'subscriber_id', subscriberIds)).map((r) => [r.subscriber_id, stateOf<SubscriberState>(r.state)]));
+    const subscribers = new Map((await loadRows(ctx, workQueueSubscribersTable, 'subscriber_id', subscriberIds)).map((r) => [r.subscriber_id, stateOf<EnrolledSubscriber>(r.state)]));
     const cases = new Map((await loadRows(ctx, workQueueCasesTable, 'case_id', caseIds)).map((r) => [r.case_id, stateOf<ExistingCase>(r.state)]));
     return { subscribers, cases };
   },
