@@ -1,7 +1,7 @@
 import { checkLink, chainVersionOf, comparePositions, ZERO_HASH, type EventStore, type StoredEvent } from '@libs/event-store';
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.js';
 import { byStreamId, merkleRoot, MerkleRootBuilder, type Head } from './merkle.js';
-import { storedByStreamPages, storedLogPages } from './stored-log.js';
+import { readAhead, storedByStreamPages, storedLogPages } from './stored-log.js';
 
 /**
  * What `verify --all --checkpoint` found, each located by stream and version:
@@ -236,7 +236,7 @@ class SignedHeads {
     if (isHeadArray(heads)) {
       this.buffer = [...heads];
       this.done = true;
-    } else this.pages = heads[Symbol.asyncIterator]();
+    } else this.pages = readAhead(heads)[Symbol.asyncIterator]();
   }
 
   async fill(upTo: string | undefined): Promise<void> {

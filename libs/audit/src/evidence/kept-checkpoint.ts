@@ -7,7 +7,7 @@ import { keyIdOf, Keyring, loadPublicKeys } from './keys.js';
 import { CheckpointLedger } from './ledger.js';
 import { byStreamId, MerkleRootBuilder, type Head } from './merkle.js';
 import type { LeavesSource } from './against-checkpoint.js';
-import { storedLogPages } from './stored-log.js';
+import { readAhead, storedLogPages } from './stored-log.js';
 
 /** An auditor's kept checkpoint from a file (the JSON of `GET /v1/audit/checkpoints/{id}`). */
 export async function readCheckpointFile(file: string): Promise<Checkpoint> {
@@ -117,7 +117,7 @@ export async function storedLeaves(store: EventStore, db: SqlDatabase, checkpoin
   if (!stored) return { source: 'absent' };
   const id = stored.id;
   const root = new MerkleRootBuilder();
-  for await (const page of ledger.headPages(id)) for (const h of page) root.push(h);
+  for await (const page of readAhead(ledger.headPages(id))) for (const h of page) root.push(h);
   if (root.count !== checkpoint.streams || root.root() !== checkpoint.headsRoot) return { source: 'altered' };
   return { pages: { [Symbol.asyncIterator]: () => ledger.headPages(id) }, source: 'stored' };
 }

@@ -49,8 +49,13 @@ function nextLevel(level: Buffer[]): Buffer[] {
 
 /** The root (hex) over heads already sorted by streamId. */
 export function merkleRoot(sortedHeads: readonly Head[]): string {
-  if (sortedHeads.length === 0) return EMPTY_ROOT;
-  let level = sortedHeads.map(leafHash);
+  return merkleRootOfLeaves(sortedHeads.map(leafHash));
+}
+
+/** The root (hex) over leaf digests ({@link leafHash}) in stream order: a caller that kept them need not hash them again. */
+export function merkleRootOfLeaves(leaves: readonly Buffer[]): string {
+  if (leaves.length === 0) return EMPTY_ROOT;
+  let level = leaves as Buffer[];
   while (level.length > 1) level = nextLevel(level);
   return level[0].toString('hex');
 }
@@ -68,10 +73,15 @@ export class MerkleRootBuilder {
   count = 0;
 
   push(head: Head): void {
-    if (this.last !== undefined && head.streamId <= this.last) throw new RangeError(`heads out of stream order: ${head.streamId} after ${this.last}`);
-    this.last = head.streamId;
+    this.pushLeaf(head.streamId, leafHash(head));
+  }
+
+  /** A head already hashed as a leaf ({@link leafHash}); `streamId` keeps the order checked. */
+  pushLeaf(streamId: string, leaf: Buffer): void {
+    if (this.last !== undefined && streamId <= this.last) throw new RangeError(`heads out of stream order: ${streamId} after ${this.last}`);
+    this.last = streamId;
     this.count++;
-    let node = { size: 1, digest: leafHash(head) };
+    let node = { size: 1, digest: leaf };
     while (this.stack.length > 0 && this.stack[this.stack.length - 1].size === node.size) {
       const left = this.stack.pop()!;
       node = { size: left.size * 2, digest: nodeHash(left.digest, node.digest) };
