@@ -1,25 +1,30 @@
 /**
- * bench:relay — push delivery from a backlog: events/s from a PostgreSQL log of `--events` events
- * (default 100,000) through the relay engine to RabbitMQ (shared broker, an exchange and bound
- * queue of the run's own), to NATS JetStream (a stream of its own), and to local webhook receivers
- * (real HTTP servers, one event per POST, signed; `--webhooks` subscriptions in parallel, each
- * reported). Then the live delay (p50/p99) from append to broker confirm of events written by 16
- * concurrent writers while the relays run. Prints a table, then one JSON object as its last line.
- * Usage: npm run bench:relay [-- --events 100000 --webhooks 4 --live-seconds 10]
+ * bench:relay — push delivery, the figures issue 18 asks for:
+ * - backlog: events/s from a PostgreSQL log of `--events` events (default 100,000) through the relay
+ *   engine, from checkpoint 0, to RabbitMQ (an exchange and bound durable queue of the run's own;
+ *   persistent, confirms), beside a bare amqplib publisher of the same messages to the same exchange
+ *   (the broker's ceiling in the same run); to NATS JetStream (a stream of its own, PubAck per
+ *   event); to ONE webhook subscription alone (one event per POST, signed, the receiver a child
+ *   process answering 204); and `--webhooks` subscriptions in parallel, each its own receiver child.
+ * - live (bench/relay-live.ts): the service from createApp with the relays inline, 16 HTTP writers
+ *   in a child process, per sink recordedAt → consumer received, p50/p99.
+ * Prints a table, then one JSON object as its last line.
+ * Usage: npm run bench:relay [-- --events 100000 --webhooks 4 --live-seconds 10 --bare-window 500]
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { openEventStore, type OpenedEventStore } from '@libs/event-store';
 import { readCheckpoint } from '@libs/sql';
-import { AmqpSink, NatsSink, RelayEngine, WebhookSink, WebhookStore, type EventEnvelope, type RelaySink } from '@libs/relay';
+import { AmqpSink, envelopeBody, NatsSink, RelayEngine, toEnvelope, WebhookSink, WebhookStore, type RelaySink } from '@libs/relay';
+import { livePhase } from './relay-live.js';
+import { barePublisher, receiverChild, type ReceiverChild } from './relay-support.js';
 import { arg, log, throwawayDatabase } from './support.js';
 
 const EVENTS = arg('events', 100_000);
 const WEBHOOKS = arg('webhooks', 4);
 const LIVE_SECONDS = arg('live-seconds', 10);
+const BARE_WINDOW = arg('bare-window', 500);
 const WRITERS = 16;
 const AMQP_URL = process.env['RELAY_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const NATS_URL = process.env['RELAY_NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -35,22 +40,6 @@ async function appendBacklog(opened: OpenedEventStore, count: number): Promise<s
   }
   while ((await opened.store.headPosition()) !== last) await new Promise((r) => setTimeout(r, 50));
   return last;
-}
-
-/** A receiver that answers 204 to every POST, counting them. */
-async function receiver(): Promise<{ server: Server; url: string; count(): number }> {
-  let n = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      n++;
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, count: () => n };
 }
 
 /** Delivers the backlog to `sinks` (in parallel, each from checkpoint 0); seconds until each reached the head. */
@@ -73,45 +62,7 @@ async function drain(opened: OpenedEventStore, sinks: RelaySink[], head: string)
   return done;
 }
 
-/** Wraps a sink to time append → acknowledged for events appended during the live phase. */
-class Timed implements RelaySink {
-  readonly delays: number[] = [];
-  constructor(
-    private readonly inner: RelaySink,
-    private readonly live: () => boolean,
-  ) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  async deliver(event: EventEnvelope): Promise<void> {
-    await this.inner.deliver(event);
-    this.record([event]);
-  }
-  get deliverBatch(): ((events: readonly EventEnvelope[]) => Promise<void>) | undefined {
-    const inner = this.inner;
-    if (!inner.deliverBatch) return undefined;
-    return async (events) => {
-      await inner.deliverBatch!(events);
-      this.record(events);
-    };
-  }
-  private record(events: readonly EventEnvelope[]): void {
-    if (!this.live()) return;
-    const now = Date.now();
-    for (const event of events) {
-      const sentAt = Number((event.data as { sentAt?: number }).sentAt);
-      if (Number.isFinite(sentAt)) this.delays.push(now - sentAt);
-    }
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
+const rate = (seconds: number) => Math.round(EVENTS / seconds);
 
 async function main(): Promise<void> {
   const db = await throwawayDatabase('bench_relay');
@@ -123,71 +74,55 @@ async function main(): Promise<void> {
   await ch.assertExchange(exchange, 'topic', { durable: true });
   await ch.assertQueue(`${run}.q`, { durable: true });
   await ch.bindQueue(`${run}.q`, exchange, '#');
-  const receivers: Awaited<ReturnType<typeof receiver>>[] = [];
-  const results: Record<string, unknown> = { events: EVENTS };
+  const receivers: ReceiverChild[] = [];
+  const results: Record<string, unknown> = { bench: 'relay', events: EVENTS, targets: { brokerEventsPerSecond: 5000, oneWebhookEventsPerSecond: 1000, liveP99Ms: 1000 } };
   try {
     const t0 = performance.now();
     const head = await appendBacklog(opened, EVENTS);
     log(`backlog: ${EVENTS} events appended in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const amqpSec = (await drain(opened, [new AmqpSink({ url: AMQP_URL, exchange })], head)).get('relay:amqp')!;
-    results['amqpEventsPerSecond'] = Math.round(EVENTS / amqpSec);
-    log(`RabbitMQ: ${EVENTS} events in ${amqpSec.toFixed(1)} s = ${Math.round(EVENTS / amqpSec)} ev/s`);
+    results['amqpEventsPerSecond'] = rate(amqpSec);
+    log(`RabbitMQ relay: ${EVENTS} events in ${amqpSec.toFixed(1)} s = ${rate(amqpSec)} ev/s`);
+    // The broker's ceiling for this shape of publisher, same run, same exchange and bound queue.
+    await ch.purgeQueue(`${run}.q`);
+    const sample = envelopeBody(toEnvelope((await opened.store.readAll({ after: '0', limit: 1 })).events[0]!));
+    const bare = Math.round(await barePublisher(AMQP_URL, exchange, EVENTS, BARE_WINDOW, sample));
+    await ch.purgeQueue(`${run}.q`);
+    results['amqpBarePublisherPerSecond'] = bare;
+    results['amqpRelayVsBare'] = Math.round((rate(amqpSec) / bare) * 100) / 100;
+    log(`RabbitMQ bare amqplib publisher (${sample.length}-byte bodies, ${BARE_WINDOW} per waitForConfirms): ${bare} msg/s; relay ÷ bare ${results['amqpRelayVsBare']}`);
 
     const natsSec = (await drain(opened, [new NatsSink({ url: NATS_URL, stream, subjectPrefix: run })], head)).get('relay:nats')!;
-    results['natsEventsPerSecond'] = Math.round(EVENTS / natsSec);
-    log(`NATS JetStream: ${EVENTS} events in ${natsSec.toFixed(1)} s = ${Math.round(EVENTS / natsSec)} ev/s`);
+    results['natsEventsPerSecond'] = rate(natsSec);
+    log(`NATS JetStream relay: ${EVENTS} events in ${natsSec.toFixed(1)} s = ${rate(natsSec)} ev/s`);
 
     const store = new WebhookStore(opened.db);
     await store.init();
     const settings = { timeoutMs: 10_000, failingAfterMs: 86_400_000, allowPrivate: true };
-    const hooks: RelaySink[] = [];
-    for (let i = 0; i < WEBHOOKS; i++) {
-      const r = await receiver();
+    const hookTo = async () => {
+      const r = await receiverChild(['webhook']);
       receivers.push(r);
-      hooks.push(new WebhookSink(await store.create({ url: r.url }, '0'), store, settings));
-    }
+      return new WebhookSink(await store.create({ url: r.ready }, '0'), store, settings);
+    };
+    const aloneSec = [...(await drain(opened, [await hookTo()], head)).values()][0]!;
+    results['webhookOneSubscriptionEventsPerSecond'] = rate(aloneSec);
+    log(`webhook, ONE subscription alone → one endpoint (child process): ${EVENTS} POSTs in ${aloneSec.toFixed(1)} s = ${rate(aloneSec)} ev/s`);
+    const hooks: RelaySink[] = [];
+    for (let i = 0; i < WEBHOOKS; i++) hooks.push(await hookTo());
     const hookTimes = await drain(opened, hooks, head);
-    const perSub = [...hookTimes.values()].map((s) => EVENTS / s);
+    const perSub = [...hookTimes.values()].map(rate);
     const wall = Math.max(...hookTimes.values());
-    results['webhookEventsPerSecondPerSubscription'] = perSub.map(Math.round);
+    results['webhookParallelSubscriptions'] = WEBHOOKS;
+    results['webhookEventsPerSecondPerSubscription'] = perSub;
     results['webhookEventsPerSecondTotal'] = Math.round((EVENTS * WEBHOOKS) / wall);
-    log(`webhooks: ${WEBHOOKS} subscriptions × ${EVENTS} events (one POST each): per subscription ${perSub.map((x) => Math.round(x)).join(', ')} ev/s; together ${Math.round((EVENTS * WEBHOOKS) / wall)} ev/s`);
+    log(`webhooks, ${WEBHOOKS} subscriptions in parallel (one endpoint each): per subscription ${perSub.join(', ')} ev/s; together ${results['webhookEventsPerSecondTotal']} ev/s`);
+    for (const r of receivers.splice(0)) await r.stop();
+    await ch.deleteQueue(`${run}.q`).catch(() => undefined);
 
-    // Live: the relays at the head, 16 writers appending one event at a time.
-    let live = false;
-    const timedAmqp = new Timed(new AmqpSink({ url: AMQP_URL, exchange }), () => live);
-    const timedNats = new Timed(new NatsSink({ url: NATS_URL, stream, subjectPrefix: run }), () => live);
-    const timedHook = new Timed(hooks.length ? new WebhookSink(await store.create({ url: receivers[0]!.url }, head), store, settings) : timedAmqp, () => live);
-    const engine = new RelayEngine({ store: opened.store, db: opened.db, leadershipIntervalMs: 500 });
-    for (const s of [timedAmqp, timedNats, timedHook]) await engine.add(s);
-    // The AMQP and NATS checkpoints are at the head already (same names as the backlog run).
-    await engine.start();
-    live = true;
-    let writes = 0;
-    const until = Date.now() + LIVE_SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: WRITERS }, async (_, w) => {
-        while (Date.now() < until) {
-          await opened.store.append(`subscriber-live${w}`, [{ type: 'PaymentReceived', data: { sentAt: Date.now(), amount: 1 }, occurredAt: new Date().toISOString() }]);
-          writes++;
-        }
-      }),
-    );
-    const liveHead = await opened.store.headPosition();
-    for (const s of [timedAmqp, timedNats, timedHook]) await engine.waitFor(s.name, liveHead, 60_000);
-    live = false;
-    await engine.stop();
-    for (const [label, s] of [['amqp', timedAmqp], ['nats', timedNats], ['webhook', timedHook]] as const) {
-      results[`${label}LiveP50Ms`] = pct(s.delays, 50);
-      results[`${label}LiveP99Ms`] = pct(s.delays, 99);
-      log(`live ${label}: ${s.delays.length} events, append → acknowledged p50 ${pct(s.delays, 50)} ms, p99 ${pct(s.delays, 99)} ms`);
-    }
-    results['liveWrites'] = writes;
-    results['liveWritesPerSecond'] = Math.round(writes / LIVE_SECONDS);
-    log(`live writers: ${WRITERS} appending, ${Math.round(writes / LIVE_SECONDS)} events/s`);
+    Object.assign(results, await livePhase({ amqpUrl: AMQP_URL, exchange, natsUrl: NATS_URL, stream, subjectPrefix: run, writers: WRITERS, seconds: LIVE_SECONDS, subscribers: 128 }));
   } finally {
-    for (const r of receivers) r.server.close();
+    for (const r of receivers) await r.stop();
     await ch.deleteQueue(`${run}.q`).catch(() => undefined);
     await ch.deleteExchange(exchange).catch(() => undefined);
     await amqpConn.close().catch(() => undefined);

@@ -1,0 +1,116 @@
+/**
+ * bench:relay's live phase: the service built by its real app factory (`createApp`, as `npm start`
+ * builds it: projections, policies and the three relays inline) on a PostgreSQL database of its
+ * own, 16 HTTP writers in a child process recording payments, and the integrator's side in child
+ * processes — an AMQP consumer on a queue bound to the exchange, a JetStream consumer of the
+ * stream, a webhook receiver. Each reports, per event, metadata.recordedAt → received: the store
+ * records before the command is acknowledged, so this delay is at least the one from the
+ * acknowledgement.
+ */
+import type { AddressInfo } from 'node:net';
+import { openEventStore, type EventStore } from '@libs/event-store';
+import type { LifecycleService } from '@libs/application';
+import { WebhookStore, webhookSinkName, type RelayHost } from '@libs/relay';
+import { createApp } from '../apps/service/src/app.js';
+import { loadConfig, parseApiKeys } from '../apps/service/src/config.js';
+import { EVENT_STORE, LIFECYCLE_SERVICE, RELAY } from '../apps/service/src/infrastructure/tokens.js';
+import { child, nextMessage, pct, receiverChild, type ReceiverChild } from './relay-support.js';
+import { log, throwawayDatabase } from './support.js';
+
+export interface LiveOptions {
+  amqpUrl: string;
+  exchange: string;
+  natsUrl: string;
+  stream: string;
+  subjectPrefix: string;
+  writers: number;
+  seconds: number;
+  subscribers: number;
+}
+
+const KEY = 'bench-relay-operator-key-0001';
+
+export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>> {
+  const db = await throwawayDatabase('bench_relay_live');
+  const receivers: ReceiverChild[] = [];
+  try {
+    // The integrator's side first: the queue is bound and the hook listens before any event.
+    const brokers = await receiverChild(['brokers', o.amqpUrl, o.exchange, o.natsUrl, o.stream]);
+    receivers.push(brokers);
+    const hook = await receiverChild(['webhook']);
+    receivers.push(hook);
+    // The webhook subscription is a row the service picks up at start (as one created over HTTP).
+    const seed = await openEventStore({ backend: 'postgres', databaseUrl: db.url, poolSize: 2 });
+    let hookId: string;
+    try {
+      const store = new WebhookStore(seed.db);
+      await store.init();
+      hookId = (await store.create({ url: hook.ready }, '0')).id;
+    } finally {
+      await seed.close();
+    }
+    const base = loadConfig(process.env);
+    const app = await createApp({
+      eventStore: 'postgres',
+      databaseUrl: db.url,
+      database: { poolSize: 20, connectTimeoutMs: 5_000, queryTimeoutMs: 30_000, groupCommit: true },
+      projector: 'inline',
+      scheduler: 'manual',
+      apiKeys: parseApiKeys(`operator:${KEY}`),
+      generatedAdminKey: undefined,
+      rateLimitPerMinute: 10_000_000,
+      logLevel: 'silent',
+      relay: {
+        ...base.relay,
+        mode: 'on',
+        webhooks: { ...base.relay.webhooks, allowPrivate: true },
+        brokers: { amqp: { url: o.amqpUrl, exchange: o.exchange }, nats: { url: o.natsUrl, stream: o.stream, subjectPrefix: o.subjectPrefix } },
+      },
+    });
+    app.useLogger(['error', 'fatal']);
+    try {
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as AddressInfo;
+      const lifecycle = app.get<LifecycleService>(LIFECYCLE_SERVICE, { strict: false });
+      const store = app.get<EventStore>(EVENT_STORE, { strict: false });
+      const relay = app.get<RelayHost>(RELAY, { strict: false });
+      const sinks = ['relay:amqp', 'relay:nats', webhookSinkName(hookId)];
+      const actor = { actor: { id: 'bench', role: 'operator', roles: ['operator'] } };
+      const ids = Array.from({ length: o.subscribers }, (_, i) => `live-${i}`);
+      for (let i = 0; i < ids.length; i += 16) {
+        await Promise.all(
+          ids.slice(i, i + 16).map(async (id) => {
+            await lifecycle.execute({ type: 'EnrollSubscriber', data: { subscriberId: id, name: `Live ${id}`, segment: 'b2c', plan: { code: 'bench', monthlyFee: 30000, currency: 'USD' }, salesRepId: 'rep-bench', qualification: { needsService: true, valuesService: true, canPay: true }, at: '2026-01-01T00:00:00Z' } }, actor);
+            await lifecycle.execute({ type: 'IssueInvoice', data: { subscriberId: id, invoiceId: 'big', period: '2026-01', amount: 900_000_000_000, dueDate: '2099-12-31', at: '2026-01-01T00:00:01Z' } }, actor);
+          }),
+        );
+      }
+      // The relays at the head before the clock starts: only live events are timed.
+      const setupHead = await store.headPosition();
+      for (const s of sinks) if (!(await relay.engine.waitFor(s, setupHead, 120_000))) throw new Error(`${s} did not reach the set-up head`);
+      const since = Date.now();
+      for (const r of receivers) r.live(since);
+      const writers = child('relay-writers', [`http://127.0.0.1:${port}`, KEY, String(o.seconds), String(o.writers), ids.join(',')]);
+      const w = await nextMessage<{ writes: number; errors: number; p50Ms: number; p99Ms: number }>(writers);
+      const head = await store.headPosition();
+      for (const s of sinks) if (!(await relay.engine.waitFor(s, head, 120_000))) throw new Error(`${s} did not reach the live head`);
+      await new Promise((r) => setTimeout(r, 1_000)); // a confirmed message still travels to the consumer
+      const b = await brokers.report();
+      const h = await hook.report();
+      const out: Record<string, unknown> = { liveWriters: o.writers, liveCommands: w.writes, liveCommandsPerSecond: Math.round(w.writes / o.seconds), liveCommandErrors: w.errors, liveCommandP50Ms: w.p50Ms, liveCommandP99Ms: w.p99Ms };
+      log(`live: ${o.writers} HTTP writers (child process) → createApp: ${Math.round(w.writes / o.seconds)} commands/s, ack p50 ${w.p50Ms} ms p99 ${w.p99Ms} ms, errors ${w.errors}`);
+      for (const [label, delays] of [['amqp', b.delays.amqp], ['nats', b.delays.nats], ['webhook', h.delays.webhook]] as const) {
+        out[`${label}LiveEvents`] = delays.length;
+        out[`${label}LiveP50Ms`] = pct(delays, 50);
+        out[`${label}LiveP99Ms`] = pct(delays, 99);
+        log(`live ${label}: ${delays.length} events, recordedAt → consumer received p50 ${pct(delays, 50)} ms, p99 ${pct(delays, 99)} ms`);
+      }
+      return out;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    for (const r of receivers) await r.stop();
+    await db.drop();
+  }
+}
