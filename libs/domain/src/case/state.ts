@@ -11,6 +11,7 @@ import type {
   RetentionAction,
   UsageCause,
 } from '../contracts/events.js';
+import { counted } from '../shared/decider.js';
 
 export const REMEDY_STEPS: readonly RemedyStep[] = ['reassess', 'educate', 'renegotiate', 'migrate'];
 /** Kinds that may go straight to termination (no remedy steps needed). */
@@ -143,9 +144,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
     const d = event.data;
     return {
-      ...state,
-      lastOccurredAt: d.occurredAt,
-      eventCount: state.eventCount + 1,
+      ...counted(state, event),
       exists: true,
       caseId: d.caseId,
       subscriberId: d.subscriberId,
@@ -157,12 +156,12 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       closure: null,
     };
   }
-  if (!state.exists) return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  if (!state.exists) return counted(state, event);
   return evolveExisting(state, event);
 }
 
 function evolveExisting(state: ExistingCase, event: Exclude<CaseEvent, { type: 'CaseOpened' }>): ExistingCase {
-  const base = { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  const base = counted(state, event);
   switch (event.type) {
     case 'IncidentDocumented': {
       const d = event.data;

@@ -10,6 +10,15 @@ export interface Decider<Command, Event, State, Context> {
   decide(command: Command, state: State, context: Context): Event[];
 }
 
+/**
+ * What every event does to a state, whatever else it does: it is the stream's next one. Both
+ * evolves start from this, so `eventCount` stays "stream version + 1" and `lastOccurredAt` the
+ * latest business time on every path (creation, the not-yet-created state, every later event).
+ */
+export function counted<S extends { readonly eventCount: number; readonly lastOccurredAt: string | null }>(state: S, event: { readonly data: { readonly occurredAt: string } }): S {
+  return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+}
+
 /** Drops keys whose value is undefined (keeps event data minimal and JSON-equal to what is stored). */
 export function compact<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};

@@ -3,6 +3,7 @@
  * because the fold over every event type is the longest part and changes with each new event.
  */
 import type { SubscriberEvent, SubscriberEventOf } from '../contracts/events.js';
+import { counted } from '../shared/decider.js';
 import { initialSubscriberState, type EnrolledSubscriber, type InvoiceState, type SubscriberState } from './state.js';
 
 function withInvoice(state: SubscriberState, invoiceId: string, f: (i: InvoiceState) => InvoiceState): Readonly<Record<string, InvoiceState>> {
@@ -29,9 +30,7 @@ export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent)
   if (event.type === 'SubscriberEnrolled') {
     const d = event.data;
     return {
-      ...state,
-      lastOccurredAt: d.occurredAt,
-      eventCount: state.eventCount + 1,
+      ...counted(state, event),
       exists: true,
       subscriberId: d.subscriberId,
       status: 'active',
@@ -46,12 +45,12 @@ export function evolveSubscriber(state: SubscriberState, event: SubscriberEvent)
       customerSince: d.occurredAt,
     };
   }
-  if (!state.exists) return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  if (!state.exists) return counted(state, event);
   return evolveEnrolled(state, event);
 }
 
 function evolveEnrolled(state: EnrolledSubscriber, event: Exclude<SubscriberEvent, { type: 'SubscriberEnrolled' }>): EnrolledSubscriber {
-  const base = { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+  const base = counted(state, event);
   switch (event.type) {
     case 'InvoiceIssued': {
       const d = event.data;

@@ -21,58 +21,51 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
 const dateStart = (d: string): string => `${d}T00:00:00.000Z`;
 const daysBetween = (at: string, date: string): number => Math.floor((Date.parse(at) - Date.parse(dateStart(date))) / DAY_MS);
 
-export interface InDefaultRow {
+/** Whom a subscriber queue's entry is about. */
+export interface QueueClient {
   subscriberId: string;
   name: string;
+}
+/** … with what its amounts are read in. */
+export interface QueueClientAccount extends QueueClient {
   segment: string;
   currency: string;
+}
+/** Which case a case queue's entry is, and whose. */
+export interface QueueCase extends QueueClient {
+  caseId: string;
+  kind: string;
+}
+export interface InDefaultRow extends QueueClientAccount {
   amountOwed: number;
   missedInvoices: number;
   oldestDueDate: string;
   daysPastDue: number;
   arrangement: { payBy: string } | null;
 }
-export interface SuspensionDueRow {
-  subscriberId: string;
-  name: string;
+export interface SuspensionDueRow extends QueueClient {
   /** 00:00Z of the day the scheduler's next pass suspends (domain.md §4); may be past when the scheduler has not run since. */
   dueAt: string;
 }
-export interface UnprofitableRow {
-  subscriberId: string;
-  name: string;
-  segment: string;
-  currency: string;
+export interface UnprofitableRow extends QueueClientAccount {
   collected: number;
   costToServe: number;
   trailingMargin: number;
 }
-export interface OpenCaseRow {
-  caseId: string;
-  subscriberId: string;
-  name: string;
-  kind: string;
+export interface OpenCaseRow extends QueueCase {
   openedAt: string;
   nextStep: string;
 }
-export interface PendingCancellationRow {
-  subscriberId: string;
-  name: string;
+export interface PendingCancellationRow extends QueueClient {
   requestedAt: string;
   reason: string;
   caseId: string | null;
 }
-export interface NoticeEndingRow {
-  subscriberId: string;
-  name: string;
+export interface NoticeEndingRow extends QueueClient {
   effectiveDate: string;
   initiatedBy: string;
 }
-export interface ApprovalRow {
-  caseId: string;
-  subscriberId: string;
-  name: string;
-  kind: string;
+export interface ApprovalRow extends QueueCase {
   recommendedAt: string;
   effectiveDate: string;
 }
@@ -99,7 +92,14 @@ interface QueueDef<R> {
 }
 
 const SUBSCRIBERS = `${workQueueSubscribersTable.name} s`;
+const CASES = `${workQueueCasesTable.name} c`;
+// Every queue's entry starts with whom (and which case) it is about, read from the same columns.
+const clientOf = (r: Record<string, unknown>): QueueClient => ({ subscriberId: r.subscriber_id as string, name: r.name as string });
+const accountOf = (r: Record<string, unknown>): QueueClientAccount => ({ ...clientOf(r), segment: r.segment as string, currency: r.currency as string });
+const caseOf = (r: Record<string, unknown>): QueueCase => ({ caseId: r.case_id as string, ...clientOf(r), kind: r.kind as string });
 const nameOf = `COALESCE((SELECT n.name FROM ${workQueueSubscribersTable.name} n WHERE n.subscriber_id = c.subscriber_id), '')`;
+/** The columns {@link caseOf} reads (the name from the subscriber's row). */
+const CASE_COLUMNS = `c.case_id, c.subscriber_id, c.kind, ${nameOf} AS name`;
 const suspensionDue = (c: Ctx) => `LEAST(s.unarranged_due_date + ${c.p(c.settings.suspendAfterDays)}::int, s.arranged_until + 1)`;
 const trailing = (c: Ctx) => {
   const from = c.p(trailingWindowFrom(c.asOf));
@@ -118,10 +118,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
       // In force until the end of its payBy day (domain.md §4): a broken one is no arrangement.
       const inForce = arranged !== null && daysBetween(asOf, arranged) <= 0;
       return {
-        subscriberId: r.subscriber_id as string,
-        name: r.name as string,
-        segment: r.segment as string,
-        currency: r.currency as string,
+        ...accountOf(r),
         amountOwed: num(r.amount_owed),
         missedInvoices: num(r.missed_invoices),
         oldestDueDate: r.oldest as string,
@@ -135,7 +132,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     where: () => ["s.status IN ('active', 'notice')", 's.missed_invoices > 0'],
     select: 's.subscriber_id, s.name',
     sort: { expr: '', type: 'date', id: 's.subscriber_id' },
-    row: (r): SuspensionDueRow => ({ subscriberId: r.subscriber_id as string, name: r.name as string, dueAt: dateStart(r.sort_key as string) }),
+    row: (r): SuspensionDueRow => ({ ...clientOf(r), dueAt: dateStart(r.sort_key as string) }),
   },
   'unprofitable-without-case': {
     from: SUBSCRIBERS,
@@ -147,25 +144,19 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     select: 's.subscriber_id, s.name, s.segment, s.currency, t.collected, t.cost',
     sort: { expr: '(t.collected - t.cost)', type: 'bigint', id: 's.subscriber_id' },
     row: (r): UnprofitableRow => ({
-      subscriberId: r.subscriber_id as string,
-      name: r.name as string,
-      segment: r.segment as string,
-      currency: r.currency as string,
+      ...accountOf(r),
       collected: num(r.collected),
       costToServe: num(r.cost),
       trailingMargin: num(r.collected) - num(r.cost),
     }),
   },
   'open-cases': {
-    from: `${workQueueCasesTable.name} c`,
+    from: CASES,
     where: () => ["c.status = 'open'"],
-    select: `c.case_id, c.subscriber_id, c.kind, c.opened_at, c.next_step, ${nameOf} AS name`,
+    select: `${CASE_COLUMNS}, c.opened_at, c.next_step`,
     sort: { expr: 'c.opened_at', type: 'timestamptz', id: 'c.case_id' },
     row: (r): OpenCaseRow => ({
-      caseId: r.case_id as string,
-      subscriberId: r.subscriber_id as string,
-      name: r.name as string,
-      kind: r.kind as string,
+      ...caseOf(r),
       openedAt: iso(r.opened_at)!,
       nextStep: r.next_step as string,
     }),
@@ -177,8 +168,7 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
       (SELECT k.case_id FROM ${workQueueCasesTable.name} k WHERE k.subscriber_id = s.subscriber_id AND k.kind = 'retention' AND k.status = 'open' ORDER BY k.opened_at DESC, k.case_id LIMIT 1) AS case_id`,
     sort: { expr: 's.cancellation_requested_at', type: 'timestamptz', id: 's.subscriber_id' },
     row: (r): PendingCancellationRow => ({
-      subscriberId: r.subscriber_id as string,
-      name: r.name as string,
+      ...clientOf(r),
       requestedAt: iso(r.cancellation_requested_at)!,
       reason: r.cancellation_reason as string,
       caseId: (r.case_id as string | null) ?? null,
@@ -189,18 +179,15 @@ const QUEUES: { [Q in WorkQueue]: QueueDef<unknown> } & { approvals: QueueDef<Ap
     where: (c) => ['s.notice_effective_date IS NOT NULL', `s.notice_effective_date <= (${c.p(c.asOf)}::timestamptz AT TIME ZONE 'UTC')::date + ${NOTICE_HORIZON_DAYS}`],
     select: 's.subscriber_id, s.name, s.notice_initiated_by',
     sort: { expr: 's.notice_effective_date', type: 'date', id: 's.subscriber_id' },
-    row: (r): NoticeEndingRow => ({ subscriberId: r.subscriber_id as string, name: r.name as string, effectiveDate: r.sort_key as string, initiatedBy: r.notice_initiated_by as string }),
+    row: (r): NoticeEndingRow => ({ ...clientOf(r), effectiveDate: r.sort_key as string, initiatedBy: r.notice_initiated_by as string }),
   },
   approvals: {
-    from: `${workQueueCasesTable.name} c`,
+    from: CASES,
     where: () => ["c.status = 'open'", 'c.recommended_at IS NOT NULL', 'NOT c.approved'],
-    select: `c.case_id, c.subscriber_id, c.kind, c.recommended_at, c.effective_date::text AS effective, ${nameOf} AS name`,
+    select: `${CASE_COLUMNS}, c.recommended_at, c.effective_date::text AS effective`,
     sort: { expr: 'c.recommended_at', type: 'timestamptz', id: 'c.case_id' },
     row: (r): ApprovalRow => ({
-      caseId: r.case_id as string,
-      subscriberId: r.subscriber_id as string,
-      name: r.name as string,
-      kind: r.kind as string,
+      ...caseOf(r),
       recommendedAt: iso(r.recommended_at)!,
       effectiveDate: r.effective as string,
     }),
