@@ -23,7 +23,7 @@ import {
   type FormValues,
   type PlanActionRow,
 } from './command-kit.js';
-import { VOCABULARY } from './vocabulary.js';
+import { vocabularyValues } from './vocabulary.js';
 
 export const REMEDY_STEPS = ['reassess', 'educate', 'renegotiate', 'migrate'] as const;
 export type RemedyStep = (typeof REMEDY_STEPS)[number];
@@ -31,7 +31,6 @@ export type RemedyStep = (typeof REMEDY_STEPS)[number];
 export const KINDS_EXCUSED_FROM_REMEDY: readonly string[] = ['non_payment', 'unethical', 'abusive'];
 export const KINDS_EXCUSED_FROM_RECOMMENDATION: readonly string[] = ['unethical', 'abusive'];
 
-const values = <K extends keyof (typeof VOCABULARY)['en']>(name: K): string[] => Object.keys(VOCABULARY.en[name]);
 
 /** Steps neither taken nor skipped yet. */
 export function missingSteps(c: CaseView): RemedyStep[] {
@@ -81,7 +80,7 @@ export function takeStep(step: RemedyStep): CommandSpec {
     role: 'operator',
     fields: [
       { name: 'notes', kind: 'textarea', required: true, help: `help.step.${step}` },
-      { name: 'outcome', kind: 'select', required: true, options: values('remedyOutcome'), vocabulary: 'remedyOutcome' },
+      { name: 'outcome', kind: 'select', required: true, options: vocabularyValues('remedyOutcome'), vocabulary: 'remedyOutcome' },
       AT_FIELD,
     ],
     initial: () => ({ notes: '', outcome: 'no_change', at: '' }),
@@ -108,7 +107,7 @@ export const ANALYZE_USAGE = command({
   role: 'operator',
   fields: [
     { name: 'findings', kind: 'textarea', required: true },
-    { name: 'causes', kind: 'checkboxes', required: true, options: values('usageCause'), vocabulary: 'usageCause' },
+    { name: 'causes', kind: 'checkboxes', required: true, options: vocabularyValues('usageCause'), vocabulary: 'usageCause' },
     AT_FIELD,
   ],
   initial: () => ({ findings: '', causes: [], at: '' }),
@@ -251,7 +250,7 @@ export const CLOSE_CASE = command({
   path: '/v1/cases/{id}/closure',
   target: 'case',
   role: 'operator',
-  fields: [{ name: 'outcome', kind: 'select', required: true, options: values('caseOutcome'), vocabulary: 'caseOutcome' }, AT_FIELD],
+  fields: [{ name: 'outcome', kind: 'select', required: true, options: vocabularyValues('caseOutcome'), vocabulary: 'caseOutcome' }, AT_FIELD],
   initial: (ctx) => ({ outcome: suggestedOutcome(ctx.kase), at: '' }),
   check: (v, ctx) => {
     const problem = ctx.kase ? outcomeProblem(ctx.kase, text(v, 'outcome')) : null;

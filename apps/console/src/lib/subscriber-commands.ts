@@ -23,7 +23,7 @@ import {
   type CommandSpec,
   type Option,
 } from './command-kit.js';
-import { VOCABULARY, word } from './vocabulary.js';
+import { vocabularyValues, word } from './vocabulary.js';
 
 /** domain.md §4 `arrangement-too-long`. */
 export const MAX_ARRANGEMENT_DAYS = 30;
@@ -32,7 +32,6 @@ export const MAX_ARRANGEMENT_DAYS = 30;
 type Currency = BodyOf<'/v1/subscribers'>['plan']['currency'];
 type MigrationTarget = BodyOf<'/v1/subscribers/{id}/migrations'>['target'];
 
-const values = <K extends keyof (typeof VOCABULARY)['en']>(name: K): string[] => Object.keys(VOCABULARY.en[name]);
 const currencyOf = (ctx: CommandContext): Currency => (ctx.subscriber?.currency ?? 'EUR') as Currency;
 const money = (ctx: CommandContext, minor: number) => formatMoney(minor, currencyOf(ctx), ctx.locale);
 const amount = (v: Record<string, unknown>, name: string, ctx: CommandContext): number => parseMoney(String(v[name] ?? ''), currencyOf(ctx)) ?? 0;
@@ -101,7 +100,7 @@ export const SEND_REMINDER = command({
   role: 'operator',
   fields: [
     { name: 'invoiceId', kind: 'select', required: true, optionsFrom: (ctx) => invoiceOptions(ctx, owed) },
-    { name: 'tone', kind: 'select', required: true, options: values('reminderTone'), vocabulary: 'reminderTone', help: 'help.tone' },
+    { name: 'tone', kind: 'select', required: true, options: vocabularyValues('reminderTone'), vocabulary: 'reminderTone', help: 'help.tone' },
     AT_FIELD,
   ],
   initial: (ctx) => ({ invoiceId: firstOf(invoiceOptions(ctx, owed)), tone: 'friendly', at: '' }),
@@ -137,7 +136,7 @@ export const SUSPEND = command({
   target: 'subscriber',
   role: 'operator',
   fields: [
-    { name: 'reason', kind: 'select', required: true, options: values('suspensionReason'), vocabulary: 'suspensionReason' },
+    { name: 'reason', kind: 'select', required: true, options: vocabularyValues('suspensionReason'), vocabulary: 'suspensionReason' },
     { name: 'writeOff', kind: 'checkbox', help: 'help.writeOff', showIf: (v) => v['reason'] === 'non_payment' },
     AT_FIELD,
   ],
@@ -173,7 +172,7 @@ export const RECORD_COST = command({
   target: 'subscriber',
   role: 'operator',
   fields: [
-    { name: 'kind', kind: 'select', required: true, options: values('costKind'), vocabulary: 'costKind' },
+    { name: 'kind', kind: 'select', required: true, options: vocabularyValues('costKind'), vocabulary: 'costKind' },
     { name: 'amount', kind: 'money', required: true },
     { name: 'minutes', kind: 'count' },
     { name: 'note', kind: 'textarea' },
@@ -204,7 +203,7 @@ export const CHANGE_PLAN = command({
   fields: [
     { name: 'planCode', kind: 'text', required: true },
     { name: 'monthlyFee', kind: 'money', required: true },
-    { name: 'reason', kind: 'select', required: true, options: values('planChangeReason'), vocabulary: 'planChangeReason' },
+    { name: 'reason', kind: 'select', required: true, options: vocabularyValues('planChangeReason'), vocabulary: 'planChangeReason' },
     AT_FIELD,
   ],
   initial: (ctx) => ({ planCode: ctx.subscriber?.plan.code ?? '', monthlyFee: moneyInput(ctx.subscriber?.plan.monthlyFee ?? 0, currencyOf(ctx)), reason: 'renegotiated', at: '' }),
@@ -218,7 +217,7 @@ export const MIGRATE = command({
   target: 'subscriber',
   role: 'operator',
   fields: [
-    { name: 'target', kind: 'select', required: true, options: values('migrationTarget'), vocabulary: 'migrationTarget', help: 'help.migrate' },
+    { name: 'target', kind: 'select', required: true, options: vocabularyValues('migrationTarget'), vocabulary: 'migrationTarget', help: 'help.migrate' },
     { name: 'planCode', kind: 'text', required: true, showIf: isTarget('plan') },
     { name: 'monthlyFee', kind: 'money', required: true, showIf: isTarget('plan') },
     { name: 'partner', kind: 'text', required: true, showIf: isTarget('partner') },
@@ -267,7 +266,7 @@ export const OPEN_CASE = command({
   target: 'new',
   role: 'operator',
   fields: [
-    { name: 'kind', kind: 'select', required: true, options: values('caseKind'), vocabulary: 'caseKind' },
+    { name: 'kind', kind: 'select', required: true, options: vocabularyValues('caseKind'), vocabulary: 'caseKind' },
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'caseId', kind: 'text', help: 'help.caseId' },
     AT_FIELD,
@@ -290,7 +289,7 @@ export const ENROL = command({
   fields: [
     { name: 'subscriberId', kind: 'text', help: 'help.subscriberId' },
     { name: 'name', kind: 'text', required: true },
-    { name: 'segment', kind: 'select', required: true, options: values('segment'), vocabulary: 'segment' },
+    { name: 'segment', kind: 'select', required: true, options: vocabularyValues('segment'), vocabulary: 'segment' },
     { name: 'salesRepId', kind: 'text', required: true },
     { name: 'planCode', kind: 'text', required: true },
     { name: 'monthlyFee', kind: 'money', required: true },

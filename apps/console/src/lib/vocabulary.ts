@@ -89,6 +89,9 @@ const es: typeof en = {
 export const VOCABULARY: Record<Locale, typeof en> = { en, es };
 export type VocabularyName = keyof typeof en;
 
+/** A vocabulary's values (its keys, the same in every language): the options of a select or checkbox field. */
+export const vocabularyValues = (name: VocabularyName): string[] => Object.keys(en[name]);
+
 /** A value in words; an unknown value (a newer API) shows as it is rather than disappearing. */
 export function word(locale: Locale, vocabulary: VocabularyName, value: string | null | undefined): string {
   if (value === null || value === undefined) return '—';
