@@ -5,9 +5,9 @@
 import type { CaseCommand, CaseCommandOf } from '../contracts/commands.js';
 import { assertValidCommand } from '../contracts/commands.js';
 import type { CaseEvent, CaseEventOf, CaseKind, CaseOutcome } from '../contracts/events.js';
-import { compact, isBlank, type Decider } from '../shared/decider.js';
+import { businessTime, compact, isBlank, type Decider } from '../shared/decider.js';
 import { doneOrRefuse, refuse } from '../shared/errors.js';
-import { isBefore, normalizeInstant } from '../shared/time.js';
+import { normalizeInstant } from '../shared/time.js';
 import { earliestEffectiveDate, type SubscriberFacts } from '../subscriber/queries.js';
 import {
   evolveCase,
@@ -59,16 +59,7 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
   if (state.status === 'closed') {
     return doneOrRefuse(auto, 'case-closed', `case ${state.caseId} is closed (${state.closure.outcome})`, { outcome: state.closure.outcome });
   }
-  let at = normalizeInstant(command.data.at);
-  if (state.lastOccurredAt !== null && isBefore(at, state.lastOccurredAt)) {
-    if (!auto) {
-      refuse('time-goes-backwards', `at ${at} is earlier than the stream's last event (${state.lastOccurredAt})`, {
-        at,
-        lastOccurredAt: state.lastOccurredAt,
-      });
-    }
-    at = state.lastOccurredAt;
-  }
+  const at = businessTime(normalizeInstant(command.data.at), state.lastOccurredAt, auto);
   const ctx: Ctx = { state, at, auto, context, caseId: state.caseId, subscriberId: state.subscriberId };
   const ids = { caseId: ctx.caseId, subscriberId: ctx.subscriberId, occurredAt: at };
 

@@ -1,3 +1,6 @@
+import { refuse } from './errors.js';
+import { isBefore } from './time.js';
+
 /** The decider shape shared by both aggregates. */
 export interface Decider<Command, Event, State, Context> {
   initialState(): State;
@@ -17,6 +20,18 @@ export interface Decider<Command, Event, State, Context> {
  */
 export function counted<S extends { readonly eventCount: number; readonly lastOccurredAt: string | null }>(state: S, event: { readonly data: { readonly occurredAt: string } }): S {
   return { ...state, lastOccurredAt: event.data.occurredAt, eventCount: state.eventCount + 1 };
+}
+
+/**
+ * A command's business time on a stream: its `at` (normalised by the caller), never before the stream's last
+ * event. A person's command from the past is refused (`time-goes-backwards`); an automated one
+ * (redelivered, or raced by a later event) is raised to the last event's time instead, so that it
+ * still decides (or is a no-op) rather than failing the policy or the scheduler.
+ */
+export function businessTime(at: string, lastOccurredAt: string | null, auto: boolean): string {
+  if (lastOccurredAt === null || !isBefore(at, lastOccurredAt)) return at;
+  if (!auto) refuse('time-goes-backwards', `at ${at} is earlier than the stream's last event (${lastOccurredAt})`, { at, lastOccurredAt });
+  return lastOccurredAt;
 }
 
 /** Drops keys whose value is undefined (keeps event data minimal and JSON-equal to what is stored). */

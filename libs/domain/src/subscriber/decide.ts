@@ -12,8 +12,8 @@ import { assertValidCommand } from '../contracts/commands.js';
 import { CommandValidationError, doneOrRefuse, refuse } from '../shared/errors.js';
 import type { SubscriberEvent, SubscriberEventOf } from '../contracts/events.js';
 import { defaultDunningPolicy, type DunningPolicy } from '../dunning/policy.js';
-import { compact, isBlank, type Decider } from '../shared/decider.js';
-import { addDays, daysPastDue, isBefore, normalizeInstant, utcDate } from '../shared/time.js';
+import { businessTime, compact, isBlank, type Decider } from '../shared/decider.js';
+import { addDays, daysPastDue, normalizeInstant, utcDate } from '../shared/time.js';
 import {
   earliestEffectiveDate,
   isAutomaticReinstatementDue,
@@ -76,16 +76,7 @@ export function decideSubscriber(
   }
 
   const requestedAt = normalizeInstant(command.data.at);
-  let at = requestedAt;
-  if (state.lastOccurredAt !== null && isBefore(at, state.lastOccurredAt)) {
-    if (!auto) {
-      refuse('time-goes-backwards', `at ${at} is earlier than the stream's last event (${state.lastOccurredAt})`, {
-        at,
-        lastOccurredAt: state.lastOccurredAt,
-      });
-    }
-    at = state.lastOccurredAt;
-  }
+  const at = businessTime(requestedAt, state.lastOccurredAt, auto);
 
   if (state.status === 'terminated') {
     if (command.type === 'IssueInvoice') {
