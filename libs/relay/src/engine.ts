@@ -3,7 +3,7 @@ import { advanceCheckpoint, CheckpointMovedError, readCheckpoint, type SqlDataba
 import { defaultLeadership, type Leadership } from '@libs/projections';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { Aborted, deliverUntilAcknowledged, type DeliveryOptions, type DeliveryState, type RelayLogger, type RelayObserver } from './delivery.js';
-import type { SinkFilter } from './sink.js';
+import type { RelaySink, SinkFilter } from './sink.js';
 import { relayLag, type RelaySinkState, type RelaySinkStatus } from './status.js';
 
 /** First key of the relays' advisory locks: a key space of their own beside the projections'. */
