@@ -145,10 +145,11 @@ describe('architecture: one write path', () => {
     expect(inline.map((s) => s.path)).toEqual([]);
   });
 
-  it('no production file over ~400 lines, but the subscriber decider and the listed debts', () => {
-    // Debts to split (issue 13 §3); this list may only shrink.
-    const allowed = new Set(['libs/domain/src/subscriber/decide.ts', 'libs/projections/src/engine.ts']);
-    const long = production.filter((s) => s.text.split('\n').length > 450 && !allowed.has(s.path)).map((s) => `${s.path}: ${s.text.split('\n').length} lines`);
+  it('no production file over 400 lines, but the subscriber decider', () => {
+    // The deciders may be long (one function of every command); the case decider is under the
+    // limit, so only the subscriber's is allowed. Anything else over it is split along its seams.
+    const allowed = new Set(['libs/domain/src/subscriber/decide.ts']);
+    const long = production.filter((s) => s.text.split('\n').length > 400 && !allowed.has(s.path)).map((s) => `${s.path}: ${s.text.split('\n').length} lines`);
     expect(long).toEqual([]);
   });
 });

@@ -1,102 +1,13 @@
-import { comparePositions, SharedReader, type EventStore, type Subscription } from '@libs/event-store';
-import { advanceCheckpoint, readCheckpoint, resetCheckpoint, runMigrations, type SqlDatabase, type SqlExecutor } from '@libs/sql';
+import { comparePositions, SharedReader } from '@libs/event-store';
+import { readCheckpoint, runMigrations } from '@libs/sql';
+import { LAG_COUNT_CAP, liveName, type EngineLogger, type ProjectionEngineOptions, type ProjectionState, type ProjectionStatus, type RebuildProgress, type Runtime } from './engine-types.js';
 import { defaultLeadership, type Leadership } from './leadership.js';
-import { applyProjectedBatch, applyProjectionBatch, META_TABLE, readMeta, REBUILD_SUFFIX, toBatchEvents, type BatchEvent, type Projection } from './projection.js';
+import { applyProjectionBatch, readMeta } from './projection.js';
 import { PROJECTIONS } from './projections/index.js';
+import { runRebuild, type RebuildHost } from './rebuild.js';
 import { READ_MODEL_MIGRATIONS_TABLE, readModelMigrations } from './schema.js';
-import { ident } from './sql.js';
 
-/**
- * `running`: this process holds the projection and it is up to date or catching up;
- * `rebuilding`: a rebuild fills its side tables (the old rows are still served);
- * `failed`: its last batch failed (it retries with back-off); `standby`: another process holds
- * it; `stopped`: not started here.
- */
-export type ProjectionState = 'running' | 'rebuilding' | 'stopped' | 'failed' | 'standby';
-
-export interface ProjectionStatus {
-  name: string;
-  status: ProjectionState;
-  /** This process holds the projection's leadership. */
-  leader: boolean;
-  /** Position of the last event applied (the subscription's checkpoint). */
-  checkpoint: string;
-  /** Latest business time applied. */
-  asOf: string | null;
-  /** Events of the projection's types after the checkpoint, counted up to {@link LAG_COUNT_CAP}. */
-  lagEvents: number;
-  /** True when there are more than `lagEvents` events behind. */
-  lagCapped: boolean;
-  /** Seconds since the oldest event not yet applied was recorded (0 when up to date). */
-  lagSeconds: number;
-  lastError?: string;
-  rebuild?: { processed: number; position: string; head: string; startedAt: string };
-}
-
-export interface RebuildProgress {
-  name: string;
-  /** Events applied to the side tables so far. */
-  processed: number;
-  position: string;
-  /** Head of the log when the rebuild started: the rebuild swaps once it is past it. */
-  head: string;
-}
-
-export interface EngineLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export interface ProjectionEngineOptions {
-  store: EventStore;
-  db: SqlDatabase;
-  /** Projections this engine may run; default all. */
-  projections?: readonly Projection[];
-  /** Events per transaction; default 1,000. */
-  batchSize?: number;
-  /** How often standby processes try to take over and holders check their locks; default 2 s. */
-  leadershipIntervalMs?: number;
-  leadership?: Leadership;
-  logger?: EngineLogger;
-  /**
-   * The live path: one reader of new events shared by every projection run here (and whatever
-   * else joins it, e.g. the policies). Default: one of the engine's own, stopped with it.
-   */
-  reader?: SharedReader;
-  /**
-   * Under a burst of writes, the live reader starts a page at most this often (default 100 ms):
-   * fewer, bigger batches, each costing every projection one transaction instead of one per
-   * event. On PGlite, where the projections share the one session with the commands, this more
-   * than doubled the commands/s at 16 connections (BENCHMARKS.md "HTTP commands").
-   */
-  livePageIntervalMs?: number;
-}
-
-/** Counting lag stops here: status stays cheap however far behind a projection is. */
-export const LAG_COUNT_CAP = 10_000;
-
-/** Events read per page of a rebuild's shared reader (the store allows up to 10,000). */
-const REBUILD_PAGE = 6_000;
-/** Events per rebuild transaction of one projection (at least the engine's batch size). */
-const REBUILD_BATCH = 6_000;
-/** A rebuild batch that fails this many times in a row fails the rebuild. */
-const REBUILD_ATTEMPTS = 5;
-
-const liveName = (name: string) => `projection:${name}`;
-const rebuildName = (name: string) => `projection:${name}:rebuild`;
 const silent: EngineLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-interface Runtime {
-  projection: Projection;
-  wanted: boolean;
-  held: boolean;
-  live?: Subscription;
-  failed?: string;
-  rebuilding?: Promise<void>;
-  rebuild?: ProjectionStatus['rebuild'];
-  abortRebuild?: boolean;
-}
 
 class ProjectionNotFoundError extends Error {
   constructor(name: string) {
@@ -386,7 +297,7 @@ export class ProjectionEngine {
       else fresh.push(rt);
     }
     if (fresh.length > 0) {
-      const shared = this.runRebuild(fresh, onProgress);
+      const shared = runRebuild(this.rebuildHost(), fresh, onProgress);
       for (const rt of fresh) {
         rt.abortRebuild = false;
         rt.rebuilding = shared.finally(() => {
@@ -400,127 +311,16 @@ export class ProjectionEngine {
     return result;
   }
 
-  private async runRebuild(rts: readonly Runtime[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
-    // Let the callers register `rebuilding` first: abort flags and status see the whole run.
-    await Promise.resolve();
-    const { db, store } = this.options;
-    const names = rts.map((rt) => rt.projection.name).join(', ');
-    this.logger.log(`projections ${names}: rebuilding from the start of the log`);
-    await db.transaction(async (tx) => {
-      for (const { projection: p } of rts) {
-        for (const t of p.tables) {
-          await tx.query(`DROP TABLE IF EXISTS ${ident(t + REBUILD_SUFFIX)}`);
-          await tx.query(`CREATE TABLE ${ident(t + REBUILD_SUFFIX)} (LIKE ${ident(t)} INCLUDING ALL)`);
-        }
-        await tx.query(`DELETE FROM ${META_TABLE} WHERE name = $1`, [p.name + REBUILD_SUFFIX]);
-        await resetCheckpoint(tx, rebuildName(p.name));
-      }
-    });
-    const head = await store.headPosition();
-    const startedAt = new Date().toISOString();
-    // Catch-up is throughput-bound: bigger batches mean fewer statements and transactions per event.
-    const batch = Math.max(this.batchSize, REBUILD_BATCH);
-    const states = rts.map((rt) => {
-      rt.rebuild = { processed: 0, position: '0', head, startedAt };
-      return {
-        rt,
-        types: rt.projection.eventTypes ? new Set(rt.projection.eventTypes) : undefined,
-        pending: [] as BatchEvent[],
-        pendingLast: '0',
-        committed: '0',
-        processed: 0,
-      };
-    });
-    type State = (typeof states)[number];
-    const report = (s: State) => {
-      s.rt.rebuild = { ...s.rt.rebuild!, processed: s.processed, position: s.committed };
-      onProgress?.({ name: s.rt.projection.name, processed: s.processed, position: s.committed, head });
+  /** The engine as its rebuilds see it (rebuild.ts): the live subscriptions stay the engine's. */
+  private rebuildHost(): RebuildHost {
+    return {
+      db: this.options.db,
+      store: this.options.store,
+      batchSize: this.batchSize,
+      logger: this.logger,
+      stopping: () => this.stopping,
+      stopLive: (rt) => this.stopLive(rt),
+      startLive: (rt) => this.startLive(rt),
     };
-    // Each projection commits its own batch with its own checkpoint, as its live subscription
-    // would: exactly once per projection, whatever happens to the others.
-    const flush = async (s: State): Promise<void> => {
-      const events = s.pending;
-      const to = s.pendingLast;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await db.transaction(async (tx) => {
-            // A rebuild restarts from zero if the database goes down, and a batch and its
-            // checkpoint are lost or kept together, so waiting for each commit's WAL flush buys
-            // nothing here.
-            await tx.query('SET LOCAL synchronous_commit = off');
-            if (events.length > 0) await applyProjectedBatch(s.rt.projection, events, tx, { side: true });
-            await advanceCheckpoint(tx, rebuildName(s.rt.projection.name), s.committed, to);
-          });
-          break;
-        } catch (error) {
-          // The transaction rolled back: retrying the same batch is safe.
-          this.logger.error(`rebuild of ${s.rt.projection.name}: ${(error as Error).message}`);
-          if (attempt >= REBUILD_ATTEMPTS || s.rt.abortRebuild || this.stopping) throw error;
-          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-        }
-      }
-      s.pending = [];
-      s.committed = to;
-      s.processed += events.length;
-      report(s);
-    };
-    const read = (after: string) => store.readAll({ after, limit: REBUILD_PAGE });
-    let position = '0';
-    // One page is read ahead while the projections apply the current one.
-    let next = comparePositions(position, head) < 0 ? read(position) : undefined;
-    while (next) {
-      if (rts.some((rt) => rt.abortRebuild) || this.stopping) {
-        await next.catch(() => undefined);
-        throw new Error(`rebuild of ${names} aborted`);
-      }
-      const page = await next;
-      const moved = comparePositions(page.last, position) > 0;
-      // Past the head seen at start (or nothing more to read): what follows is the live subscription's.
-      const done = !moved || comparePositions(page.last, head) >= 0;
-      next = done ? undefined : read(page.last);
-      if (moved) {
-        position = page.last;
-        // Upcast once for every projection, not once per projection.
-        const upcast = toBatchEvents(page.events);
-        for (const s of states) {
-          page.events.forEach((e, i) => {
-            if (!s.types || s.types.has(e.type)) s.pending.push(upcast[i]!);
-          });
-          s.pendingLast = position;
-        }
-      }
-      await Promise.all(states.filter((s) => comparePositions(s.pendingLast, s.committed) > 0 && (done || s.pending.length >= batch)).map(flush));
-    }
-    for (const s of states) report(s);
-    for (const rt of rts) {
-      const p = rt.projection;
-      const wasLive = rt.live !== undefined;
-      await this.stopLive(rt);
-      await db.transaction((tx) => this.swap(tx, p));
-      const live = await readCheckpoint(db, liveName(p.name));
-      const s = states.find((x) => x.rt === rt)!;
-      onProgress?.({ name: p.name, processed: s.processed, position: live, head });
-      if (wasLive && rt.held && !this.stopping) this.startLive(rt);
-      this.logger.log(`projection ${p.name}: rebuilt (${s.processed} events) and swapped in`);
-    }
-  }
-
-  /** Replaces the projection's tables, bookkeeping and checkpoint by the rebuilt ones, atomically. */
-  private async swap(tx: SqlExecutor, p: Projection): Promise<void> {
-    for (const t of p.tables) {
-      const sideTable = ident(t + REBUILD_SUFFIX);
-      await tx.query(`DROP TABLE ${ident(t)}`);
-      await tx.query(`ALTER TABLE ${sideTable} RENAME TO ${ident(t)}`);
-      const { rows } = await tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`, [t]);
-      for (const { indexname } of rows) {
-        if (indexname.includes(REBUILD_SUFFIX)) await tx.query(`ALTER INDEX ${ident(indexname)} RENAME TO ${ident(indexname.replace(REBUILD_SUFFIX, ''))}`);
-      }
-    }
-    await tx.query(`DELETE FROM ${META_TABLE} WHERE name = $1`, [p.name]);
-    await tx.query(`UPDATE ${META_TABLE} SET name = $1 WHERE name = $2`, [p.name, p.name + REBUILD_SUFFIX]);
-    const position = await readCheckpoint(tx, rebuildName(p.name));
-    await resetCheckpoint(tx, liveName(p.name));
-    await advanceCheckpoint(tx, liveName(p.name), '0', position);
-    await resetCheckpoint(tx, rebuildName(p.name));
   }
 }

@@ -5,6 +5,7 @@
  */
 export * from './projection.js';
 export * from './engine.js';
+export { LAG_COUNT_CAP, type EngineLogger, type ProjectionEngineOptions, type ProjectionState, type ProjectionStatus, type RebuildProgress } from './engine-types.js';
 export * from './leadership.js';
 export * from './reports.js';
 export * from './csv.js';

@@ -1,25 +1,15 @@
 import { comparePositions, type EventStore, type StoredEvent, type Subscription } from '@libs/event-store';
 import { advanceCheckpoint, CheckpointMovedError, readCheckpoint, type SqlDatabase } from '@libs/sql';
 import { defaultLeadership, type Leadership } from '@libs/projections';
-import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from './backoff.js';
-import { toEnvelope } from './envelope.js';
-import { SinkPausedError, type RelaySink, type SinkFilter } from './sink.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
+import { Aborted, deliverUntilAcknowledged, type DeliveryOptions, type DeliveryState, type RelayLogger, type RelayObserver } from './delivery.js';
+import type { RelaySink, SinkFilter } from './sink.js';
 import { relayLag, type RelaySinkState, type RelaySinkStatus } from './status.js';
 
 /** First key of the relays' advisory locks: a key space of their own beside the projections'. */
 const RELAY_LOCK_CLASS = 0x434c0003;
 
-export interface RelayLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** Metrics hooks (the service's and the projector's `client_lifecycle_relay_*`). */
-export interface RelayObserver {
-  delivered?(sink: string, seconds: number): void;
-  failed?(sink: string, seconds: number): void;
-}
+export type { RelayLogger, RelayObserver } from './delivery.js';
 
 export interface RelayEngineOptions {
   store: EventStore;
@@ -49,14 +39,10 @@ export interface RelayEngineOptions {
   observer?: RelayObserver;
 }
 
-interface Runtime {
-  sink: RelaySink;
+interface Runtime extends DeliveryState {
   filter: SinkFilter;
   held: boolean;
-  /** Bumped at every (re)start and stop: a handler of an older generation does nothing more. */
-  generation: number;
   subscription?: Subscription;
-  abort?: AbortController;
   /** Position of the last event acknowledged (in memory) and the one last written to the checkpoint. */
   delivered: string;
   flushed: string;
@@ -64,28 +50,10 @@ interface Runtime {
   flushing?: Promise<void>;
   /** A checkpoint write due at the end of the current interval (set when a page ended early). */
   flushTimer?: NodeJS.Timeout;
-  failures: number;
-  lastError?: string;
-  paused?: string;
   removed?: boolean;
 }
 
 const silent: RelayLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-class Aborted extends Error {}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}
 
 /**
  * The one relay mechanism: every sink reads the log in position order from its own checkpoint
@@ -100,8 +68,7 @@ export class RelayEngine {
   private readonly runtimes = new Map<string, Runtime>();
   private readonly leadership: Leadership;
   private readonly logger: RelayLogger;
-  private readonly retry: RetryPolicy;
-  private readonly random: () => number;
+  private readonly delivery: DeliveryOptions<Runtime>;
   private readonly interval: number;
   private readonly batchSize: number;
   private readonly chunkSize: number;
@@ -113,8 +80,13 @@ export class RelayEngine {
   constructor(private readonly options: RelayEngineOptions) {
     this.leadership = options.leadership ?? defaultLeadership(options.db, RELAY_LOCK_CLASS);
     this.logger = options.logger ?? silent;
-    this.retry = options.retry ?? DEFAULT_RETRY;
-    this.random = options.random ?? Math.random;
+    this.delivery = {
+      retry: options.retry ?? DEFAULT_RETRY,
+      random: options.random ?? Math.random,
+      logger: this.logger,
+      observer: options.observer,
+      onPaused: (rt) => void this.stopRunner(rt),
+    };
     this.interval = options.leadershipIntervalMs ?? 2_000;
     this.batchSize = options.batchSize ?? 500;
     this.chunkSize = options.chunkSize ?? this.batchSize;
@@ -273,7 +245,7 @@ export class RelayEngine {
     for (let i = 0; i < events.length; i += chunk) {
       if (generation !== rt.generation) throw new Aborted();
       const some = events.slice(i, i + chunk);
-      if (!(await this.deliverSome(rt, generation, some))) throw new Aborted();
+      if (!(await deliverUntilAcknowledged(this.delivery, rt, generation, some))) throw new Aborted();
       rt.delivered = some[some.length - 1]!.position;
       if (Date.now() - rt.lastFlush >= this.checkpointInterval) await this.flush(rt, generation);
     }
@@ -292,45 +264,6 @@ export class RelayEngine {
       Math.max(0, rt.lastFlush + this.checkpointInterval - Date.now()),
     );
     rt.flushTimer.unref?.();
-  }
-
-  /** Delivers consecutive events, retrying them until acknowledged; false when stopped or paused. */
-  private async deliverSome(rt: Runtime, generation: number, events: StoredEvent[]): Promise<boolean> {
-    const envelopes = events.map(toEnvelope);
-    const event = events[0]!;
-    const signal = rt.abort!.signal;
-    for (;;) {
-      if (generation !== rt.generation || signal.aborted) return false;
-      const started = performance.now();
-      try {
-        if (envelopes.length > 1 && rt.sink.deliverBatch) await rt.sink.deliverBatch(envelopes);
-        else await rt.sink.deliver(envelopes[0]!);
-        const seconds = (performance.now() - started) / 1000 / envelopes.length;
-        for (let k = 0; k < envelopes.length; k++) this.options.observer?.delivered?.(rt.sink.name, seconds);
-        if (rt.failures > 0) this.logger.log(`relay ${rt.sink.name}: delivering again after ${rt.failures} failed attempt(s)`);
-        rt.failures = 0;
-        rt.lastError = undefined;
-        return true;
-      } catch (error) {
-        if (error instanceof SinkPausedError) {
-          rt.paused = error.message;
-          rt.lastError = error.message;
-          this.logger.warn(`relay ${rt.sink.name}: paused: ${error.message}`);
-          // Stop reading; the checkpoint stays before this event. The runner is restarted only
-          // when the sink is registered again (re-enabled).
-          void this.stopRunner(rt);
-          return false;
-        }
-        rt.failures++;
-        rt.lastError = (error as Error).message ?? String(error);
-        this.options.observer?.failed?.(rt.sink.name, (performance.now() - started) / 1000);
-        const delay = retryDelay(rt.failures, this.retry, this.random);
-        if (rt.failures === 1 || rt.failures % 10 === 0) {
-          this.logger.warn(`relay ${rt.sink.name}: delivery of ${event.position} failed (${rt.failures} in a row): ${rt.lastError}; retrying in ${delay} ms`);
-        }
-        await sleep(delay, signal);
-      }
-    }
   }
 
   private async flush(rt: Runtime, generation: number): Promise<void> {
