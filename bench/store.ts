@@ -17,6 +17,8 @@ const CONCURRENCY = [1, 8, 32];
 const GROUP_COMMIT = arg('group-commit', 1) !== 0;
 /** `--groups-in-flight N`; 0 (default) leaves the store's own default. */
 const GROUPS_IN_FLIGHT = arg('groups-in-flight', 0) || undefined;
+/** `--spill-at N`: appends waiting before a further group starts; 0 (default) leaves the store's default (a full group). */
+const SPILL_AT = arg('spill-at', 0) || undefined;
 
 
 function percentile(sorted: number[], p: number): number {
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   try {
     log(`bench:store on ${new URL(BENCH_DATABASE_URL).host}, ${ROUNDS} interleaved rounds of ${SECONDS}s per measurement (medians), node ${process.version}`);
     log();
-    log(`group commit ${GROUP_COMMIT ? `on, ${GROUPS_IN_FLIGHT ?? 'default'} group(s) in flight` : 'off'}`);
+    log(`group commit ${GROUP_COMMIT ? `on, ${GROUPS_IN_FLIGHT ?? 'default'} group(s) in flight, spill at ${SPILL_AT ?? 'default'}` : 'off'}`);
     log('writers | bare INSERT/s | append/s | ratio | append p50 ms | append p99 ms | SQL-only ratio | appends per commit (largest)');
     log('------- | ------------- | -------- | ----- | ------------- | ------------- | -------------- | ----------------------------');
     const appendVsInsert: Record<string, number> = {};
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     const sqlOnlyVsInsert: Record<string, number> = {};
     const groupSizes: Record<string, { mean: number; largest: number }> = {};
     for (const writers of CONCURRENCY) {
-      const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers, groupCommit: GROUP_COMMIT, groupsInFlight: GROUPS_IN_FLIGHT });
+      const opened = await openEventStore({ backend: 'postgres', databaseUrl: url, poolSize: writers, groupCommit: GROUP_COMMIT, groupsInFlight: GROUPS_IN_FLIGHT, groupSpillAt: SPILL_AT });
       const pool = (opened.db as SqlDatabase & { pool: pg.Pool }).pool;
       // The baseline: same row shape, same pool, a bare table with its primary key.
       await pool.query(`DROP TABLE IF EXISTS bare_events`);

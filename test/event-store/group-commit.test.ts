@@ -161,10 +161,10 @@ describeGroupCommit(
 );
 
 describeGroupCommit(
-  'PostgreSQL, two groups in flight',
+  'PostgreSQL, two groups in flight (a second starts with one append waiting)',
   async () => {
     const database = await createTestDatabase('cl_group_commit');
-    const opened = await openEventStore({ backend: 'postgres', databaseUrl: database.url, poolSize: 8, groupCommit: true, groupsInFlight: 2 });
+    const opened = await openEventStore({ backend: 'postgres', databaseUrl: database.url, poolSize: 8, groupCommit: true, groupsInFlight: 2, groupSpillAt: 1 });
     return { ...opened, drop: database.drop };
   },
   25,

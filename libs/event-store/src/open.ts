@@ -27,6 +27,8 @@ export interface EventStoreConfig {
   groupCommit?: boolean;
   /** Groups in flight at once with group commit (default 2 on PostgreSQL, 1 on PGlite). */
   groupsInFlight?: number;
+  /** Appends waiting before a further group starts while one is in flight (default: a full group, 64). */
+  groupSpillAt?: number;
 }
 
 /** An opened store and the SQL database that holds read models, checkpoints and idempotency keys. */
@@ -43,7 +45,7 @@ export async function openEventStore(config: EventStoreConfig): Promise<OpenedEv
     case 'postgres': {
       const db = await openDatabase(config);
       try {
-        const store = new SqlEventStore(db, { groupCommit: config.groupCommit, groupsInFlight: config.groupsInFlight });
+        const store = new SqlEventStore(db, { groupCommit: config.groupCommit, groupsInFlight: config.groupsInFlight, groupSpillAt: config.groupSpillAt });
         await store.init();
         return { store, db, close: closeBoth(store, db) };
       } catch (error) {

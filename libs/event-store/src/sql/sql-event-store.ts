@@ -68,7 +68,7 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
 
   constructor(
     readonly db: SqlDatabase,
-    options: { groupCommit?: boolean; groupsInFlight?: number } = {},
+    options: { groupCommit?: boolean; groupsInFlight?: number; groupSpillAt?: number } = {},
   ) {
     this.backend = db.dialect;
     this.wakeups.setMaxListeners(0);
@@ -80,8 +80,9 @@ export class SqlEventStore implements EventStore, SubscriptionSource {
         readHeads: (streamIds) => readHeads(db, streamIds),
         chain: (prepared, head, recordedAt) => this.chain(prepared, head, recordedAt),
         single: (streamId, chained, head) => this.tryAppend(db, streamId, chained, head),
-        // PGlite runs one query at a time: a second group would only wait behind the first.
-      }, { maxInFlight: options.groupsInFlight ?? (db.dialect === 'postgres' ? 2 : 1) });
+        // PGlite runs one query at a time: a second group would only wait behind the first. On
+        // PostgreSQL the second starts only once a full group is waiting (GroupCommitOptions.spillAt).
+      }, { maxInFlight: options.groupsInFlight ?? (db.dialect === 'postgres' ? 2 : 1), spillAt: options.groupSpillAt });
     }
   }
 
