@@ -7,7 +7,7 @@
  */
 import { LifecycleApplication } from '@libs/application';
 import { defaultDunningPolicy, type DomainCommand, type DunningPolicy } from '@libs/domain';
-import { MemoryEventStore } from '@libs/event-store';
+import { MemoryEventStore, type StoredEvent } from '@libs/event-store';
 import { InProcessTarget } from './in-process-target.js';
 import type { SimActor, SimCommandResult, SimulationTarget, SubscriberSnapshot } from './target.js';
 
@@ -40,6 +40,11 @@ export class InMemoryDomainTarget implements SimulationTarget {
   /** Every event written, in log order. */
   get log(): LoggedEvent[] {
     return this.store.events().map((e) => ({ position: Number(e.position), streamId: e.streamId, version: e.version, type: e.type, data: e.data }));
+  }
+
+  /** Every event written with its full envelope (ids, business time, metadata), in log order. */
+  get stored(): readonly StoredEvent[] {
+    return this.store.events();
   }
 
   execute(command: DomainCommand, options: { actor: SimActor; idempotencyKey?: string }): Promise<SimCommandResult> {
