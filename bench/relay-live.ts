@@ -7,7 +7,10 @@
  * records before the command is acknowledged, so this delay is at least the one from the
  * acknowledgement.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '@libs/sql';
 import { openEventStore, type EventStore } from '@libs/event-store';
 import type { LifecycleService } from '@libs/application';
 import { WebhookStore, webhookSinkName, type RelayHost } from '@libs/relay';
@@ -26,6 +29,12 @@ export interface LiveOptions {
   writers: number;
   seconds: number;
   subscribers: number;
+  /**
+   * Where the relays run: `service` — inline in the service that answers the 16 writers (as
+   * `npm start` runs them); `projector` — in an `apps/projector` process beside it
+   * (`PROJECTOR=external`), as docs/operations.md recommends under write load.
+   */
+  relaysIn: 'service' | 'projector';
 }
 
 const KEY = 'bench-relay-operator-key-0001';
@@ -50,11 +59,35 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
       await seed.close();
     }
     const base = loadConfig(process.env);
+    const inService = o.relaysIn === 'service';
+    const brokerSettings = { amqp: { url: o.amqpUrl, exchange: o.exchange }, nats: { url: o.natsUrl, stream: o.stream, subjectPrefix: o.subjectPrefix } };
+    let projector: ChildProcess | undefined;
+    const checkpoints = inService ? undefined : await openEventStore({ backend: 'postgres', databaseUrl: db.url, poolSize: 1 });
+    if (!inService) {
+      projector = spawn(process.execPath, [fileURLToPath(new URL('../apps/projector/src/main.js', import.meta.url))], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          EVENT_STORE: 'postgres',
+          DATABASE_URL: db.url,
+          PROJECTOR_PORT: '0',
+          LOG_LEVEL: 'error',
+          RELAYS: 'on',
+          WEBHOOK_ALLOW_PRIVATE: 'true',
+          RELAY_AMQP_URL: o.amqpUrl,
+          RELAY_AMQP_EXCHANGE: o.exchange,
+          RELAY_NATS_URL: o.natsUrl,
+          RELAY_NATS_STREAM: o.stream,
+          RELAY_NATS_SUBJECT_PREFIX: o.subjectPrefix,
+        },
+      });
+    }
     const app = await createApp({
       eventStore: 'postgres',
       databaseUrl: db.url,
       database: { poolSize: 20, connectTimeoutMs: 5_000, queryTimeoutMs: 30_000, groupCommit: true },
-      projector: 'inline',
+      projector: inService ? 'inline' : 'external',
       scheduler: 'manual',
       apiKeys: parseApiKeys(`operator:${KEY}`),
       generatedAdminKey: undefined,
@@ -62,9 +95,9 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
       logLevel: 'silent',
       relay: {
         ...base.relay,
-        mode: 'on',
+        mode: inService ? 'on' : 'off',
         webhooks: { ...base.relay.webhooks, allowPrivate: true },
-        brokers: { amqp: { url: o.amqpUrl, exchange: o.exchange }, nats: { url: o.natsUrl, stream: o.stream, subjectPrefix: o.subjectPrefix } },
+        brokers: brokerSettings,
       },
     });
     app.useLogger(['error', 'fatal']);
@@ -73,7 +106,15 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
       const { port } = app.getHttpServer().address() as AddressInfo;
       const lifecycle = app.get<LifecycleService>(LIFECYCLE_SERVICE, { strict: false });
       const store = app.get<EventStore>(EVENT_STORE, { strict: false });
-      const relay = app.get<RelayHost>(RELAY, { strict: false });
+      const relay = inService ? app.get<RelayHost>(RELAY, { strict: false }) : undefined;
+      /** Whether the sink's checkpoint reached `position`: in this process, or read from the projector's checkpoint. */
+      const reached = async (sink: string, position: string, timeoutMs: number): Promise<boolean> => {
+        if (relay) return relay.engine.waitFor(sink, position, timeoutMs);
+        for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+          if (BigInt(await readCheckpoint(checkpoints!.db, sink)) >= BigInt(position)) return true;
+        }
+        return false;
+      };
       const sinks = ['relay:amqp', 'relay:nats', webhookSinkName(hookId)];
       const actor = { actor: { id: 'bench', role: 'operator', roles: ['operator'] } };
       const ids = Array.from({ length: o.subscribers }, (_, i) => `live-${i}`);
@@ -87,27 +128,30 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
       }
       // The relays at the head before the clock starts: only live events are timed.
       const setupHead = await store.headPosition();
-      for (const s of sinks) if (!(await relay.engine.waitFor(s, setupHead, 120_000))) throw new Error(`${s} did not reach the set-up head`);
+      for (const s of sinks) if (!(await reached(s, setupHead, 120_000))) throw new Error(`${s} did not reach the set-up head`);
       const since = Date.now();
       for (const r of receivers) r.live(since);
       const writers = child('relay-writers', [`http://127.0.0.1:${port}`, KEY, String(o.seconds), String(o.writers), ids.join(',')]);
       const w = await nextMessage<{ writes: number; errors: number; p50Ms: number; p99Ms: number }>(writers);
       const head = await store.headPosition();
-      for (const s of sinks) if (!(await relay.engine.waitFor(s, head, 120_000))) throw new Error(`${s} did not reach the live head`);
+      for (const s of sinks) if (!(await reached(s, head, 120_000))) throw new Error(`${s} did not reach the live head`);
       await new Promise((r) => setTimeout(r, 1_000)); // a confirmed message still travels to the consumer
       const b = await brokers.report();
       const h = await hook.report();
       const out: Record<string, unknown> = { liveWriters: o.writers, liveCommands: w.writes, liveCommandsPerSecond: Math.round(w.writes / o.seconds), liveCommandErrors: w.errors, liveCommandP50Ms: w.p50Ms, liveCommandP99Ms: w.p99Ms };
-      log(`live: ${o.writers} HTTP writers (child process) → createApp: ${Math.round(w.writes / o.seconds)} commands/s, ack p50 ${w.p50Ms} ms p99 ${w.p99Ms} ms, errors ${w.errors}`);
+      log(`live, relays in the ${o.relaysIn}: ${o.writers} HTTP writers (child process) → createApp: ${Math.round(w.writes / o.seconds)} commands/s, ack p50 ${w.p50Ms} ms p99 ${w.p99Ms} ms, errors ${w.errors}`);
       for (const [label, delays] of [['amqp', b.delays.amqp], ['nats', b.delays.nats], ['webhook', h.delays.webhook]] as const) {
         out[`${label}LiveEvents`] = delays.length;
         out[`${label}LiveP50Ms`] = pct(delays, 50);
         out[`${label}LiveP99Ms`] = pct(delays, 99);
-        log(`live ${label}: ${delays.length} events, recordedAt → consumer received p50 ${pct(delays, 50)} ms, p99 ${pct(delays, 99)} ms`);
+        log(`live ${label} (relays in the ${o.relaysIn}): ${delays.length} events, recordedAt → consumer received p50 ${pct(delays, 50)} ms, p99 ${pct(delays, 99)} ms`);
       }
       return out;
     } finally {
       await app.close();
+      projector?.kill('SIGTERM');
+      if (projector && projector.exitCode === null) await new Promise((r) => projector!.once('exit', r));
+      await checkpoints?.close();
     }
   } finally {
     for (const r of receivers) await r.stop();

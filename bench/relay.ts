@@ -120,7 +120,10 @@ async function main(): Promise<void> {
     for (const r of receivers.splice(0)) await r.stop();
     await ch.deleteQueue(`${run}.q`).catch(() => undefined);
 
-    Object.assign(results, await livePhase({ amqpUrl: AMQP_URL, exchange, natsUrl: NATS_URL, stream, subjectPrefix: run, writers: WRITERS, seconds: LIVE_SECONDS, subscribers: 128 }));
+    const live = { amqpUrl: AMQP_URL, exchange, natsUrl: NATS_URL, stream, subjectPrefix: run, writers: WRITERS, seconds: LIVE_SECONDS, subscribers: 128 };
+    Object.assign(results, await livePhase({ ...live, relaysIn: 'service' }));
+    // Then the deployment docs/operations.md recommends under write load: the relays in a projector process.
+    for (const [key, value] of Object.entries(await livePhase({ ...live, relaysIn: 'projector' }))) results[`projector${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
   } finally {
     for (const r of receivers) await r.stop();
     await ch.deleteQueue(`${run}.q`).catch(() => undefined);
