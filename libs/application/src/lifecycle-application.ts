@@ -24,6 +24,7 @@ import { caseAggregate, refreshSchedule, subscriberAggregate } from './aggregate
 import { CommandHandler, type Written } from './command-handler.js';
 import { AggregateNotFoundError } from './errors.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './idempotency.js';
+import { importLog } from './log-import.js';
 import { memoryPorts } from './memory-ports.js';
 import { PolicyReactor, SYSTEM } from './policy-reactor.js';
 import type { ApplicationPorts } from './ports.js';
@@ -188,6 +189,15 @@ export class LifecycleApplication implements LifecycleService {
 
   runPolicyCommand(pc: PolicyCommand, correlationId: string): Promise<Written | null> {
     return this.reactor.runPolicyCommand(pc, correlationId);
+  }
+
+  /**
+   * Writes a log the real handler decided elsewhere (another application's store, e.g. the demo
+   * company run in memory) into this one, in order and at the same stream versions; see
+   * {@link importLog}. `pause` runs between windows so a caller can yield to the event loop.
+   */
+  importLog(events: readonly StoredEvent[], pause?: () => Promise<void>): Promise<{ events: number; appends: number; position: string | null }> {
+    return importLog({ store: this.handler.store, handler: this.handler, reactor: this.reactor, ...(pause ? { yieldEvery: pause } : {}) }, events);
   }
 
   /** Keeps the case index in step with a case event (idempotent). */

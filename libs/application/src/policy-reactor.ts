@@ -122,11 +122,11 @@ export class PolicyReactor {
   }
 
   /**
-   * Remembers that an event's follow-ups and index updates ran inline, so the subscription can
-   * skip it. Memory only, on purpose: after a crash the set is empty and the subscription handles
-   * everything again (idempotently).
+   * Remembers that an event's follow-ups and index updates ran inline (or, for an imported log,
+   * already ran where it was decided), so the subscription can skip it. Memory only, on purpose:
+   * after a crash the set is empty and the subscription handles everything again (idempotently).
    */
-  private markHandled(eventId: string): void {
+  markHandled(eventId: string): void {
     this.handledInline.add(eventId);
     if (this.handledInline.size > MAX_HANDLED_INLINE) {
       const oldest = this.handledInline.values().next().value;

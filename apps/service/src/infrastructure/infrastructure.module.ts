@@ -143,7 +143,7 @@ export class InfrastructureModule implements OnApplicationBootstrap, BeforeAppli
       // In the background, so the service answers while the demo company loads; the clock
       // scheduler waits for it, or its real-time passes would overtake the simulated months; the
       // projections too, because catching up in big batches afterwards costs a fraction of
-      // following ~90,000 appends live on the single embedded connection.
+      // following ~21,000 imported events live on the single embedded connection.
       this.demo = loadDemoCompany(this.app, this.logger).then(
         () => this.startBackground(),
         (error: unknown) => this.logger.error('loading the demo company failed', error),
