@@ -146,6 +146,24 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
         out[`${label}LiveP99Ms`] = pct(delays, 99);
         log(`live ${label} (relays in the ${o.relaysIn}): ${delays.length} events, recordedAt → consumer received p50 ${pct(delays, 50)} ms, p99 ${pct(delays, 99)} ms`);
       }
+      // What one ordered subscription can take: one POST at a time, so at most 1000 / (mean round
+      // trip in ms) events/s. The sink's own attempt log times each POST from send to answer.
+      const attempts = await openEventStore({ backend: 'postgres', databaseUrl: db.url, poolSize: 1 });
+      try {
+        const { rows } = await attempts.db.query<{ n: string; mean: number; p50: number; p99: number }>(
+          `SELECT count(*)::text AS n, avg(latency_ms)::float AS mean, percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)::float AS p50,
+                  percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms)::float AS p99
+             FROM app_webhook_attempts WHERE at >= $1::timestamptz`,
+          [new Date(since).toISOString()],
+        );
+        const r = rows[0]!;
+        out['webhookLivePostMeanMs'] = Math.round(r.mean * 100) / 100;
+        out['webhookLivePostP50Ms'] = r.p50;
+        out['webhookLivePostP99Ms'] = r.p99;
+        log(`live webhook POST round trip (relays in the ${o.relaysIn}, sink's attempt log, ${r.n} attempts): mean ${r.mean.toFixed(2)} ms, p50 ${r.p50} ms, p99 ${r.p99} ms → one subscription at most ~${Math.round(1000 / Math.max(r.mean, 0.01))} events/s against ${Math.round(w.writes / o.seconds)} offered`);
+      } finally {
+        await attempts.close();
+      }
       return out;
     } finally {
       await app.close();
