@@ -197,7 +197,7 @@ export class LifecycleApplication implements LifecycleService {
    * {@link importLog}. `pause` runs between windows so a caller can yield to the event loop.
    */
   importLog(events: readonly StoredEvent[], pause?: () => Promise<void>): Promise<{ events: number; appends: number; position: string | null }> {
-    return importLog({ store: this.handler.store, handler: this.handler, reactor: this.reactor, ...(pause ? { yieldEvery: pause } : {}) }, events);
+    return importLog({ store: this.handler.store, reactor: this.reactor, ...(pause ? { yieldEvery: pause } : {}) }, events);
   }
 
   /** Keeps the case index in step with a case event (idempotent). */

@@ -1,8 +1,5 @@
-import { isCaseEventType, SUBSCRIBER_STREAM_PREFIX } from '@libs/domain';
 import type { EventStore, NewEvent, StoredEvent } from '@libs/event-store';
-import { refreshSchedule, subscriberAggregate } from './aggregates.js';
-import type { CommandHandler } from './command-handler.js';
-import { SYSTEM, type PolicyReactor } from './policy-reactor.js';
+import type { PolicyReactor } from './policy-reactor.js';
 
 /** Appends in flight at once: the store's group commit turns them into one statement. */
 const WINDOW = 64;
@@ -22,13 +19,13 @@ function asNewEvent(e: StoredEvent): NewEvent {
  * consecutive events of a stream are one append with its expected version, and a window of
  * appends to distinct streams is in flight at once so group commit coalesces them (arrival order
  * is log order). The policies' follow-ups are already in that log, so the imported events are
- * marked handled, as the inline path does, and only the indexes are brought in step (case index
- * per case event, scheduler attention per subscriber). After a crash mid-import the policies'
- * subscription handles everything again, idempotently. Only into an empty store: merged into an
+ * marked handled, as the inline path does, and only the indexes are brought in step by the
+ * subscription's own index step ({@link PolicyReactor.index}). After a crash mid-import the
+ * policies' subscription handles everything again, idempotently. Only into an empty store: merged into an
  * existing log the imported decisions would not have seen its events.
  */
 export async function importLog(
-  deps: { store: EventStore; handler: CommandHandler; reactor: PolicyReactor; yieldEvery?: () => Promise<void> },
+  deps: { store: EventStore; reactor: PolicyReactor; yieldEvery?: () => Promise<void> },
   events: readonly StoredEvent[],
 ): Promise<{ events: number; appends: number; position: string | null }> {
   const head = await deps.store.headPosition();
@@ -51,14 +48,9 @@ export async function importLog(
     for (const run of window) for (const e of run.events) deps.reactor.markHandled(e.id);
     const results = await Promise.all(window.map((run) => deps.store.append(run.streamId, run.events.map(asNewEvent), { expectedVersion: run.expected })));
     position = results[results.length - 1]!.position;
-    for (const run of window) for (const e of run.events) if (isCaseEventType(e.type)) await deps.handler.ports.cases.apply(e);
     await deps.yieldEvery?.();
   }
-  const env = deps.handler.env(SYSTEM);
-  const subscribers = new Set(events.filter((e) => e.streamId.startsWith(SUBSCRIBER_STREAM_PREFIX)).map((e) => e.streamId.slice(SUBSCRIBER_STREAM_PREFIX.length)));
-  for (const id of subscribers) {
-    await refreshSchedule(id, await deps.handler.load(subscriberAggregate, id), env);
-    await deps.yieldEvery?.();
-  }
+  // Once for the whole log, as the policies' subscription would for one batch of it.
+  await deps.reactor.index(events, deps.yieldEvery);
   return { events: events.length, appends: runs.length, position };
 }

@@ -108,16 +108,28 @@ export class PolicyReactor {
    */
   async catchUp(batch: readonly StoredEvent[]): Promise<void> {
     const events = batch.filter((e) => !this.handledInline.delete(e.id));
+    await this.index(events);
+    for (const event of events) {
+      const correlation = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : randomUUID();
+      for (const command of await this.reactions(event)) await this.runPolicyCommand(command, correlation);
+    }
+  }
+
+  /**
+   * Brings the indexes in step with written events: the case index per case event, the scheduler
+   * attention once per subscriber they touch. Idempotent (upserts). `pause` runs between
+   * subscribers, for a caller that must yield to the event loop.
+   */
+  async index(events: readonly StoredEvent[], pause?: () => Promise<void>): Promise<void> {
     const subscribers = new Set<string>();
     for (const event of events) {
       const data = event.data as { subscriberId?: unknown };
       if (isCaseEventType(event.type)) await this.handler.ports.cases.apply(event);
       else if (isSubscriberEventType(event.type) && typeof data.subscriberId === 'string') subscribers.add(data.subscriberId);
     }
-    for (const id of subscribers) await refreshSchedule(id, await this.handler.load(subscriberAggregate, id), this.handler.env(SYSTEM));
-    for (const event of events) {
-      const correlation = typeof event.metadata.correlationId === 'string' ? event.metadata.correlationId : randomUUID();
-      for (const command of await this.reactions(event)) await this.runPolicyCommand(command, correlation);
+    for (const id of subscribers) {
+      await refreshSchedule(id, await this.handler.load(subscriberAggregate, id), this.handler.env(SYSTEM));
+      await pause?.();
     }
   }
 
