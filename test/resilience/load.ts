@@ -143,6 +143,9 @@ export class OutageLoad {
       head = await this.store.headPosition();
       await this.subscription.waitFor(head, 30_000);
     }
+    // The subscription may have gone past the head read last (new commits landed meanwhile), so
+    // the read model and the feed are awaited up to a head read now: it covers every event seen.
+    head = await this.store.headPosition();
     const engine = this.app.get<Engine>(PROJECTIONS, { strict: false });
     expect(await engine.waitFor(head, 30_000)).toBe(true);
     await this.feed.until((events) => events.some((e) => e.id === head), 30_000);
