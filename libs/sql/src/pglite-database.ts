@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { setImmediate as macrotask } from 'node:timers/promises';
 import { PGlite, type Results } from '@electric-sql/pglite';
 import type { SqlDatabase, SqlExecutor } from './database.js';
 
@@ -65,11 +66,20 @@ export class PgliteDatabase implements SqlDatabase {
     return new PgliteDatabase(db);
   }
 
+  /*
+   * Why every statement and transaction first waits for the event loop's check phase: PGlite runs
+   * each one synchronously in WASM and hands the next queued one on in a microtask, so a chain of
+   * them (the projections catching up with a big store) never let the loop reach its I/O phase —
+   * on a 1,000,000-event store the service did not listen, answer or see a SIGTERM for five
+   * minutes. Idle, the wait costs microseconds; busy, it lets sockets, timers and signals in.
+   */
   async query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }> {
+    await macrotask();
     return toResult(await this.db.query<R>(sql, params as unknown[]));
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    await macrotask();
     return this.db.transaction(async (t) => {
       const tx: SqlExecutor = {
         async query<R>(sql: string, params?: unknown[]) {
@@ -89,6 +99,16 @@ export class PgliteDatabase implements SqlDatabase {
 
   async notify(channel: string, payload = ''): Promise<void> {
     await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  /**
+   * The WASM heap's size: it grows with the biggest statement or batch the database ever ran and
+   * never shrinks, which is what the service's idle RSS on the embedded store mostly is. PGlite
+   * keeps the module in a protected field; reading its memory's length changes nothing.
+   */
+  embeddedMemoryBytes(): number | undefined {
+    const mod = (this.db as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
+    return mod?.HEAPU8?.buffer.byteLength;
   }
 
   async close(): Promise<void> {
