@@ -23,6 +23,8 @@ export interface SqlDatabase extends SqlExecutor {
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** NOTIFY outside any transaction. */
   notify(channel: string, payload?: string): Promise<void>;
+  /** In-process databases only (PGlite): bytes of the WASM heap the database runs in. */
+  embeddedMemoryBytes?(): number | undefined;
   close(): Promise<void>;
 }
 

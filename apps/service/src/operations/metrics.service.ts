@@ -136,6 +136,16 @@ export class MetricsService {
     relayGauge('relay_lag_events', 'Events a push relay sink has not had acknowledged yet (read at scrape time, capped at 10,000)', (s) => s.lagEvents);
     relayGauge('relay_lag_seconds', 'Age of the oldest event a push relay sink has not had acknowledged yet (read at scrape time)', (s) => s.lagSeconds);
     relayGauge('relay_consecutive_failures', 'Failed attempts in a row on the event a push relay sink is retrying (this process, 0 elsewhere)', (s) => s.failures);
+    new Gauge({
+      name: `${METRIC_PREFIX}embedded_database_memory_bytes`,
+      help: 'WASM heap of the embedded database (PGlite); it only grows. Absent on PostgreSQL',
+      registers,
+      collect() {
+        this.reset();
+        const bytes = projections.embeddedMemoryBytes();
+        if (bytes !== undefined) this.set(bytes);
+      },
+    });
     const build = buildInfo();
     new Gauge({
       name: `${METRIC_PREFIX}build_info`,

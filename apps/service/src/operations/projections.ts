@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { PROJECTIONS, RELAY } from '../infrastructure/tokens.js';
+import { PROJECTIONS, RELAY, SQL_DATABASE } from '../infrastructure/tokens.js';
 
 /** What operations read from the projection engine (another module's `PROJECTIONS` provider). */
 export interface ProjectionStatus {
@@ -58,6 +58,15 @@ export class ProjectionsLocator {
   async status(): Promise<ProjectionStatus[]> {
     const engine = this.find();
     return engine ? await engine.status() : [];
+  }
+
+  /** The embedded database's WASM heap in bytes; undefined on PostgreSQL or without a database. */
+  embeddedMemoryBytes(): number | undefined {
+    try {
+      return this.moduleRef.get<{ embeddedMemoryBytes?(): number | undefined }>(SQL_DATABASE, { strict: false })?.embeddedMemoryBytes?.();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Every relay sink's status; [] without relays. */
