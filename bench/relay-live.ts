@@ -32,9 +32,10 @@ export interface LiveOptions {
   /**
    * Where the relays run: `service` — inline in the service that answers the 16 writers (as
    * `npm start` runs them); `projector` — in an `apps/projector` process beside it
-   * (`PROJECTOR=external`), as docs/operations.md recommends under write load.
+   * (`PROJECTOR=external`) that runs the projections too; `relay-process` — in a projector process
+   * of their own (`PROJECTIONS=none`), the projections in another (`RELAYS=off`).
    */
-  relaysIn: 'service' | 'projector';
+  relaysIn: 'service' | 'projector' | 'relay-process';
 }
 
 const KEY = 'bench-relay-operator-key-0001';
@@ -61,28 +62,25 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
     const base = loadConfig(process.env);
     const inService = o.relaysIn === 'service';
     const brokerSettings = { amqp: { url: o.amqpUrl, exchange: o.exchange }, nats: { url: o.natsUrl, stream: o.stream, subjectPrefix: o.subjectPrefix } };
-    let projector: ChildProcess | undefined;
     const checkpoints = inService ? undefined : await openEventStore({ backend: 'postgres', databaseUrl: db.url, poolSize: 1 });
-    if (!inService) {
-      projector = spawn(process.execPath, [fileURLToPath(new URL('../apps/projector/src/main.js', import.meta.url))], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          ...process.env,
-          NODE_ENV: 'development',
-          EVENT_STORE: 'postgres',
-          DATABASE_URL: db.url,
-          PROJECTOR_PORT: '0',
-          LOG_LEVEL: 'error',
-          RELAYS: 'on',
-          WEBHOOK_ALLOW_PRIVATE: 'true',
-          RELAY_AMQP_URL: o.amqpUrl,
-          RELAY_AMQP_EXCHANGE: o.exchange,
-          RELAY_NATS_URL: o.natsUrl,
-          RELAY_NATS_STREAM: o.stream,
-          RELAY_NATS_SUBJECT_PREFIX: o.subjectPrefix,
-        },
-      });
-    }
+    const projectorEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: db.url,
+      PROJECTOR_PORT: '0',
+      LOG_LEVEL: 'error',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      RELAY_AMQP_URL: o.amqpUrl,
+      RELAY_AMQP_EXCHANGE: o.exchange,
+      RELAY_NATS_URL: o.natsUrl,
+      RELAY_NATS_STREAM: o.stream,
+      RELAY_NATS_SUBJECT_PREFIX: o.subjectPrefix,
+    };
+    const projectorMain = fileURLToPath(new URL('../apps/projector/src/main.js', import.meta.url));
+    const spawnProjector = (env: Record<string, string>): ChildProcess => spawn(process.execPath, [projectorMain], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...projectorEnv, ...env } });
+    const projectors: ChildProcess[] =
+      o.relaysIn === 'projector' ? [spawnProjector({ RELAYS: 'on' })] : o.relaysIn === 'relay-process' ? [spawnProjector({ RELAYS: 'off' }), spawnProjector({ RELAYS: 'on', PROJECTIONS: 'none' })] : [];
     const app = await createApp({
       eventStore: 'postgres',
       databaseUrl: db.url,
@@ -167,8 +165,10 @@ export async function livePhase(o: LiveOptions): Promise<Record<string, unknown>
       return out;
     } finally {
       await app.close();
-      projector?.kill('SIGTERM');
-      if (projector && projector.exitCode === null) await new Promise((r) => projector!.once('exit', r));
+      for (const projector of projectors) {
+        projector.kill('SIGTERM');
+        if (projector.exitCode === null) await new Promise((r) => projector.once('exit', r));
+      }
       await checkpoints?.close();
     }
   } finally {

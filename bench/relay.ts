@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     Object.assign(results, await livePhase({ ...live, relaysIn: 'service' }));
     // Then the deployment docs/operations.md recommends under write load: the relays in a projector process.
     for (const [key, value] of Object.entries(await livePhase({ ...live, relaysIn: 'projector' }))) results[`projector${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
+    // And the relays in a process of their own, the projections in another: nothing but delivery on that event loop.
+    for (const [key, value] of Object.entries(await livePhase({ ...live, relaysIn: 'relay-process' }))) results[`relayProcess${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
   } finally {
     for (const r of receivers) await r.stop();
     await ch.deleteQueue(`${run}.q`).catch(() => undefined);

@@ -7,7 +7,7 @@ export interface ProjectorConfig {
   store: EventStoreConfig;
   /** Events per transaction of a live projection. */
   batchSize: number;
-  /** Projections this process may run (PROJECTIONS=a,b); default all. */
+  /** Projections this process may run (PROJECTIONS=a,b; `none`: only the relays); default all. */
   only?: string[];
   /** The /health and /metrics listener (`PROJECTOR_PORT`; port 0: none). */
   health: { port: number; storeTimeoutMs: number; maxProjectionLagEvents: number };
@@ -30,8 +30,15 @@ export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
       groupCommit: s.EVENT_STORE_GROUP_COMMIT === 'on',
     },
     batchSize: s.PROJECTOR_BATCH_SIZE,
-    only: s.PROJECTIONS ? s.PROJECTIONS.split(',').map((p) => p.trim()).filter(Boolean) : undefined,
+    only: projectionsOf(s.PROJECTIONS),
     health: { port: s.PROJECTOR_PORT, storeTimeoutMs: s.HEALTH_STORE_TIMEOUT_MS, maxProjectionLagEvents: s.HEALTH_MAX_PROJECTION_LAG_EVENTS },
     relay: relayConfigFrom(s),
   };
+}
+
+/** `none` runs no projection: a process for the push relays alone, away from the projections' work. */
+function projectionsOf(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const names = value.split(',').map((p) => p.trim()).filter(Boolean);
+  return names.length === 1 && names[0] === 'none' ? [] : names;
 }

@@ -47,7 +47,8 @@ async function run(): Promise<void> {
   const opened = await openDomainEventStore(config.store);
   const engine = engineFor(opened, config, logger);
   await engine.start(config.only);
-  logger.log(`running projections ${(config.only ?? engine.names()).join(', ')} on ${config.store.backend}`);
+  const running = config.only ?? engine.names();
+  logger.log(running.length > 0 ? `running projections ${running.join(', ')} on ${config.store.backend}` : `running no projection (PROJECTIONS=none) on ${config.store.backend}`);
   const metrics = new ProjectorMetrics();
   const relayLogger = new Logger('Relays');
   const relay = new RelayHost({

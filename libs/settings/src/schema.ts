@@ -59,7 +59,7 @@ export const SETTINGS = Type.Object({
   BUILD_COMMIT: optionalText('commit client_lifecycle_build_info reports (set by the image build)'),
   CONSOLE_DIR: text('directory of the built web console served at /console/', 'dist/console'),
   PROJECTOR_BATCH_SIZE: integer(1, 10_000, 1_000, 'projector: events per transaction of a live projection'),
-  PROJECTIONS: optionalText('projector: comma-separated projections this process may run (default all)', '^[a-z-]+(\\s*,\\s*[a-z-]+)*$'),
+  PROJECTIONS: optionalText('projector: comma-separated projections this process may run (default all; none: only the push relays)', '^[a-z-]+(\\s*,\\s*[a-z-]+)*$'),
   RELAYS: oneOf(['auto', 'on', 'off'], 'auto', 'push delivery (webhooks, brokers) in this process: auto = in the service with PROJECTOR=inline, always in the projector; on; off'),
   RELAY_RETRY_BASE_MS: integer(1, 3_600_000, 500, 'relays: delay before the first retry of a failed delivery (doubles per failure, with jitter)'),
   RELAY_RETRY_MAX_MS: integer(1, 86_400_000, 60_000, 'relays: longest delay between two attempts of one delivery'),
