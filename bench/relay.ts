@@ -64,6 +64,11 @@ async function drain(opened: OpenedEventStore, sinks: RelaySink[], head: string)
 
 const rate = (seconds: number) => Math.round(EVENTS / seconds);
 
+/** A deployment's live figures under its own names (`projectorWebhookLiveP99Ms`), beside the service's. */
+function prefixed(prefix: string, figures: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(figures).map(([key, value]) => [`${prefix}${key[0]!.toUpperCase()}${key.slice(1)}`, value]));
+}
+
 async function main(): Promise<void> {
   const db = await throwawayDatabase('bench_relay');
   const opened = await openEventStore({ backend: 'postgres', databaseUrl: db.url, poolSize: 20 });
@@ -123,9 +128,9 @@ async function main(): Promise<void> {
     const live = { amqpUrl: AMQP_URL, exchange, natsUrl: NATS_URL, stream, subjectPrefix: run, writers: WRITERS, seconds: LIVE_SECONDS, subscribers: 128 };
     Object.assign(results, await livePhase({ ...live, relaysIn: 'service' }));
     // Then the deployment docs/operations.md recommends under write load: the relays in a projector process.
-    for (const [key, value] of Object.entries(await livePhase({ ...live, relaysIn: 'projector' }))) results[`projector${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
+    Object.assign(results, prefixed('projector', await livePhase({ ...live, relaysIn: 'projector' })));
     // And the relays in a process of their own, the projections in another: nothing but delivery on that event loop.
-    for (const [key, value] of Object.entries(await livePhase({ ...live, relaysIn: 'relay-process' }))) results[`relayProcess${key[0]!.toUpperCase()}${key.slice(1)}`] = value;
+    Object.assign(results, prefixed('relayProcess', await livePhase({ ...live, relaysIn: 'relay-process' })));
   } finally {
     for (const r of receivers) await r.stop();
     await ch.deleteQueue(`${run}.q`).catch(() => undefined);

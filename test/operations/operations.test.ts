@@ -68,7 +68,7 @@ describe('operations: health, metrics, request ids (PGlite)', () => {
     expect(res.text).toMatch(/^client_lifecycle_events_appended_total\{command_type="EnrollSubscriber"\} 1$/m);
     expect(res.text).toContain('# TYPE client_lifecycle_append_conflicts_total counter');
     expect(res.text).toContain('# TYPE client_lifecycle_projection_lag_events gauge');
-    // PGlite's WASM heap (at least its 128 MB floor): what the embedded store's idle RSS mostly is.
+    // PGlite's WASM heap, at least its 128 MB floor: how much of the RSS is the embedded database's.
     expect(Number(/^client_lifecycle_embedded_database_memory_bytes (\d+)$/m.exec(res.text)?.[1])).toBeGreaterThanOrEqual(128 * 1024 * 1024);
     expect(res.text).toMatch(/^client_lifecycle_build_info\{version="[^"]+",commit="[^"]+",node="v\d+[^"]*"\} 1$/m);
     expect(res.text).toMatch(/^client_lifecycle_idempotent_replays_total\{command_type="LogComplaint"\} 1$/m);

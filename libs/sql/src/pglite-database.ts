@@ -98,13 +98,14 @@ export class PgliteDatabase implements SqlDatabase {
   }
 
   async notify(channel: string, payload = ''): Promise<void> {
-    await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   /**
    * The WASM heap's size: it grows with the biggest statement or batch the database ever ran and
-   * never shrinks, which is what the service's idle RSS on the embedded store mostly is. PGlite
-   * keeps the module in a protected field; reading its memory's length changes nothing.
+   * never shrinks, so it tells how much of the service's RSS is the database's (the demo load
+   * left it at its 128 MB floor). PGlite keeps the module in a protected field; reading its
+   * memory's length changes nothing.
    */
   embeddedMemoryBytes(): number | undefined {
     const mod = (this.db as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
